@@ -1,0 +1,87 @@
+"""The Python API: load a knowledge base once, then explain profiles."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from explainer.compose import Composer
+from explainer.engine import RulesEngine
+from explainer.knowledge import KnowledgeBase
+from explainer.loader import load_knowledge, resolve_root
+from explainer.models.explanation import Explanation
+from explainer.models.profile import Profile
+from explainer.profiles import parse_profile, to_fact
+
+
+class Explainer:
+    """One knowledge base with its rules registered on the engine, ready to explain profiles.
+
+    Building one registers the rules on durable-rules, which never frees them, so build one per
+    knowledge base and reuse it (:func:`get_explainer` does this for you). Thread-safe.
+    """
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.engine = RulesEngine(kb)
+        self.composer = Composer(kb)
+
+    def parse(self, data: Mapping[str, Any] | Profile | None) -> Profile:
+        """Check ``data`` against this knowledge base (see :func:`explainer.parse_profile`)."""
+        return parse_profile({} if data is None else data, self.kb.factors)
+
+    def fired(self, profile: Profile) -> list[str]:
+        """Ids of the rules that fire for a checked profile, in rule order."""
+        return self.engine.fired(to_fact(profile, self.kb.factors))
+
+    def explain(self, data: Mapping[str, Any] | Profile | None) -> Explanation:
+        """Check ``data`` and explain it."""
+        profile = self.parse(data)
+        return self.composer.compose(profile, self.fired(profile))
+
+
+_CACHE: dict[tuple[Path, str], Explainer] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def get_explainer(knowledge: KnowledgeBase | str | Path | None = None) -> Explainer:
+    """The shared :class:`Explainer` for a knowledge base (loaded and built on first use).
+
+    ``knowledge`` is a loaded :class:`KnowledgeBase`, a folder (see :func:`load_knowledge`), or
+    None for the bundled one. Explainers are cached by folder and content, so asking twice for
+    the same knowledge base does not register its rules twice.
+    """
+    kb = knowledge if isinstance(knowledge, KnowledgeBase) else None
+    if kb is None:
+        kb = load_knowledge(resolve_root(knowledge))  # type: ignore[arg-type]
+    key = (kb.root, kb.fingerprint)
+    with _CACHE_LOCK:
+        explainer = _CACHE.get(key)
+        if explainer is None:
+            explainer = _CACHE[key] = Explainer(kb)
+    return explainer
+
+
+def explain(
+    profile: Mapping[str, Any] | Profile | None = None,
+    /,
+    *,
+    knowledge: KnowledgeBase | str | Path | None = None,
+    **factors: Any,
+) -> Explanation:
+    """Explain which treatment categories are often discussed for a profile, and why.
+
+    ``profile`` maps factor ids to values (``{"stage": "IV", "hr_status": "positive"}``);
+    keyword arguments add or override factors. Omitted factors are unknown. Raises
+    :class:`~explainer.errors.ProfileError` (a ``ValueError``) naming each bad field and its
+    allowed values, and :class:`~explainer.errors.KnowledgeBaseError` if ``knowledge`` is broken.
+    """
+    data: dict[str, Any] = {}
+    if isinstance(profile, Profile):
+        data.update(profile.model_dump())
+    elif profile is not None:
+        data.update(profile)
+    data.update(factors)
+    return get_explainer(knowledge).explain(data)

@@ -1,0 +1,402 @@
+"""Composing an Explanation from the rules that fired and the knowledge base.
+
+Deciding which relevance a category or subtype gets is deterministic:
+
+* every rule that targets it and fired is a candidate;
+* the candidates of the highest ``priority`` decide, and they must agree (the tests check this
+  over the whole factor space, and a disagreement is reported as a knowledge-base error);
+* a category with subtypes takes the strongest relevance among them (often discussed, then may
+  be discussed, then needs more information, then less likely), and shows the reasons of the
+  subtypes that gave it.
+
+Every text comes from the knowledge base; everything that does not depend on the profile is
+prepared once per knowledge base, so composing is mostly picking.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from explainer.conditions import UNKNOWN, describe
+from explainer.errors import KnowledgeBaseError, KnowledgeIssue
+from explainer.knowledge import KnowledgeBase, LoadedRule
+from explainer.models.explanation import (
+    CareTeamMember,
+    CategoryResult,
+    Citation,
+    Considered,
+    EnteredFactor,
+    Explanation,
+    GlossaryEntry,
+    KnowledgeInfo,
+    LegendEntry,
+    Question,
+    Reason,
+    SourceInfo,
+    SubtypeResult,
+    UnknownFactor,
+)
+from explainer.models.knowledge import RELEVANCE_ORDER, Relevance, SourceRef
+from explainer.models.profile import Profile
+
+_CACHE_LIMIT = 4096
+
+SHOWN: frozenset[str] = frozenset({"often_discussed", "may_be_discussed"})
+"""Relevances for which a category counts as part of the picture (care team, questions)."""
+
+
+@dataclass(frozen=True)
+class _Decision:
+    relevance: Relevance
+    reasons: tuple[Reason, ...]
+    considered: tuple[Considered, ...]
+    rules: tuple[LoadedRule, ...]
+
+
+class Composer:
+    """Turns fired rule ids into an :class:`Explanation` for one knowledge base."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self._reasons = {loaded.id: self._reason(loaded) for loaded in kb.rules}
+        self._deciders: dict[str | None, list[LoadedRule]] = {}
+        self._notes: dict[str | None, list[LoadedRule]] = {}
+        for loaded in kb.rules:
+            bucket = self._deciders if loaded.decides else self._notes
+            bucket.setdefault(loaded.rule.target, []).append(loaded)
+        self._legend = tuple(
+            LegendEntry(relevance=level.id, label=level.label, meaning=level.meaning)
+            for relevance in RELEVANCE_ORDER
+            for level in [kb.relevance_levels[relevance]]
+        )
+        self._glossary_patterns = [
+            (GlossaryEntry(term=term.term, definition=term.definition),
+             re.compile(r"(?<![\w-])(?:" + "|".join(
+                 re.escape(spelling) for spelling in sorted(
+                     (term.term, *term.aliases), key=len, reverse=True)
+             ) + r")(?![\w-])", re.IGNORECASE))
+            for term in kb.glossary
+        ]
+        self._terms_cache: dict[str, frozenset[int]] = {}
+        self._parts_cache: dict[tuple[frozenset[str], tuple[str, ...]], dict[str, Any]] = {}
+        self._own_citations = {category.id: self.citations(category.sources)
+                               for category in kb.categories.values()}
+        self._own_citations.update({subtype_id: self.citations(subtype.sources)
+                                    for subtype_id, (_, subtype) in kb.subtypes.items()})
+        self._knowledge_sources = tuple(
+            SourceInfo(id=source.id, title=source.title, publisher=source.publisher,
+                       reviewer=source.reviewer, last_reviewed=source.last_reviewed,
+                       url=source.url, primary=source.primary)
+            for source in kb.source_file.sources
+        )
+
+    # -- preparation -------------------------------------------------------------------------
+
+    def citations(self, refs: Iterable[SourceRef]) -> tuple[Citation, ...]:
+        """Citations for source references, with section titles and markers filled in."""
+        result = []
+        for ref in refs:
+            section = self.kb.section(ref)
+            result.append(Citation(
+                source=ref.source, section=section.title,
+                refs=ref.refs if ref.refs is not None else section.refs,
+                section_id=section.id, source_title=self.kb.sources[ref.source].title))
+        return tuple(result)
+
+    def _reason(self, loaded: LoadedRule) -> Reason:
+        rule = loaded.rule
+        subtype = rule.target if rule.target in self.kb.subtypes else None
+        return Reason(
+            rule_id=rule.id, text=rule.reason, factors=tuple(loaded.condition.factor_ids()),
+            condition=describe(loaded.condition), priority=rule.priority, status=rule.status,
+            sources=self.citations(rule.sources), subtype=subtype)
+
+    def _terms_in(self, text: str) -> frozenset[int]:
+        found = self._terms_cache.get(text)
+        if found is None:
+            found = frozenset(index for index, (_, pattern) in enumerate(self._glossary_patterns)
+                              if pattern.search(text))
+            self._terms_cache[text] = found
+        return found
+
+    # -- deciding ----------------------------------------------------------------------------
+
+    def _decide(self, target: str, fired: frozenset[str], profile: Profile) -> _Decision:
+        candidates = [loaded for loaded in self._deciders.get(target, ()) if loaded.id in fired]
+        if not candidates:
+            raise KnowledgeBaseError([KnowledgeIssue(
+                self.kb.root / "rules", None,
+                f"no rule decides '{target}' for the profile {_describe_profile(profile)}",
+                f"add a rule for {target} that covers this profile")], self.kb.root)
+        top = max(loaded.rule.priority for loaded in candidates)
+        winners = tuple(loaded for loaded in candidates if loaded.rule.priority == top)
+        relevances = {loaded.rule.relevance for loaded in winners}
+        if len(relevances) > 1:
+            names = ", ".join(f"{loaded.id} ({loaded.rule.relevance})" for loaded in winners)
+            raise KnowledgeBaseError([KnowledgeIssue(
+                self.kb.root / "rules", None,
+                f"rules of equal priority {top} disagree about '{target}': {names}",
+                "give one of them a higher priority or narrow its condition")], self.kb.root)
+        considered = tuple(
+            Considered(rule_id=loaded.id, relevance=loaded.rule.relevance,
+                       priority=loaded.rule.priority)
+            for loaded in candidates if loaded.rule.priority != top)
+        return _Decision(
+            relevance=winners[0].rule.relevance,  # type: ignore[arg-type]
+            reasons=tuple(self._reasons[loaded.id] for loaded in winners),
+            considered=considered, rules=winners)
+
+    def _notes_for(self, target: str | None, fired: frozenset[str]) -> list[LoadedRule]:
+        return [loaded for loaded in self._notes.get(target, ()) if loaded.id in fired]
+
+    # -- composing ---------------------------------------------------------------------------
+
+    def compose(self, profile: Profile, fired_ids: Sequence[str]) -> Explanation:
+        """The explanation for ``profile`` given the ids of the rules that fired for it."""
+        kb = self.kb
+        fired = frozenset(fired_ids)
+        unknown_ids = tuple(factor_id for factor_id, factor in kb.factors.items()
+                            if _is_unknown(factor.kind, profile.value(factor_id)))
+        # Everything but the profile itself depends only on which rules fired and which
+        # factors are unknown, so it is kept for reuse (bounded, and cleared when full).
+        key = (fired, unknown_ids)
+        cached = self._parts_cache.get(key)
+        if cached is None:
+            cached = self._parts(profile, fired, unknown_ids)
+            if len(self._parts_cache) >= _CACHE_LIMIT:
+                self._parts_cache.clear()
+            self._parts_cache[key] = cached
+        parts = dict(cached)
+        entered = self._entered(profile)
+        term_ids = set(parts.pop("term_ids"))
+        for item in entered:
+            term_ids |= self._terms_in(item.value_label)
+        return Explanation(
+            disclaimer=kb.disclaimer.disclaimer,
+            profile={factor_id: _plain(profile.value(factor_id)) for factor_id in kb.factors},
+            entered=entered,
+            legend=self._legend,
+            glossary=tuple(self._glossary_patterns[index][0] for index in sorted(term_ids)),
+            **parts,
+        )
+
+    def _parts(self, profile: Profile, fired: frozenset[str],
+               unknown_ids: tuple[str, ...]) -> dict[str, Any]:
+        kb = self.kb
+        texts: list[str] = [kb.disclaimer.disclaimer]
+        shown_rules: list[LoadedRule] = []
+        categories: list[CategoryResult] = []
+        for category in kb.categories.values():
+            result, rules = self._category(category.id, fired, profile)
+            categories.append(result)
+            shown_rules.extend(rules)
+            texts.extend((category.summary, category.description, category.side_effects))
+            texts.extend(text for subtype in category.subtypes
+                         for text in (subtype.summary, subtype.description))
+        general_notes = self._notes_for(None, fired)
+        shown_rules.extend(general_notes)
+        texts.extend(loaded.rule.reason for loaded in shown_rules)
+
+        unknown = self._unknown_factors(unknown_ids, categories, shown_rules)
+        questions = self._questions(categories, shown_rules, unknown)
+        care_team = self._care_team(categories)
+        texts.extend(question.text for question in questions)
+        texts.extend(item.why_it_matters for item in unknown)
+        texts.extend(member.why for member in care_team)
+        term_ids: set[int] = set()
+        for text in texts:
+            term_ids |= self._terms_in(text)
+        glossary = [self._glossary_patterns[index][0] for index in sorted(term_ids)]
+        return {
+            "categories": tuple(categories),
+            "unknown_factors": unknown,
+            "notes": tuple(self._reasons[loaded.id] for loaded in general_notes),
+            "questions": questions,
+            "care_team": care_team,
+            "term_ids": frozenset(term_ids),
+            "knowledge": KnowledgeInfo(
+                version=kb.version, last_reviewed=kb.source_file.last_reviewed.isoformat(),
+                sources=self._knowledge_sources,
+                draft_statements=self._count_drafts(shown_rules, unknown, care_team, glossary)),
+        }
+
+    def _category(self, category_id: str, fired: frozenset[str],
+                  profile: Profile) -> tuple[CategoryResult, list[LoadedRule]]:
+        category = self.kb.categories[category_id]
+        shown_rules: list[LoadedRule] = list(self._notes_for(category.id, fired))
+        subtypes: list[SubtypeResult] = []
+        for subtype in category.subtypes:
+            decision = self._decide(subtype.id, fired, profile)
+            sub_notes = self._notes_for(subtype.id, fired)
+            shown_rules.extend((*decision.rules, *sub_notes))
+            reasons = decision.reasons
+            note_reasons = tuple(self._reasons[loaded.id] for loaded in sub_notes)
+            subtypes.append(SubtypeResult(
+                id=subtype.id, name=subtype.name, relevance=decision.relevance,
+                summary=subtype.summary, description=subtype.description,
+                reasons=reasons, notes=note_reasons,
+                sources=_merge(self._own_citations[subtype.id], reasons, note_reasons),
+                considered=decision.considered,
+                draft=subtype.review.status == "draft" or _any_draft(reasons, note_reasons),
+            ))
+        considered: tuple[Considered, ...] = ()
+        if subtypes:
+            relevance = min((sub.relevance for sub in subtypes), key=RELEVANCE_ORDER.index)
+            reasons = tuple(reason for sub in subtypes if sub.relevance == relevance
+                            for reason in sub.reasons)
+        else:
+            decision = self._decide(category.id, fired, profile)
+            shown_rules.extend(decision.rules)
+            relevance, reasons, considered = (
+                decision.relevance, decision.reasons, decision.considered)
+        note_reasons = tuple(self._reasons[loaded.id] for loaded in self._notes_for(
+            category.id, fired))
+        result = CategoryResult(
+            id=category.id, name=category.name, kind=category.kind, relevance=relevance,
+            summary=category.summary, description=category.description,
+            side_effects=category.side_effects, reasons=reasons, notes=note_reasons,
+            sources=_merge(self._own_citations[category.id], reasons, note_reasons),
+            subtypes=tuple(subtypes), considered=considered,
+            draft=(category.review.status == "draft" or _any_draft(reasons, note_reasons)
+                   or any(sub.draft for sub in subtypes)),
+        )
+        return result, shown_rules
+
+    def _count_drafts(self, shown_rules: Sequence[LoadedRule], unknown: Sequence[UnknownFactor],
+                      care_team: Sequence[CareTeamMember],
+                      glossary: Sequence[GlossaryEntry]) -> int:
+        """How many distinct statements shown are drafts awaiting clinician review."""
+        kb = self.kb
+        rules = {loaded.id: loaded.rule.status for loaded in shown_rules}
+        statuses = list(rules.values())
+        for category in kb.categories.values():
+            statuses.append(category.review.status)
+            statuses.extend(subtype.review.status for subtype in category.subtypes)
+        statuses.extend(kb.factors[item.factor].review.status for item in unknown)
+        roles = {role.id: role for role in kb.care_team}
+        statuses.extend(roles[member.id].review.status for member in care_team)
+        terms = {term.term: term for term in kb.glossary}
+        statuses.extend(terms[entry.term].review.status for entry in glossary)
+        return statuses.count("draft")
+
+    def _entered(self, profile: Profile) -> tuple[EnteredFactor, ...]:
+        entered = []
+        for factor in self.kb.factors.values():
+            value = profile.value(factor.id)
+            labels = {option.id: option.label for option in factor.values}
+            if factor.kind == "number":
+                known = value is not None
+                label = str(value) if known else self.kb.not_known_label
+            elif factor.kind == "multi":
+                known = bool(value)
+                label = ", ".join(labels[item] for item in value) if known else \
+                    self.kb.not_known_label
+            else:
+                known = value != UNKNOWN
+                label = labels[value] if known else self.kb.not_known_label
+            entered.append(EnteredFactor(factor=factor.id, label=factor.label,
+                                         value=_plain(value), value_label=label, known=known,
+                                         core=factor.core))
+        return tuple(entered)
+
+    def _unknown_factors(self, unknown_ids: Sequence[str], categories: Sequence[CategoryResult],
+                         shown_rules: Sequence[LoadedRule]) -> tuple[UnknownFactor, ...]:
+        affects: dict[str, list[str]] = {}
+        for loaded in shown_rules:
+            for factor_id in loaded.condition.unknown_factor_ids():
+                bucket = affects.setdefault(factor_id, [])
+                if loaded.rule.target is not None and loaded.rule.target not in bucket:
+                    bucket.append(loaded.rule.target)
+        result = []
+        order = _target_order(categories)
+        for factor_id in unknown_ids:
+            factor = self.kb.factors[factor_id]
+            if not (factor.core or factor.id in affects):
+                continue
+            targets = sorted(affects.get(factor.id, []), key=order.index)
+            result.append(UnknownFactor(
+                factor=factor.id, label=factor.label, why_it_matters=factor.why_it_matters,
+                question=factor.if_unknown_question, affects=tuple(targets)))
+        return tuple(result)
+
+    def _questions(self, categories: Sequence[CategoryResult], shown_rules: Sequence[LoadedRule],
+                   unknown: Sequence[UnknownFactor]) -> tuple[Question, ...]:
+        kb = self.kb
+        questions: list[Question] = []
+        seen: set[str] = set()
+
+        def add(text: str, origin: str, refs: Iterable[SourceRef]) -> None:
+            if text not in seen:
+                seen.add(text)
+                questions.append(Question(text=text, origin=origin,
+                                          sources=self.citations(refs)))
+
+        for item in unknown:
+            if item.question:
+                add(item.question, f"factor:{item.factor}", kb.factors[item.factor].sources)
+        for loaded in shown_rules:
+            for text in loaded.rule.questions:
+                add(text, f"rule:{loaded.id}", loaded.rule.sources)
+        for result in categories:
+            category = kb.categories[result.id]
+            # Category questions only where the category is often discussed: a list of every
+            # possible question would bury the ones that matter.
+            if result.relevance == "often_discussed":
+                for text in category.questions:
+                    add(text, f"category:{category.id}", category.sources)
+            for sub_result, subtype in zip(result.subtypes, category.subtypes, strict=True):
+                if sub_result.relevance == "often_discussed":
+                    for text in subtype.questions:
+                        add(text, f"subtype:{subtype.id}", subtype.sources)
+        for general in kb.disclaimer.general_questions:
+            add(general.text, f"general:{general.id}", general.sources)
+        return tuple(questions)
+
+    def _care_team(self, categories: Sequence[CategoryResult]) -> tuple[CareTeamMember, ...]:
+        shown = [category.id for category in categories if category.relevance in SHOWN]
+        members = []
+        for role in self.kb.care_team:
+            linked = tuple(category for category in role.categories if category in shown)
+            if role.always or linked:
+                members.append(CareTeamMember(id=role.id, role=role.role, why=role.why,
+                                              categories=linked))
+        return tuple(members)
+
+
+def _merge(base: tuple[Citation, ...], *groups: tuple[Reason, ...]) -> tuple[Citation, ...]:
+    merged = list(base)
+    for group in groups:
+        for reason in group:
+            for citation in reason.sources:
+                if citation not in merged:
+                    merged.append(citation)
+    return tuple(merged)
+
+
+def _any_draft(*groups: tuple[Reason, ...]) -> bool:
+    return any(reason.status == "draft" for group in groups for reason in group)
+
+
+def _target_order(categories: Sequence[CategoryResult]) -> list[str]:
+    order: list[str] = []
+    for category in categories:
+        order.append(category.id)
+        order.extend(subtype.id for subtype in category.subtypes)
+    return order
+
+
+def _is_unknown(kind: str, value: object) -> bool:
+    if kind == "multi":
+        return not value
+    return value is None or value == UNKNOWN
+
+
+def _plain(value: object) -> object:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _describe_profile(profile: Profile) -> str:
+    return ", ".join(f"{key}={value}" for key, value in profile.model_dump().items())

@@ -1,0 +1,114 @@
+"""Errors the public API raises, and the exit codes the CLI maps them to.
+
+Every error carries a message meant for a person: what is wrong, where, and how to fix it.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ExitCode(enum.IntEnum):
+    """Exit statuses of the ``explainer`` command."""
+
+    OK = 0
+    LINT_ISSUES = 1
+    """``explainer lint --fail-on-issues`` found issues."""
+    BAD_INPUT = 2
+    """Bad usage, an invalid value, or an unreadable or invalid profile file."""
+    INVALID_KNOWLEDGE = 3
+    """The knowledge base or rules could not be loaded, or contradict each other."""
+    INTERNAL_ERROR = 4
+    """The explainer could not run: a broken installation, or a bug (please report it)."""
+    INTERRUPTED = 130
+    """Stopped with Ctrl-C."""
+
+
+class ExplainerError(Exception):
+    """Base of every error the explainer raises on purpose."""
+
+    exit_code: ExitCode = ExitCode.INTERNAL_ERROR
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """One problem with one field of a profile."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+class ProfileError(ExplainerError, ValueError):
+    """A profile (the factors a person entered) is not valid.
+
+    ``problems`` lists every problem found; ``str(error)`` joins them on one line, each naming
+    the field, what is wrong, the allowed values and, for a near miss, the likely intended one.
+    """
+
+    exit_code = ExitCode.BAD_INPUT
+
+    def __init__(self, problems: list[FieldProblem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(str(problem) for problem in problems))
+
+    @property
+    def fields(self) -> list[str]:
+        """The names of the fields that have problems."""
+        return [problem.field for problem in self.problems]
+
+
+class InputError(ExplainerError, ValueError):
+    """Bad input that is not about one profile field: an unreadable file, a bad flag."""
+
+    exit_code = ExitCode.BAD_INPUT
+
+
+@dataclass(frozen=True)
+class KnowledgeIssue:
+    """One problem in the knowledge base, located as ``path:line``."""
+
+    path: Path
+    line: int | None
+    message: str
+    hint: str = ""
+
+    def location(self, root: Path | None = None) -> str:
+        """``path:line`` (relative to ``root`` when possible)."""
+        shown = self.path
+        if root is not None and self.path.is_relative_to(root):
+            shown = self.path.relative_to(root)
+        return f"{shown}:{self.line}" if self.line else str(shown)
+
+    def format(self, root: Path | None = None) -> str:
+        """One line: location, message and, when there is one, the fix."""
+        text = f"{self.location(root)}: {self.message}"
+        return f"{text} (fix: {self.hint})" if self.hint else text
+
+
+class KnowledgeBaseError(ExplainerError):
+    """The knowledge base could not be loaded. ``issues`` lists every problem found at once."""
+
+    exit_code = ExitCode.INVALID_KNOWLEDGE
+
+    def __init__(self, issues: list[KnowledgeIssue], root: Path | None = None) -> None:
+        self.issues = issues
+        self.root = root
+        count = len(issues)
+        head = f"the knowledge base has {count} problem{'s' if count != 1 else ''}"
+        super().__init__(head + ": " + "; ".join(issue.format(root) for issue in issues[:3])
+                         + ("; ..." if count > 3 else ""))
+
+    def lines(self) -> list[str]:
+        """One line per issue, for printing."""
+        return [issue.format(self.root) for issue in self.issues]
+
+
+class EngineError(ExplainerError):
+    """The rules engine could not run (for example durable-rules failed to import)."""
+
+    exit_code = ExitCode.INTERNAL_ERROR

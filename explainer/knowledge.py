@@ -1,0 +1,112 @@
+"""The loaded, cross-checked knowledge base: what every later stage reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from explainer.conditions import Condition
+from explainer.models.knowledge import (
+    CareTeamRole,
+    Category,
+    DisclaimerFile,
+    Factor,
+    GlossaryTerm,
+    RelevanceLevel,
+    Rule,
+    RuleCases,
+    Source,
+    SourceFile,
+    SourceRef,
+    SourceSection,
+    Subtype,
+)
+
+
+@dataclass(frozen=True, eq=False)
+class LoadedRule:
+    """A rule with its parsed condition, its place on disk and its cases."""
+
+    rule: Rule
+    condition: Condition
+    path: Path
+    order: int
+    cases: RuleCases | None = None
+    cases_path: Path | None = None
+
+    @property
+    def id(self) -> str:
+        """The rule id (equal to its file name)."""
+        return self.rule.id
+
+    @property
+    def decides(self) -> bool:
+        """True for a rule that sets a relevance (not a note)."""
+        return self.rule.relevance is not None
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """Everything loaded from ``knowledge/`` and ``rules/``, validated and cross-referenced.
+
+    Build it with :func:`explainer.load_knowledge`. Mappings keep the order of the YAML files.
+    """
+
+    root: Path
+    source_file: SourceFile
+    factors: dict[str, Factor]
+    not_known_label: str
+    categories: dict[str, Category]
+    relevance_levels: dict[str, RelevanceLevel]
+    care_team: tuple[CareTeamRole, ...]
+    glossary: tuple[GlossaryTerm, ...]
+    disclaimer: DisclaimerFile
+    rules: tuple[LoadedRule, ...]
+    fingerprint: str
+    files: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def version(self) -> str:
+        """The knowledge base's own version (``knowledge_version`` in source.yaml)."""
+        return self.source_file.knowledge_version
+
+    @cached_property
+    def sources(self) -> dict[str, Source]:
+        """Sources by id."""
+        return {source.id: source for source in self.source_file.sources}
+
+    @cached_property
+    def subtypes(self) -> dict[str, tuple[Category, Subtype]]:
+        """Every subtype by id, with the category it belongs to."""
+        return {
+            subtype.id: (category, subtype)
+            for category in self.categories.values()
+            for subtype in category.subtypes
+        }
+
+    def target_name(self, target_id: str) -> str:
+        """The display name of a category or subtype id."""
+        if target_id in self.categories:
+            return self.categories[target_id].name
+        return self.subtypes[target_id][1].name
+
+    def category_of(self, target_id: str) -> str:
+        """The category id a target belongs to (itself for a category)."""
+        if target_id in self.categories:
+            return target_id
+        return self.subtypes[target_id][0].id
+
+    def section(self, ref: SourceRef) -> SourceSection:
+        """The section a citation points to (the loader has checked that it exists)."""
+        source = self.sources[ref.source]
+        return next(section for section in source.sections if section.id == ref.section)
+
+    @cached_property
+    def rules_by_id(self) -> dict[str, LoadedRule]:
+        """Rules by id."""
+        return {loaded.id: loaded for loaded in self.rules}
+
+    def rule(self, rule_id: str) -> LoadedRule:
+        """A rule by id (KeyError if there is none)."""
+        return self.rules_by_id[rule_id]

@@ -1,0 +1,203 @@
+"""The Explanation: everything any renderer prints, and the JSON contract (schema_version 1).
+
+Composed from the rules that fired and the knowledge base; holds no text of its own making.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, computed_field
+
+from explainer.models.knowledge import CategoryKind, Relevance, ReviewStatus
+
+
+class Model(BaseModel):
+    """Base for explanation models: immutable and strict about keys."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Citation(Model):
+    """Where a statement comes from: a source, the title of its section, its markers."""
+
+    source: str
+    section: str
+    refs: tuple[str, ...]
+    section_id: str
+    source_title: str
+
+
+class Reason(Model):
+    """Why a category or subtype has its relevance (or a note about it), from one rule."""
+
+    rule_id: str
+    text: str
+    factors: tuple[str, ...]
+    """The factors the rule's condition looks at."""
+    condition: str
+    """The rule's exact condition, in compact words (shown to clinicians)."""
+    priority: int
+    status: ReviewStatus
+    sources: tuple[Citation, ...]
+    subtype: str | None = None
+    """For a category's reasons rolled up from its subtypes: which subtype."""
+
+
+class Considered(Model):
+    """A deciding rule that fired but was outranked by one of higher priority (clinician view)."""
+
+    rule_id: str
+    relevance: Relevance
+    priority: int
+
+
+class SubtypeResult(Model):
+    """A kind of treatment within a category, with its relevance for this profile."""
+
+    id: str
+    name: str
+    relevance: Relevance
+    summary: str
+    description: str
+    reasons: tuple[Reason, ...]
+    notes: tuple[Reason, ...]
+    sources: tuple[Citation, ...]
+    considered: tuple[Considered, ...]
+    draft: bool
+
+
+class CategoryResult(Model):
+    """A treatment category with its relevance, reasons, sources and subtypes."""
+
+    id: str
+    name: str
+    kind: CategoryKind
+    relevance: Relevance
+    summary: str
+    description: str
+    side_effects: str
+    reasons: tuple[Reason, ...]
+    notes: tuple[Reason, ...]
+    sources: tuple[Citation, ...]
+    subtypes: tuple[SubtypeResult, ...]
+    considered: tuple[Considered, ...]
+    draft: bool
+
+
+class EnteredFactor(Model):
+    """One factor as entered, in plain words."""
+
+    factor: str
+    label: str
+    value: Any
+    value_label: str
+    known: bool
+    core: bool
+
+
+class UnknownFactor(Model):
+    """A factor that was not given, why it matters, and what it could change."""
+
+    factor: str
+    label: str
+    why_it_matters: str
+    question: str | None
+    affects: tuple[str, ...]
+    """Ids of the categories and subtypes whose relevance depends on it for this profile."""
+
+
+class Question(Model):
+    """A question to ask the doctor, and where it comes from."""
+
+    text: str
+    origin: str
+    """``rule:<id>``, ``category:<id>``, ``subtype:<id>``, ``factor:<id>`` or ``general:<id>``."""
+    sources: tuple[Citation, ...]
+
+
+class CareTeamMember(Model):
+    """A care team role relevant to the categories shown."""
+
+    id: str
+    role: str
+    why: str
+    categories: tuple[str, ...]
+
+
+class GlossaryEntry(Model):
+    """A term of art used in this explanation, in plain words."""
+
+    term: str
+    definition: str
+
+
+class LegendEntry(Model):
+    """What a relevance value means, in plain words."""
+
+    relevance: Relevance
+    label: str
+    meaning: str
+
+
+class SourceInfo(Model):
+    """A source the knowledge base rests on."""
+
+    id: str
+    title: str
+    publisher: str | None
+    reviewer: str | None
+    last_reviewed: str | None
+    url: str | None
+    primary: bool
+
+
+class KnowledgeInfo(Model):
+    """Which knowledge base produced the explanation."""
+
+    version: str
+    last_reviewed: str
+    sources: tuple[SourceInfo, ...]
+    draft_statements: int
+    """How many statements shown here are still drafts awaiting clinician review."""
+
+
+class Explanation(Model):
+    """An educational explanation of treatment categories for one profile."""
+
+    schema_version: Literal[1] = 1
+    disclaimer: str
+    profile: dict[str, Any]
+    entered: tuple[EnteredFactor, ...]
+    categories: tuple[CategoryResult, ...]
+    unknown_factors: tuple[UnknownFactor, ...]
+    notes: tuple[Reason, ...]
+    """General notes that belong to no single category (side-effect concerns, age)."""
+    questions: tuple[Question, ...]
+    care_team: tuple[CareTeamMember, ...]
+    glossary: tuple[GlossaryEntry, ...]
+    legend: tuple[LegendEntry, ...]
+    knowledge: KnowledgeInfo
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def questions_for_doctor(self) -> list[str]:
+        """The questions' texts (the JSON contract's list of strings)."""
+        return [question.text for question in self.questions]
+
+    def category(self, category_id: str) -> CategoryResult:
+        """The result for one category id (KeyError if absent)."""
+        for category in self.categories:
+            if category.id == category_id:
+                return category
+        raise KeyError(category_id)
+
+    def relevance_of(self, target_id: str) -> Relevance:
+        """The relevance of a category or subtype id."""
+        for category in self.categories:
+            if category.id == target_id:
+                return category.relevance
+            for subtype in category.subtypes:
+                if subtype.id == target_id:
+                    return subtype.relevance
+        raise KeyError(target_id)

@@ -1,0 +1,305 @@
+"""Pydantic models of the YAML knowledge base and rules.
+
+Every model is frozen and forbids unknown keys, so a typo in a YAML key is an error with its
+file and line rather than a silently ignored setting. Cross-references between files (a rule
+naming a category, a factor value, a source section) are checked by :mod:`explainer.loader`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, model_validator
+
+Relevance = Literal["often_discussed", "may_be_discussed", "less_likely", "needs_more_information"]
+RELEVANCE_ORDER: tuple[Relevance, ...] = (
+    "often_discussed",
+    "may_be_discussed",
+    "needs_more_information",
+    "less_likely",
+)
+"""Relevance values from strongest to weakest, used to roll subtypes up into their category."""
+
+CategoryKind = Literal["local", "systemic", "supportive", "research"]
+ReviewStatus = Literal["draft", "reviewed"]
+
+Id = Annotated[StrictStr, Field(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=60)]
+RuleId = Annotated[StrictStr, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
+ValueId = Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_]*$", max_length=40)]
+Text = Annotated[StrictStr, Field(min_length=1, max_length=2000)]
+ShortText = Annotated[StrictStr, Field(min_length=1, max_length=200)]
+
+
+class Frozen(BaseModel):
+    """Base for knowledge models: immutable, and unknown keys are errors."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Review(Frozen):
+    """Who checked an entry, and when. ``reviewed`` needs both a reviewer and a date."""
+
+    status: ReviewStatus
+    reviewed_by: ShortText | None = None
+    last_reviewed: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _reviewed_needs_who_and_when(self) -> Review:
+        if self.status == "reviewed" and (self.reviewed_by is None or self.last_reviewed is None):
+            raise ValueError("a 'reviewed' entry needs reviewed_by and last_reviewed")
+        return self
+
+
+class SourceRef(Frozen):
+    """A citation: a source id from source.yaml, one of its section ids, optional markers."""
+
+    source: Id
+    section: Annotated[StrictStr, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    refs: tuple[StrictStr, ...] | None = None
+
+
+Sources = Annotated[tuple[SourceRef, ...], Field(min_length=1)]
+
+
+class SourceSection(Frozen):
+    """One section of a source, with the reference markers the source prints in it."""
+
+    id: Annotated[StrictStr, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    title: ShortText
+    refs: tuple[StrictStr, ...] = ()
+
+
+class Source(Frozen):
+    """A document the knowledge base rests on."""
+
+    id: Id
+    title: ShortText
+    publisher: ShortText | None = None
+    reviewer: ShortText | None = None
+    last_reviewed: StrictStr | None = Field(default=None, pattern=r"^\d{4}-\d{2}(-\d{2})?$")
+    url: ShortText | None = None
+    primary: bool = False
+    note: Text | None = None
+    sections: Annotated[tuple[SourceSection, ...], Field(min_length=1)]
+
+
+class SourceFile(Frozen):
+    """knowledge/source.yaml: the knowledge base's own version and the sources it cites."""
+
+    knowledge_version: Annotated[StrictStr, Field(pattern=r"^\d+\.\d+\.\d+$")]
+    last_reviewed: dt.date
+    sources: Annotated[tuple[Source, ...], Field(min_length=1)]
+
+
+class FactorValue(Frozen):
+    """One allowed answer to a factor's question."""
+
+    id: ValueId
+    label: ShortText
+    help: Text | None = None
+    aliases: tuple[StrictStr, ...] = ()
+    exclusive: bool = False
+    """For a multi-choice factor: this answer cannot be combined with others (e.g. "none")."""
+
+
+class AgeBand(Frozen):
+    """A named range of a number factor that rules can test, both ends inclusive."""
+
+    id: ValueId
+    label: ShortText
+    min: StrictInt
+    max: StrictInt
+
+
+class Factor(Frozen):
+    """Something a person enters that shapes which treatments are discussed."""
+
+    id: Id
+    label: ShortText
+    kind: Literal["choice", "multi", "number"] = "choice"
+    core: bool = False
+    """Core factors are always asked and always shown; the others are optional extras."""
+    cli_flag: Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9-]*$")]
+    question: Text
+    help: Text
+    why_it_matters: Text
+    if_unknown_question: Text | None = None
+    values: tuple[FactorValue, ...] = ()
+    min: StrictInt | None = None
+    max: StrictInt | None = None
+    bands: tuple[AgeBand, ...] = ()
+    sources: Sources
+    review: Review
+
+    @model_validator(mode="after")
+    def _shape_matches_kind(self) -> Factor:
+        if self.kind == "number":
+            if self.min is None or self.max is None or not self.bands:
+                raise ValueError("a number factor needs min, max and bands")
+            if self.values:
+                raise ValueError("a number factor has bands, not values")
+        elif not self.values:
+            raise ValueError(f"a {self.kind} factor needs values")
+        return self
+
+
+class FactorsFile(Frozen):
+    """knowledge/factors.yaml."""
+
+    not_known_label: ShortText
+    """How an unknown factor is shown under "what you entered"."""
+    factors: Annotated[tuple[Factor, ...], Field(min_length=1)]
+
+
+class Subtype(Frozen):
+    """A kind of treatment within a category (for example CDK4/6 inhibitors)."""
+
+    id: Id
+    name: ShortText
+    summary: Text
+    description: Text
+    questions: tuple[Text, ...] = ()
+    sources: Sources
+    review: Review
+
+
+class Category(Frozen):
+    """A broad treatment category of the source article."""
+
+    id: Id
+    name: ShortText
+    kind: CategoryKind
+    summary: Text
+    description: Text
+    side_effects: Text
+    questions: tuple[Text, ...] = ()
+    sources: Sources
+    review: Review
+    subtypes: tuple[Subtype, ...] = ()
+
+
+class CategoriesFile(Frozen):
+    """knowledge/categories.yaml."""
+
+    categories: Annotated[tuple[Category, ...], Field(min_length=1)]
+
+
+class RelevanceLevel(Frozen):
+    """Plain wording for one relevance value."""
+
+    id: Relevance
+    label: ShortText
+    meaning: Text
+
+
+class RelevanceFile(Frozen):
+    """knowledge/relevance.yaml."""
+
+    levels: Annotated[tuple[RelevanceLevel, ...], Field(min_length=4, max_length=4)]
+
+
+class CareTeamRole(Frozen):
+    """A member of the care team and which categories bring them in."""
+
+    id: Id
+    role: ShortText
+    why: Text
+    categories: tuple[Id, ...] = ()
+    always: bool = False
+    sources: Sources
+    review: Review
+
+
+class CareTeamFile(Frozen):
+    """knowledge/care_team.yaml."""
+
+    roles: Annotated[tuple[CareTeamRole, ...], Field(min_length=1)]
+
+
+class GlossaryTerm(Frozen):
+    """A term of art and its plain meaning; ``aliases`` are other spellings found in text."""
+
+    term: ShortText
+    definition: Text
+    aliases: tuple[StrictStr, ...] = ()
+    sources: Sources
+    review: Review
+
+
+class GlossaryFile(Frozen):
+    """knowledge/glossary.yaml."""
+
+    terms: tuple[GlossaryTerm, ...]
+
+
+class GeneralQuestion(Frozen):
+    """A question worth asking whatever was entered."""
+
+    id: Id
+    text: Text
+    sources: Sources
+    review: Review
+
+
+class DisclaimerFile(Frozen):
+    """knowledge/disclaimer.yaml: shown first and last in every output."""
+
+    disclaimer: Text
+    general_questions: tuple[GeneralQuestion, ...] = ()
+    review: Review
+
+
+ConditionValue = StrictStr | tuple[StrictStr, ...]
+
+
+class Rule(Frozen):
+    """One declarative rule (rules/<category>/<id>.yaml).
+
+    ``when`` maps factor ids to a value, a list of values (any of them), or ``{not: ...}``;
+    the extra key ``any`` holds a list of such mappings of which at least one must hold.
+    A rule with ``target`` and ``relevance`` decides; with a target but no relevance it adds a
+    note to that category or subtype; with neither it adds a general note.
+    """
+
+    id: RuleId
+    target: Id | None = None
+    relevance: Relevance | None = None
+    priority: StrictInt = 0
+    when: dict[StrictStr, object]
+    reason: Text
+    questions: tuple[Text, ...] = ()
+    sources: Sources
+    status: ReviewStatus
+    reviewed_by: ShortText | None = None
+    last_reviewed: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Rule:
+        if self.relevance is not None and self.target is None:
+            raise ValueError("a rule with a relevance needs a target")
+        if not self.when:
+            raise ValueError("'when' needs at least one condition")
+        if self.status == "reviewed" and (self.reviewed_by is None or self.last_reviewed is None):
+            raise ValueError("a 'reviewed' rule needs reviewed_by and last_reviewed")
+        return self
+
+    @property
+    def review(self) -> Review:
+        """The rule's review metadata as a :class:`Review`."""
+        return Review(
+            status=self.status, reviewed_by=self.reviewed_by, last_reviewed=self.last_reviewed
+        )
+
+
+class RuleCases(Frozen):
+    """rules/<category>/<id>.cases.yaml: profiles that must fire the rule, and must not.
+
+    ``fires``: the rule fires and (for a deciding rule) its relevance is the one shown.
+    ``overridden``: the rule fires but a higher-priority rule decides the target.
+    ``silent``: the rule does not fire.
+    """
+
+    fires: tuple[dict[StrictStr, object], ...] = ()
+    overridden: tuple[dict[StrictStr, object], ...] = ()
+    silent: tuple[dict[StrictStr, object], ...] = ()

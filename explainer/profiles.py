@@ -1,0 +1,181 @@
+"""Checking what a person entered against the knowledge base, and turning it into a fact.
+
+Everything a person can type passes through :func:`parse_profile`: unknown fields, values out of
+range, typos and wrong types all become a :class:`~explainer.errors.ProfileError` whose message
+names the field, the allowed values and, for a near miss, the likely intended value.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from explainer.conditions import MARKER_FIELD, MARKER_VALUE, UNKNOWN, multi_field
+from explainer.errors import FieldProblem, ProfileError
+from explainer.models.knowledge import Factor
+from explainer.models.profile import Profile
+
+MAX_FIELDS = 40
+MAX_TEXT = 100
+MAX_ITEMS = 20
+
+# Ways people say "I don't know"; compared after normalising case, spaces and punctuation.
+_UNKNOWN_WORDS = {"unknown", "dontknow", "idontknow", "notsure", "unsure", "na", "?", ""}
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[\s_\-'’.]+", "", text.strip().lower())
+
+
+def _suggest(word: str, options: Iterable[str]) -> str:
+    options = list(options)
+    lowered = {option.lower(): option for option in options}
+    match = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
+    return f" (did you mean '{lowered[match[0]]}'?)" if match else ""
+
+
+def allowed_values(factor: Factor) -> list[str]:
+    """The values a person may enter for ``factor``, as shown in messages."""
+    if factor.kind == "number":
+        return [f"a whole number from {factor.min} to {factor.max}", UNKNOWN]
+    values = [value.id for value in factor.values]
+    if factor.kind == "multi" and UNKNOWN not in values:
+        values.append(UNKNOWN)
+    return values
+
+
+def _choice(factor: Factor, raw: Any) -> str:
+    """The canonical value id for ``raw``, or raise ValueError with the reason."""
+    if raw is None:
+        return UNKNOWN
+    if isinstance(raw, bool) or not isinstance(raw, (str, int)):
+        raise ValueError(f"expected text, got {type(raw).__name__}")
+    text = str(raw)
+    if len(text) > MAX_TEXT:
+        raise ValueError(f"the value is longer than {MAX_TEXT} characters")
+    wanted = _norm(text)
+    for value in factor.values:
+        if wanted == _norm(value.id) or any(wanted == _norm(alias) for alias in value.aliases):
+            return value.id
+    if wanted in _UNKNOWN_WORDS and any(value.id == UNKNOWN for value in factor.values):
+        return UNKNOWN
+    ids = [value.id for value in factor.values]
+    raise ValueError(f"'{text}' is not allowed{_suggest(text, ids)}")
+
+
+def _number(factor: Factor, raw: Any) -> int | None:
+    if raw is None:
+        return None
+    if isinstance(raw, str):
+        if _norm(raw) in _UNKNOWN_WORDS:
+            return None
+        if not re.fullmatch(r"\s*\d{1,4}\s*", raw):
+            raise ValueError(f"'{raw[:MAX_TEXT]}' is not a whole number")
+        raw = int(raw)
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    if isinstance(raw, bool) or not isinstance(raw, int):
+        raise ValueError(f"expected a whole number, got {type(raw).__name__}")
+    assert factor.min is not None and factor.max is not None
+    if not factor.min <= raw <= factor.max:
+        raise ValueError(f"{raw} is out of range")
+    return raw
+
+
+def _multi(factor: Factor, raw: Any) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        items: list[Any] = [part for part in re.split(r"[,;]", raw) if part.strip()]
+    elif isinstance(raw, (list, tuple)):
+        items = list(raw)
+    else:
+        raise ValueError(f"expected a list, got {type(raw).__name__}")
+    if len(items) > MAX_ITEMS:
+        raise ValueError(f"more than {MAX_ITEMS} items")
+    chosen: list[str] = []
+    for item in items:
+        if isinstance(item, str) and _norm(item) in _UNKNOWN_WORDS:
+            continue
+        value = _choice(factor, item)
+        if value not in chosen:
+            chosen.append(value)
+    exclusive = {value.id for value in factor.values if value.exclusive}
+    if len(chosen) > 1 and exclusive & set(chosen):
+        only = sorted(exclusive & set(chosen))[0]
+        raise ValueError(f"'{only}' cannot be combined with other answers")
+    order = [value.id for value in factor.values]
+    return tuple(sorted(chosen, key=order.index))
+
+
+def parse_profile(data: Any, factors: Mapping[str, Factor]) -> Profile:
+    """Check ``data`` (a mapping of factor id to value) and return a canonical :class:`Profile`.
+
+    Omitted factors become unknown. Values are matched without regard to case, and each value's
+    aliases are accepted (``--stage 4`` means ``IV``). Raises :class:`ProfileError` listing
+    every problem.
+    """
+    if isinstance(data, Profile):
+        data = data.model_dump()
+    if not isinstance(data, Mapping):
+        kind = type(data).__name__
+        raise ProfileError([FieldProblem(
+            "profile", f"expected a mapping of factor: value, got {kind}; known factors: "
+                       f"{', '.join(factors)}")])
+    problems: list[FieldProblem] = []
+    if len(data) > MAX_FIELDS:
+        raise ProfileError([FieldProblem("profile", f"has {len(data)} fields; at most "
+                                                    f"{MAX_FIELDS} are accepted")])
+    flags = {factor.cli_flag: factor.id for factor in factors.values()}
+    for key in data:
+        if not isinstance(key, str) or key not in factors:
+            shown = str(key)[:MAX_TEXT]
+            hint = f" (did you mean '{flags[shown]}'?)" if shown in flags else _suggest(
+                shown, factors)
+            problems.append(FieldProblem(
+                shown, f"unknown field{hint}; known fields: {', '.join(factors)}"))
+    values: dict[str, Any] = {}
+    for factor in factors.values():
+        raw = data.get(factor.id)
+        try:
+            if factor.kind == "number":
+                values[factor.id] = _number(factor, raw)
+            elif factor.kind == "multi":
+                values[factor.id] = _multi(factor, raw)
+            else:
+                values[factor.id] = _choice(factor, raw)
+        except ValueError as error:
+            allowed = ", ".join(allowed_values(factor))
+            problems.append(FieldProblem(factor.id, f"{error}; allowed: {allowed}"))
+    if problems:
+        raise ProfileError(problems)
+    return Profile(**values)
+
+
+def band_of(factor: Factor, number: int | None) -> str:
+    """The id of the band ``number`` falls in, or ``unknown``."""
+    if number is None:
+        return UNKNOWN
+    for band in factor.bands:
+        if band.min <= number <= band.max:
+            return band.id
+    return UNKNOWN
+
+
+def to_fact(profile: Profile, factors: Mapping[str, Factor]) -> dict[str, str]:
+    """Flatten a checked profile into the all-strings fact the rules match on."""
+    fact = {MARKER_FIELD: MARKER_VALUE}
+    for factor in factors.values():
+        value = profile.value(factor.id)
+        if factor.kind == "number":
+            fact[factor.id] = band_of(factor, value)
+        elif factor.kind == "multi":
+            chosen = set(value or ())
+            for option in factor.values:
+                fact[multi_field(factor.id, option.id)] = "yes" if option.id in chosen else "no"
+            fact[multi_field(factor.id, UNKNOWN)] = "no" if chosen else "yes"
+        else:
+            fact[factor.id] = value if value is not None else UNKNOWN
+    return fact

@@ -1,0 +1,317 @@
+"""The layout every human-readable format shares, built once from an Explanation.
+
+Renderers (text, markdown, rich, html) only decide how a :class:`Document` looks; what it says,
+in which order, and what the clinician audience adds, is decided here. The order follows the
+project's design: disclaimer, what was entered, a short summary, the categories by relevance
+with their reasons and sources, what unknowns could change, notes, questions, the care team,
+words used, where the information comes from, and the disclaimer again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from explainer.models.explanation import (
+    CategoryResult,
+    Citation,
+    Considered,
+    Explanation,
+    Reason,
+    SubtypeResult,
+)
+from explainer.models.knowledge import RELEVANCE_ORDER
+
+Audience = Literal["patient", "clinician"]
+AUDIENCES: tuple[Audience, ...] = ("patient", "clinician")
+
+LineKind = Literal["text", "why", "note", "source", "trace", "muted"]
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of an entry. ``kind`` tells a renderer how to style or prefix it."""
+
+    text: str
+    kind: LineKind = "text"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A titled item (a category, a subtype, a question) with lines and nested entries."""
+
+    title: str
+    badge: str | None = None
+    relevance: str | None = None
+    lines: tuple[Line, ...] = ()
+    children: tuple[Entry, ...] = ()
+    bare: bool = False
+    """Show only the lines, without the title (notes, the sources paragraph)."""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A small table (the summary at a glance, what was entered)."""
+
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A section with a heading, an optional intro, a table and entries."""
+
+    key: str
+    title: str
+    intro: str | None = None
+    table: Table | None = None
+    entries: tuple[Entry, ...] = ()
+    relevance: str | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """An explanation laid out for people: the disclaimer, then sections, then it again."""
+
+    title: str
+    disclaimer: str
+    sections: tuple[Section, ...] = field(default_factory=tuple)
+    audience: Audience = "patient"
+
+
+# Every fixed, patient-facing phrase of the layout, in one place so that it can be checked for
+# plain, non-directive wording like the knowledge base is.
+TEXT = {
+    "title": "Breast cancer treatment options: an educational overview",
+    "often_discussed": "Often discussed",
+    "may_be_discussed": "May be discussed",
+    "needs_more_information": "Depends on information not known yet",
+    "less_likely": "Less likely, and why",
+    "entered": "What you entered",
+    "entered_intro": "Anything not entered is treated as not known. Nothing is guessed.",
+    "factor": "Factor",
+    "value": "Entered",
+    "glance": "At a glance",
+    "glance_intro": "How often each kind of treatment tends to come up for the factors entered.",
+    "glance_relevance": "How likely to come up",
+    "glance_treatments": "Treatments",
+    "no_kind_likely": "None of its kinds is likely for the factors entered.",
+    "some_kinds": "Some kinds are {label}: {names}. Each kind is explained below.",
+    "unknown": "Not known yet, and what it could change",
+    "unknown_intro": "These factors were not entered. Your care team can tell you what they are.",
+    "could_change": "Knowing it could change: {targets}.",
+    "you_could_ask": 'You could ask: "{question}"',
+    "notes": "About what you told us",
+    "note": "Note",
+    "questions": "Questions you could ask your doctor",
+    "care_team": "Your care team may include",
+    "glossary": "Words used here",
+    "sources": "Where this comes from",
+    "based_on": "Based on \"{title}\"",
+    "reviewed_by": ", reviewed by {reviewer}",
+    "last_reviewed": ", last reviewed {date}",
+    "guides": "Where the article does not say which kind of treatment fits which situation, "
+              "public patient guides fill the gap: {guides}.",
+    "version": "Knowledge base version {version}, last reviewed {date}.",
+    "drafts": "{count} of the statements shown are drafts that a clinician has not reviewed yet.",
+    "drafts_marked": "{count} of the statements shown are drafts that a clinician has not "
+                     "reviewed yet (each is marked above).",
+    "individual": "Care is different for every person. This cannot replace talking with your "
+                  "care team.",
+    "local": "local treatment",
+    "systemic": "systemic treatment",
+    "supportive": "supportive care",
+    "research": "research",
+}
+DRAFT_MARK = "draft, awaiting clinician review"
+
+
+def cite(citation: Citation, explanation: Explanation) -> str:
+    """A short citation: source title (publisher), section, reference markers."""
+    publisher = next((source.publisher for source in explanation.knowledge.sources
+                      if source.id == citation.source), None)
+    text = citation.source_title + (f" ({publisher})" if publisher else "")
+    text += f', section "{citation.section}"'
+    if citation.refs:
+        text += f", ref. {', '.join(citation.refs)}"
+    return text
+
+
+def _labels(explanation: Explanation) -> dict[str, str]:
+    return {entry.relevance: entry.label for entry in explanation.legend}
+
+
+def _matched(reason: Reason, explanation: Explanation) -> str:
+    values = []
+    for factor in reason.factors:
+        value = explanation.profile.get(factor)
+        shown = ", ".join(value) if isinstance(value, list) else value
+        values.append(f"{factor}={shown if shown not in (None, '') else 'unknown'}")
+    return "; ".join(values)
+
+
+def _reason_lines(reason: Reason, explanation: Explanation, audience: Audience,
+                  kind: LineKind = "why") -> list[Line]:
+    lines = [Line(reason.text, kind)]
+    if audience == "clinician":
+        status = DRAFT_MARK if reason.status == "draft" else "reviewed"
+        lines.append(Line(
+            f"rule {reason.rule_id} (priority {reason.priority}, {status}): when "
+            f"{reason.condition}; matched {_matched(reason, explanation)}", "trace"))
+    return lines
+
+
+def _considered_lines(considered: Sequence[Considered], labels: dict[str, str],
+                      audience: Audience) -> list[Line]:
+    if audience != "clinician":
+        return []
+    return [Line(f"also fired, outranked: rule {item.rule_id} -> {labels[item.relevance]} "
+                 f"(priority {item.priority})", "trace") for item in considered]
+
+
+def _source_lines(citations: Sequence[Citation], explanation: Explanation) -> list[Line]:
+    return [Line(cite(citation, explanation), "source") for citation in citations]
+
+
+def _subtype_entry(subtype: SubtypeResult, explanation: Explanation,
+                   audience: Audience) -> Entry:
+    labels = _labels(explanation)
+    lines = [Line(subtype.summary)]
+    for reason in subtype.reasons:
+        lines.extend(_reason_lines(reason, explanation, audience))
+    for note in subtype.notes:
+        lines.extend(_reason_lines(note, explanation, audience, "note"))
+    lines.extend(_considered_lines(subtype.considered, labels, audience))
+    lines.extend(_source_lines(subtype.sources, explanation))
+    return Entry(title=subtype.name, badge=labels[subtype.relevance],
+                 relevance=subtype.relevance, lines=tuple(lines))
+
+
+def _category_entry(category: CategoryResult, explanation: Explanation,
+                    audience: Audience) -> Entry:
+    labels = _labels(explanation)
+    lines = [Line(category.summary)]
+    if category.relevance in ("often_discussed", "may_be_discussed"):
+        lines.append(Line(category.description, "muted"))
+        lines.append(Line(category.side_effects, "muted"))
+    if category.subtypes:
+        names = [sub.name for sub in category.subtypes if sub.relevance == category.relevance]
+        if category.relevance != "less_likely":
+            lines.append(Line(TEXT["some_kinds"].format(
+                label=labels[category.relevance].lower(), names=", ".join(names)), "why"))
+        else:
+            lines.append(Line(TEXT["no_kind_likely"], "why"))
+    else:
+        for reason in category.reasons:
+            lines.extend(_reason_lines(reason, explanation, audience))
+    for note in category.notes:
+        lines.extend(_reason_lines(note, explanation, audience, "note"))
+    lines.extend(_considered_lines(category.considered, labels, audience))
+    lines.extend(_source_lines(category.sources, explanation))
+    children = tuple(_subtype_entry(sub, explanation, audience) for sub in category.subtypes)
+    return Entry(title=f"{category.name} ({TEXT[category.kind]})", badge=labels[category.relevance],
+                 relevance=category.relevance, lines=tuple(lines), children=children)
+
+
+def build_document(explanation: Explanation, audience: Audience = "patient") -> Document:
+    """Lay out ``explanation`` for people; ``clinician`` adds rule ids, conditions, matches."""
+    labels = _labels(explanation)
+    sections: list[Section] = []
+
+    entered_rows = tuple(
+        (item.label, item.value_label) for item in explanation.entered
+        if item.core or item.known)
+    sections.append(Section(
+        key="entered", title=TEXT["entered"], intro=TEXT["entered_intro"],
+        table=Table((TEXT["factor"], TEXT["value"]), entered_rows)))
+
+    glance_rows = []
+    for relevance in RELEVANCE_ORDER:
+        names = [category.name for category in explanation.categories
+                 if category.relevance == relevance]
+        if names:
+            glance_rows.append((labels[relevance], ", ".join(names)))
+    sections.append(Section(
+        key="glance", title=TEXT["glance"], intro=TEXT["glance_intro"],
+        table=Table((TEXT["glance_relevance"], TEXT["glance_treatments"]), tuple(glance_rows))))
+
+    meanings = {entry.relevance: entry.meaning for entry in explanation.legend}
+    for relevance in RELEVANCE_ORDER:
+        members = [category for category in explanation.categories
+                   if category.relevance == relevance]
+        if not members:
+            continue
+        sections.append(Section(
+            key=relevance, title=TEXT[relevance], intro=meanings[relevance],
+            relevance=relevance,
+            entries=tuple(_category_entry(category, explanation, audience)
+                          for category in members)))
+
+    if explanation.unknown_factors:
+        target_names = {category.id: category.name for category in explanation.categories}
+        target_names.update({sub.id: sub.name for category in explanation.categories
+                             for sub in category.subtypes})
+        entries = []
+        for item in explanation.unknown_factors:
+            lines = [Line(item.why_it_matters)]
+            if item.affects:
+                targets = ", ".join(target_names[target] for target in item.affects)
+                lines.append(Line(TEXT["could_change"].format(targets=targets)))
+            if item.question:
+                lines.append(Line(TEXT["you_could_ask"].format(question=item.question), "note"))
+            entries.append(Entry(title=item.label, lines=tuple(lines)))
+        sections.append(Section(key="unknown", title=TEXT["unknown"],
+                                intro=TEXT["unknown_intro"], entries=tuple(entries)))
+
+    if explanation.notes:
+        sections.append(Section(
+            key="notes", title=TEXT["notes"],
+            entries=tuple(
+                Entry(title=TEXT["note"], bare=True, lines=tuple(
+                    _reason_lines(note, explanation, audience, "text")
+                    + _source_lines(note.sources, explanation)))
+                for note in explanation.notes)))
+
+    sections.append(Section(
+        key="questions", title=TEXT["questions"],
+        entries=tuple(
+            Entry(title=question.text, lines=(
+                (Line(f"from {question.origin}", "trace"),) if audience == "clinician" else ()))
+            for question in explanation.questions)))
+
+    sections.append(Section(
+        key="care_team", title=TEXT["care_team"],
+        entries=tuple(Entry(title=member.role, lines=(Line(member.why),))
+                      for member in explanation.care_team)))
+
+    if explanation.glossary:
+        sections.append(Section(
+            key="glossary", title=TEXT["glossary"],
+            entries=tuple(Entry(title=entry.term, lines=(Line(entry.definition),))
+                          for entry in explanation.glossary)))
+
+    knowledge = explanation.knowledge
+    primary = next(source for source in knowledge.sources if source.primary)
+    lines = [Line(
+        TEXT["based_on"].format(title=primary.title)
+        + (TEXT["reviewed_by"].format(reviewer=primary.reviewer) if primary.reviewer else "")
+        + (TEXT["last_reviewed"].format(date=primary.last_reviewed)
+           if primary.last_reviewed else "") + ".")]
+    others = [source for source in knowledge.sources if not source.primary]
+    if others:
+        guides = "; ".join(f"{source.title} ({source.publisher})" for source in others)
+        lines.append(Line(TEXT["guides"].format(guides=guides)))
+    lines.append(Line(TEXT["version"].format(version=knowledge.version,
+                                             date=knowledge.last_reviewed)))
+    if knowledge.draft_statements:
+        key = "drafts_marked" if audience == "clinician" else "drafts"
+        lines.append(Line(TEXT[key].format(count=knowledge.draft_statements), "note"))
+    lines.append(Line(TEXT["individual"], "note"))
+    sections.append(Section(key="sources", title=TEXT["sources"],
+                            entries=(Entry(title=TEXT["sources"], bare=True,
+                                           lines=tuple(lines)),)))
+
+    return Document(title=TEXT["title"],
+                    disclaimer=explanation.disclaimer, sections=tuple(sections),
+                    audience=audience)
