@@ -6,6 +6,11 @@ can crash; exceptions inside actions are swallowed into the returned state; ever
 starts background timer threads; and concurrent calls are not safe. So: one quiet Host for the
 process, one lock around every evaluation, a fresh session id per evaluation deleted in a
 ``finally``, facts (not events) so every matching rule fires, and action errors re-raised.
+
+Measured here as well: when no rule matches a fact, durable-rules still opens a session, and
+deleting that session crashes the process (a segmentation fault), while keeping it leaks toward
+the 1,024-session limit. So every ruleset gets one extra rule that matches any profile fact,
+and facts are checked before they reach the engine: the no-match path is never taken.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from explainer.compiler import compile_ruleset
-from explainer.conditions import holds
+from explainer.conditions import MARKER_FIELD, MARKER_VALUE, holds
 from explainer.errors import EngineError
 from explainer.knowledge import KnowledgeBase
 
@@ -25,6 +30,7 @@ _LOCK = threading.Lock()
 _HOST: Any = None
 _NAMES = itertools.count(1)
 _SESSIONS = itertools.count(1)
+_ALWAYS = "__explainer_always_matches__"
 
 PY313_HINT = (
     'durable-rules could not load on this Python ({error}). On Python 3.13 reinstall it with: '
@@ -73,8 +79,10 @@ class RulesEngine:
         self.open_sessions = 0
         self.evaluations = 0
         definition = compile_ruleset(kb)
+        self._fields = frozenset(_fields_of(definition)) | {MARKER_FIELD}
         for index, rule_id in enumerate(self._rule_ids):
             definition[rule_id]["run"] = self._action(index)
+        definition[_ALWAYS] = {"all": [{"m": {MARKER_FIELD: MARKER_VALUE}}], "run": _ignore}
         # Names must be unique per Host: a second registration under an old name is refused.
         self.name = f"explainer_{kb.fingerprint[:12]}_{next(_NAMES)}"
         with _LOCK:
@@ -93,6 +101,13 @@ class RulesEngine:
         """Ids of the rules whose condition holds for ``fact``, in rule order."""
         from durable.engine import MessageNotHandledException
 
+        missing = self._fields - fact.keys()
+        if missing or fact.get(MARKER_FIELD) != MARKER_VALUE or not all(
+                isinstance(value, str) for value in fact.values()):
+            # A fact the rules cannot fully match would take durable-rules' no-match path,
+            # which crashes or leaks (see the module docstring).
+            raise EngineError(f"not a complete profile fact (missing {sorted(missing)}); build "
+                              "facts with explainer.profiles.to_fact")
         host = _host()
         with _LOCK:
             sid = f"s{next(_SESSIONS)}"
@@ -100,20 +115,46 @@ class RulesEngine:
             self._collected = collected
             self.open_sessions += 1
             try:
+                matched = True
                 try:
                     state = host.assert_fact(self.name, {**fact, "sid": sid})
                 except MessageNotHandledException:
-                    state = None  # No rule matched; the session exists all the same.
+                    matched = False  # Unreachable with the always-matching rule; never delete.
+                    raise EngineError("no rule matched the profile fact") from None
                 if isinstance(state, dict) and "exception" in state:
                     raise EngineError(f"a rule action failed: {state['exception'][:200]}")
             finally:
                 self._collected = None
                 try:
-                    host.delete_state(self.name, sid)
+                    if matched:
+                        host.delete_state(self.name, sid)
                 finally:
                     self.open_sessions -= 1
                     self.evaluations += 1
-        return [self._rule_ids[index] for index in sorted(collected)]
+        # A condition with "any of" is expanded by durable-rules into one variant per branch,
+        # so a rule whose branches both hold runs its action twice: keep each rule once.
+        return [self._rule_ids[index] for index in sorted(set(collected))]
+
+
+def _ignore(closure: Any) -> None:
+    """The action of the always-matching rule: nothing to record."""
+
+
+def _fields_of(node: Any) -> set[str]:
+    """Every fact field a compiled expression reads."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key.startswith("$") or key in ("all", "m"):
+                found |= _fields_of(value)
+            elif isinstance(value, str):
+                found.add(key)
+            else:
+                found |= _fields_of(value)
+    elif isinstance(node, list):
+        for item in node:
+            found |= _fields_of(item)
+    return found
 
 
 def oracle_fired(kb: KnowledgeBase, fact: Mapping[str, str]) -> list[str]:

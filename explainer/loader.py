@@ -151,18 +151,19 @@ def _validation_issues(
     found: list[KnowledgeIssue] = []
     for detail in error.errors():
         location = tuple(detail["loc"])
-        # Errors inside a model validator carry no field; point at the entry.
         where = _readable_location(data, location)
+        parent = _readable_location(data, location[:-1])
         line = line_for(data, location)
         kind = detail["type"]
         last = location[-1] if location else ""
         if kind == "missing":
-            message, hint = f"{where}: '{last}' is missing", f"add the key '{last}'"
+            line = line_for(data, location[:-1])
+            message, hint = f"{parent}: '{last}' is missing", f"add the key '{last}'"
         elif kind == "extra_forbidden":
             owner = _model_at(model, location[:-1])
             allowed = sorted(owner.model_fields) if owner else []
             near = difflib.get_close_matches(str(last), allowed, n=1)
-            message = f"{where}: unknown key '{last}'"
+            message = f"{parent}: unknown key '{last}'"
             hint = (f"did you mean '{near[0]}'?" if near else "remove it") + (
                 f" Allowed keys: {', '.join(allowed)}" if allowed else "")
         elif kind in {"string_type", "str_type"}:

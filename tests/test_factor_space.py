@@ -1,0 +1,188 @@
+"""Every combination of the core factor values, unknowns included (6 x 5 x 3 x 4 x 4 = 1,440)."""
+
+from __future__ import annotations
+
+import pytest
+
+from explainer import Explainer, Explanation, KnowledgeBase
+from explainer.checks import decision_factors, factor_space, space_problems
+from explainer.engine import oracle_fired
+from explainer.models.knowledge import RELEVANCE_ORDER
+from explainer.profiles import to_fact
+
+CATEGORY_IDS = ["surgery", "radiation_therapy", "chemotherapy", "hormone_therapy",
+                "targeted_therapy", "immunotherapy", "tissue_agnostic_therapy", "palliative_care",
+                "clinical_trials"]
+SUBTYPE_IDS = {
+    "targeted_therapy": ["her2_targeted_therapy", "cdk46_inhibitors", "parp_inhibitors",
+                         "mtor_inhibitors", "pi3k_inhibitors", "antibody_drug_conjugates"],
+    "immunotherapy": ["monoclonal_antibodies", "adoptive_cell_transfer"],
+}
+INVASIVE = {"I", "II", "III", "IV"}
+
+
+@pytest.fixture(scope="module")
+def space(explainer: Explainer) -> list[tuple[dict[str, str], Explanation, list[str]]]:
+    results = []
+    for raw in factor_space(explainer.kb):
+        profile = explainer.parse(raw)
+        fired = explainer.fired(profile)
+        results.append((raw, explainer.composer.compose(profile, fired), fired))
+    return results
+
+
+def test_space_has_every_combination(space: list[tuple[dict[str, str], Explanation, list[str]]],
+                                     kb: KnowledgeBase) -> None:
+    assert len(space) == 6 * 5 * 3 * 4 * 4
+    assert list(space[0][0]) == ["stage", "menopausal_status", "hr_status", "her2_status",
+                                 "general_health"]
+    assert {factor.id for factor in kb.factors.values() if factor.core} == set(space[0][0])
+
+
+def test_engine_and_oracle_fire_the_same_rules(
+        space: list[tuple[dict[str, str], Explanation, list[str]]], explainer: Explainer) -> None:
+    kb = explainer.kb
+    for raw, _, fired in space:
+        assert fired == oracle_fired(kb, to_fact(explainer.parse(raw), kb.factors)), raw
+    assert all(fired for _, _, fired in space)
+
+
+def test_every_category_and_subtype_once_with_a_reason(
+        space: list[tuple[dict[str, str], Explanation, list[str]]], kb: KnowledgeBase) -> None:
+    for raw, explanation, _ in space:
+        assert [category.id for category in explanation.categories] == CATEGORY_IDS, raw
+        for category in explanation.categories:
+            assert category.relevance in RELEVANCE_ORDER
+            assert category.reasons, (raw, category.id)
+            assert all(reason.text and reason.sources for reason in category.reasons)
+            assert category.sources
+            assert [sub.id for sub in category.subtypes] == SUBTYPE_IDS.get(category.id, [])
+            for sub in category.subtypes:
+                assert sub.relevance in RELEVANCE_ORDER
+                assert sub.reasons and sub.sources, (raw, sub.id)
+        assert explanation.disclaimer == kb.disclaimer.disclaimer
+        assert "not medical advice" in explanation.disclaimer
+        assert explanation.questions_for_doctor
+        assert explanation.schema_version == 1
+
+
+def test_category_relevance_is_the_strongest_subtype(
+        space: list[tuple[dict[str, str], Explanation, list[str]]]) -> None:
+    for _, explanation, _ in space:
+        for category in explanation.categories:
+            if category.subtypes:
+                strongest = min((sub.relevance for sub in category.subtypes),
+                                key=RELEVANCE_ORDER.index)
+                assert category.relevance == strongest
+                assert {reason.subtype for reason in category.reasons} == {
+                    sub.id for sub in category.subtypes if sub.relevance == strongest}
+
+
+def test_unknowns_are_explained_not_guessed(
+        space: list[tuple[dict[str, str], Explanation, list[str]]]) -> None:
+    for raw, explanation, _ in space:
+        listed = {item.factor: item for item in explanation.unknown_factors}
+        assert {key for key, value in raw.items() if value == "unknown"} <= set(listed), raw
+        affected = {target for item in explanation.unknown_factors for target in item.affects}
+        # Whatever is undecided names the unknown factor that could decide it. (A category with
+        # subtypes is undecided through its subtypes, which are checked themselves.)
+        undecided = [category.id for category in explanation.categories
+                     if not category.subtypes and category.relevance == "needs_more_information"]
+        undecided += [sub.id for category in explanation.categories for sub in category.subtypes
+                      if sub.relevance == "needs_more_information"]
+        assert set(undecided) <= affected, raw
+
+
+def test_hormone_therapy_follows_hr_status(
+        space: list[tuple[dict[str, str], Explanation, list[str]]]) -> None:
+    expected = {"positive": "often_discussed", "negative": "less_likely",
+                "unknown": "needs_more_information"}
+    for raw, explanation, _ in space:
+        assert explanation.relevance_of("hormone_therapy") == expected[raw["hr_status"]], raw
+
+
+def test_her2_targeted_therapy_follows_her2_status(
+        space: list[tuple[dict[str, str], Explanation, list[str]]]) -> None:
+    for raw, explanation, _ in space:
+        relevance = explanation.relevance_of("her2_targeted_therapy")
+        if raw["stage"] == "0" or raw["her2_status"] in {"negative", "low"}:
+            assert relevance == "less_likely", raw
+        elif raw["her2_status"] == "positive":
+            assert relevance == "often_discussed", raw
+        else:
+            assert relevance == "needs_more_information", raw
+
+
+def test_stage_zero_keeps_systemic_treatment_less_likely_except_hormones(
+        space: list[tuple[dict[str, str], Explanation, list[str]]]) -> None:
+    for raw, explanation, _ in space:
+        if raw["stage"] == "0":
+            for category_id in ("chemotherapy", "targeted_therapy", "immunotherapy",
+                                "tissue_agnostic_therapy"):
+                assert explanation.relevance_of(category_id) == "less_likely", raw
+            assert explanation.relevance_of("surgery") in {"often_discussed", "may_be_discussed"}
+
+
+def test_metastatic_cancer_brings_palliative_care_and_trials_forward(
+        space: list[tuple[dict[str, str], Explanation, list[str]]]) -> None:
+    for raw, explanation, _ in space:
+        if raw["stage"] == "IV":
+            assert explanation.relevance_of("palliative_care") == "often_discussed"
+            assert explanation.relevance_of("clinical_trials") == "often_discussed"
+            assert explanation.relevance_of("surgery") == "may_be_discussed"
+        assert explanation.relevance_of("palliative_care") != "less_likely"
+        assert explanation.relevance_of("clinical_trials") != "less_likely"
+
+
+def test_poor_health_means_gentler_plans_and_comfort_care(
+        space: list[tuple[dict[str, str], Explanation, list[str]]]) -> None:
+    for raw, explanation, _ in space:
+        if raw["general_health"] == "poor":
+            assert explanation.relevance_of("palliative_care") == "often_discussed", raw
+            assert explanation.relevance_of("chemotherapy") != "often_discussed", raw
+            chemo = explanation.category("chemotherapy")
+            if raw["stage"] in INVASIVE:
+                assert [reason.rule_id for reason in chemo.reasons] == ["chemo-poor-health"]
+
+
+def test_menopause_changes_what_hormone_therapy_says(
+        space: list[tuple[dict[str, str], Explanation, list[str]]]) -> None:
+    expected = {"premenopausal": "hormone-before-menopause",
+                "perimenopausal": "hormone-before-menopause",
+                "postmenopausal": "hormone-after-menopause",
+                "not_applicable": "hormone-men", "unknown": "hormone-menopause-unknown"}
+    for raw, explanation, _ in space:
+        notes = [note.rule_id for note in explanation.category("hormone_therapy").notes]
+        if raw["hr_status"] == "positive":
+            assert expected[raw["menopausal_status"]] in notes, raw
+        else:
+            assert not any(note.startswith("hormone-") and "menopause" in note
+                           for note in notes), raw
+    before = next(exp for raw, exp, _ in space
+                  if raw["hr_status"] == "positive" and raw["menopausal_status"] == "premenopausal")
+    text = " ".join(note.text for note in before.category("hormone_therapy").notes)
+    assert "ovarian suppression" in text
+    assert any("ovarian suppression" in question for question in before.questions_for_doctor)
+    surgery_notes = [note.rule_id for note in before.category("surgery").notes]
+    assert surgery_notes == ["surgery-ovaries-before-menopause"]
+
+
+def test_full_decision_space_has_no_gap_or_conflict(explainer: Explainer) -> None:
+    # Adds the optional BRCA factor: 6 x 3 x 4 x 4 x 3 = 864 profiles.
+    factors = decision_factors(explainer.kb)
+    assert set(factors) == {"stage", "hr_status", "her2_status", "general_health",
+                            "brca_mutation"}
+    assert space_problems(explainer, factors) == []
+
+
+def test_space_check_finds_a_gap(explainer: Explainer, kb_copy: object) -> None:
+    from pathlib import Path
+
+    from explainer import get_explainer, load_knowledge
+
+    root = Path(str(kb_copy))
+    (root / "rules" / "hormone_therapy" / "hormone-hr-unknown.yaml").unlink()
+    (root / "rules" / "hormone_therapy" / "hormone-hr-unknown.cases.yaml").unlink()
+    problems = space_problems(get_explainer(load_knowledge(root)), ["hr_status"])
+    assert [str(problem) for problem in problems] == [
+        "everything unknown: no rule decides 'hormone_therapy'"]
