@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, computed_field
+from pydantic import BaseModel, ConfigDict, computed_field, model_validator
 
 from explainer.models.knowledge import CategoryKind, Relevance, ReviewStatus
 
@@ -178,6 +178,14 @@ class Explanation(Model):
     glossary: tuple[GlossaryEntry, ...]
     legend: tuple[LegendEntry, ...]
     knowledge: KnowledgeInfo
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_computed(cls, data: Any) -> Any:
+        # questions_for_doctor is derived from questions; accept it back when reading JSON.
+        if isinstance(data, dict) and "questions_for_doctor" in data:
+            data = {key: value for key, value in data.items() if key != "questions_for_doctor"}
+        return data
 
     @computed_field  # type: ignore[prop-decorator]
     @property

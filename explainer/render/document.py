@@ -97,7 +97,12 @@ TEXT = {
     "glance_relevance": "How likely to come up",
     "glance_treatments": "Treatments",
     "no_kind_likely": "None of its kinds is likely for the factors entered.",
-    "some_kinds": "Some kinds are {label}: {names}. Each kind is explained below.",
+    "kinds_often_discussed": "Some kinds are often discussed: {names}. Each kind is explained "
+                             "below.",
+    "kinds_may_be_discussed": "Some kinds may be discussed: {names}. Each kind is explained "
+                              "below.",
+    "kinds_needs_more_information": "Whether some kinds come up depends on information not "
+                                    "known yet: {names}. Each kind is explained below.",
     "unknown": "Not known yet, and what it could change",
     "unknown_intro": "These factors were not entered. Your care team can tell you what they are.",
     "could_change": "Knowing it could change: {targets}.",
@@ -198,8 +203,8 @@ def _category_entry(category: CategoryResult, explanation: Explanation,
     if category.subtypes:
         names = [sub.name for sub in category.subtypes if sub.relevance == category.relevance]
         if category.relevance != "less_likely":
-            lines.append(Line(TEXT["some_kinds"].format(
-                label=labels[category.relevance].lower(), names=", ".join(names)), "why"))
+            lines.append(Line(TEXT[f"kinds_{category.relevance}"].format(
+                names=", ".join(names)), "why"))
         else:
             lines.append(Line(TEXT["no_kind_likely"], "why"))
     else:

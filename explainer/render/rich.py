@@ -90,4 +90,8 @@ def render_rich(document: Document, width: int = 100, color: bool = True) -> str
                 console.print(Padding(_entry(entry), (1, 0, 0, 0)))
     console.print()
     console.print(disclaimer)
-    return buffer.getvalue()
+    text = buffer.getvalue()
+    if not color:
+        # Without colour codes, rich's padding is just trailing blanks: drop them.
+        text = "\n".join(line.rstrip() for line in text.split("\n"))
+    return text

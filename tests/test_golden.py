@@ -1,0 +1,85 @@
+"""Golden outputs: five profiles a reader should find accurate, in every format.
+
+Regenerate after an intended change with ``pytest tests/test_golden.py --update-goldens`` and
+review the diff like any other change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from explainer import Explainer
+from explainer.render import render
+
+PROFILES: dict[str, dict[str, Any]] = {
+    "metastatic-hr-positive": {"stage": "IV", "hr_status": "positive", "her2_status": "negative",
+                               "menopausal_status": "postmenopausal", "general_health": "good",
+                               "age": 63},
+    "early-her2-positive": {"stage": "II", "hr_status": "negative", "her2_status": "positive",
+                            "menopausal_status": "premenopausal", "general_health": "good",
+                            "age": 42},
+    "triple-negative": {"stage": "II", "hr_status": "negative", "her2_status": "negative",
+                        "menopausal_status": "premenopausal", "general_health": "fair",
+                        "side_effect_concerns": ["fertility", "hair_loss"]},
+    "dcis": {"stage": "0", "hr_status": "positive", "menopausal_status": "postmenopausal",
+             "general_health": "good"},
+    "all-unknown": {},
+}
+SUFFIX = {"text": "txt", "markdown": "md", "rich": "rich.txt", "json": "json"}
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "rich"])
+@pytest.mark.parametrize("name", list(PROFILES))
+def test_patient_outputs(explainer: Explainer, golden: Callable[[str, str], None], name: str,
+                         fmt: str) -> None:
+    explanation = explainer.explain(PROFILES[name])
+    golden(f"{name}.{SUFFIX[fmt]}", render(explanation, fmt, width=100))
+
+
+@pytest.mark.parametrize("name", ["metastatic-hr-positive", "all-unknown"])
+def test_json_and_clinician_outputs(explainer: Explainer, golden: Callable[[str, str], None],
+                                    name: str) -> None:
+    explanation = explainer.explain(PROFILES[name])
+    golden(f"{name}.json", render(explanation, "json"))
+    golden(f"{name}.clinician.txt", render(explanation, "text", "clinician", width=100))
+
+
+def test_key_statements_in_the_golden_profiles(explainer: Explainer) -> None:
+    """What a careful reader checks first, asserted directly (not only through goldens)."""
+    metastatic = explainer.explain(PROFILES["metastatic-hr-positive"])
+    assert metastatic.relevance_of("cdk46_inhibitors") == "often_discussed"
+    assert metastatic.relevance_of("hormone_therapy") == "often_discussed"
+    assert metastatic.relevance_of("chemotherapy") == "may_be_discussed"
+    assert metastatic.relevance_of("surgery") == "may_be_discussed"
+    assert metastatic.relevance_of("parp_inhibitors") == "needs_more_information"
+
+    her2 = explainer.explain(PROFILES["early-her2-positive"])
+    assert her2.relevance_of("her2_targeted_therapy") == "often_discussed"
+    assert her2.relevance_of("chemotherapy") == "often_discussed"
+    assert her2.relevance_of("hormone_therapy") == "less_likely"
+    assert her2.relevance_of("antibody_drug_conjugates") == "may_be_discussed"
+    assert [note.rule_id for note in her2.notes] == ["age-younger-genetic-testing"]
+
+    tnbc = explainer.explain(PROFILES["triple-negative"])
+    assert tnbc.relevance_of("monoclonal_antibodies") == "often_discussed"
+    assert tnbc.relevance_of("chemotherapy") == "often_discussed"
+    assert tnbc.relevance_of("clinical_trials") == "often_discussed"
+    assert [note.rule_id for note in tnbc.notes] == ["concern-fertility", "concern-hair-loss"]
+    assert "Could I talk with a fertility specialist before treatment starts?" in (
+        tnbc.questions_for_doctor)
+
+    dcis = explainer.explain(PROFILES["dcis"])
+    assert [c.id for c in dcis.categories if c.relevance == "often_discussed"] == [
+        "surgery", "radiation_therapy", "hormone_therapy"]
+
+    unknown = explainer.explain(PROFILES["all-unknown"])
+    assert {c.relevance for c in unknown.categories} == {"needs_more_information",
+                                                         "may_be_discussed"}
+    assert [item.factor for item in unknown.unknown_factors] == [
+        "stage", "menopausal_status", "hr_status", "her2_status", "general_health",
+        "brca_mutation"]
+    assert unknown.questions_for_doctor[0] == (
+        "What is the stage of my cancer, and what does it mean for my choices?")
