@@ -33,7 +33,9 @@ from explainer.models.explanation import (
     GlossaryEntry,
     KnowledgeInfo,
     LegendEntry,
+    QUESTION_TOPICS,
     Question,
+    QuestionTopic,
     Reason,
     SourceInfo,
     SubtypeResult,
@@ -61,6 +63,7 @@ class Composer:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
+        self._citation_cache: dict[tuple[SourceRef, ...], tuple[Citation, ...]] = {}
         self._reasons = {loaded.id: self._reason(loaded) for loaded in kb.rules}
         self._deciders: dict[str | None, list[LoadedRule]] = {}
         self._notes: dict[str | None, list[LoadedRule]] = {}
@@ -82,6 +85,15 @@ class Composer:
         ]
         self._terms_cache: dict[str, frozenset[int]] = {}
         self._parts_cache: dict[tuple[frozenset[str], tuple[str, ...]], dict[str, Any]] = {}
+        # A category's result depends only on which of its own rules fired: keep it by that.
+        self._category_rules = {
+            category.id: frozenset(
+                loaded.id for loaded in kb.rules
+                if loaded.rule.target is not None and kb.category_of(loaded.rule.target)
+                == category.id)
+            for category in kb.categories.values()}
+        self._category_cache: dict[tuple[str, frozenset[str]],
+                                   tuple[CategoryResult, list[LoadedRule]]] = {}
         self._own_citations = {category.id: self.citations(category.sources)
                                for category in kb.categories.values()}
         self._own_citations.update({subtype_id: self.citations(subtype.sources)
@@ -97,6 +109,13 @@ class Composer:
 
     def citations(self, refs: Iterable[SourceRef]) -> tuple[Citation, ...]:
         """Citations for source references, with section titles and markers filled in."""
+        key = tuple(refs)
+        cached = self._citation_cache.get(key)
+        if cached is None:
+            cached = self._citation_cache[key] = self._make_citations(key)
+        return cached
+
+    def _make_citations(self, refs: tuple[SourceRef, ...]) -> tuple[Citation, ...]:
         result = []
         for ref in refs:
             section = self.kb.section(ref)
@@ -225,6 +244,14 @@ class Composer:
 
     def _category(self, category_id: str, fired: frozenset[str],
                   profile: Profile) -> tuple[CategoryResult, list[LoadedRule]]:
+        key = (category_id, fired & self._category_rules[category_id])
+        cached = self._category_cache.get(key)
+        if cached is None:
+            cached = self._category_cache[key] = self._make_category(category_id, fired, profile)
+        return cached
+
+    def _make_category(self, category_id: str, fired: frozenset[str],
+                       profile: Profile) -> tuple[CategoryResult, list[LoadedRule]]:
         category = self.kb.categories[category_id]
         shown_rules: list[LoadedRule] = list(self._notes_for(category.id, fired))
         subtypes: list[SubtypeResult] = []
@@ -328,31 +355,51 @@ class Composer:
         questions: list[Question] = []
         seen: set[str] = set()
 
-        def add(text: str, origin: str, refs: Iterable[SourceRef]) -> None:
+        def add(text: str, origin: str, refs: Iterable[SourceRef], topic: QuestionTopic,
+                about: tuple[str, ...] = ()) -> None:
             if text not in seen:
                 seen.add(text)
-                questions.append(Question(text=text, origin=origin,
+                questions.append(Question(text=text, origin=origin, topic=topic, about=about,
                                           sources=self.citations(refs)))
 
         for item in unknown:
             if item.question:
-                add(item.question, f"factor:{item.factor}", kb.factors[item.factor].sources)
+                add(item.question, f"factor:{item.factor}", kb.factors[item.factor].sources,
+                    "unknown")
         for loaded in shown_rules:
+            # A rule without a target is a general note about what the person entered (a
+            # side-effect worry, their age); the others are about one treatment.
+            topic: QuestionTopic = "concern" if loaded.rule.target is None else "treatment"
             for text in loaded.rule.questions:
-                add(text, f"rule:{loaded.id}", loaded.rule.sources)
+                add(text, f"rule:{loaded.id}", loaded.rule.sources, topic)
         for result in categories:
             category = kb.categories[result.id]
             # Category questions only where the category is often discussed: a list of every
             # possible question would bury the ones that matter.
             if result.relevance == "often_discussed":
                 for text in category.questions:
-                    add(text, f"category:{category.id}", category.sources)
+                    add(text, f"category:{category.id}", category.sources, "treatment")
             for sub_result, subtype in zip(result.subtypes, category.subtypes, strict=True):
                 if sub_result.relevance == "often_discussed":
                     for text in subtype.questions:
-                        add(text, f"subtype:{subtype.id}", subtype.sources)
+                        add(text, f"subtype:{subtype.id}", subtype.sources, "treatment")
         for general in kb.disclaimer.general_questions:
-            add(general.text, f"general:{general.id}", general.sources)
+            tailored = general.tailored
+            named = [result for result in categories if tailored is not None
+                     and result.relevance == "often_discussed" and result.kind in tailored.kinds]
+            if tailored is not None and named:
+                # Naming the treatments that come up makes "the goal", "the side effects" and
+                # "daily life" concrete, without adding a question per treatment.
+                text = tailored.text.replace("{treatments}", _name_list(
+                    [result.name for result in named]))
+                add(text, f"general:{general.id}", general.sources, "general",
+                    tuple(result.id for result in named))
+            else:
+                add(general.text, f"general:{general.id}", general.sources, "general")
+        # What matters most first: what is not known yet, then the worries entered, then the
+        # treatments that come up, then what anyone could ask (a stable sort keeps the order
+        # within each topic).
+        questions.sort(key=lambda question: QUESTION_TOPICS.index(question.topic))
         return tuple(questions)
 
     def _care_team(self, categories: Sequence[CategoryResult]) -> tuple[CareTeamMember, ...]:
@@ -367,13 +414,29 @@ class Composer:
 
 
 def _merge(base: tuple[Citation, ...], *groups: tuple[Reason, ...]) -> tuple[Citation, ...]:
-    merged = list(base)
+    merged = {_citation_key(citation): citation for citation in base}
     for group in groups:
         for reason in group:
             for citation in reason.sources:
-                if citation not in merged:
-                    merged.append(citation)
-    return tuple(merged)
+                merged.setdefault(_citation_key(citation), citation)
+    return tuple(merged.values())
+
+
+def _citation_key(citation: Citation) -> tuple[str, str, tuple[str, ...]]:
+    return citation.source, citation.section_id, citation.refs
+
+
+_AND = " and "
+"""Joins the last two names of a list in a tailored question."""
+
+
+def _name_list(names: Sequence[str]) -> str:
+    """Names as they read inside a sentence: "surgery, radiation therapy and chemotherapy"."""
+    words = [name[0].lower() + name[1:] if len(name) > 1 and name[1].islower() else name
+             for name in names]
+    if len(words) == 1:
+        return words[0]
+    return ", ".join(words[:-1]) + _AND + words[-1]
 
 
 def _any_draft(*groups: tuple[Reason, ...]) -> bool:

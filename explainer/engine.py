@@ -11,11 +11,18 @@ Measured here as well: when no rule matches a fact, durable-rules still opens a 
 deleting that session crashes the process (a segmentation fault), while keeping it leaks toward
 the 1,024-session limit. So every ruleset gets one extra rule that matches any profile fact,
 and facts are checked before they reach the engine: the no-match path is never taken.
+
+Speed: durable-rules runs each fired action through a Closure, a Promise, a timer check and a
+JSON round trip of the session state (about 18 microseconds an action, about 20 actions a
+profile). Our actions only record which rule fired and never touch the state, so a ruleset
+subclass runs them directly and moves to the next action: 2.4 times faster, with exactly the
+same rules fired (the tests compare every profile with the plain-Python oracle).
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import threading
 import warnings
 from collections.abc import Mapping
@@ -40,30 +47,68 @@ PY313_HINT = (
 
 
 def _host() -> Any:
-    """The process-wide dispatcher-less Host (created on first use, under the lock)."""
+    """The process-wide Host (created on first use, under the lock)."""
     global _HOST
     if _HOST is None:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", DeprecationWarning)
                 import durable.engine as durable_engine
+                import durable_rules_engine
         except ImportError as error:
             raise EngineError(PY313_HINT.format(error=error)) from None
-
-        class QuietHost(durable_engine.Host):  # type: ignore[misc]
-            """A Host without its background dispatcher.
-
-            ``Host.__init__`` calls ``_run``, which starts two self-rescheduling timer threads
-            that are never stopped and that race with callers. This project uses neither timers
-            nor async actions, so ``_run`` does nothing. Overriding a private method is safe only
-            because durable-rules is pinned to 2.0.28 in pyproject.toml.
-            """
-
-            def _run(self) -> None:
-                return None
-
-        _HOST = QuietHost()
+        _HOST = _make_host(durable_engine, durable_rules_engine)
     return _HOST
+
+
+def _make_host(durable_engine: Any, native: Any) -> Any:
+    # Both classes override private methods of durable-rules. That is safe only because the
+    # dependency is pinned to 2.0.28 in pyproject.toml; a new release must be re-checked.
+
+    class DirectRuleset(durable_engine.Ruleset):  # type: ignore[misc]
+        """A ruleset whose actions are plain functions run in place.
+
+        Replaces ``Ruleset._flush_actions``: instead of wrapping each action in a Closure and a
+        Promise and writing the (unchanged) session state back as JSON, it calls the action and
+        asks the native engine for the next one. An exception propagates to the caller
+        (``Ruleset.do_actions`` hands it to ``Host.assert_fact``, which raises it).
+        """
+
+        def __init__(self, name: str, host: Any, definition: dict[str, Any]) -> None:
+            self._direct = {rule: spec["run"] for rule, spec in definition.items()}
+            super().__init__(name, host, definition)
+
+        def _flush_actions(self, state: Any, result_container: dict[str, Any],
+                           state_offset: Any, complete: Any) -> None:
+            while "message" in result_container:
+                action_name = next(iter(result_container.pop("message")))
+                self._direct[action_name](None)
+                next_result = native.complete_and_start_action(self._handle, state_offset)
+                if next_result:
+                    result_container["message"] = json.loads(next_result)
+            complete(None, state)
+
+    class QuietHost(durable_engine.Host):  # type: ignore[misc]
+        """A Host without background threads, whose rulesets run actions directly.
+
+        ``Host.__init__`` calls ``_run``, which starts two self-rescheduling timer threads that
+        are never stopped and that race with callers; this project uses neither timers nor
+        async actions, so ``_run`` does nothing. ``register_rulesets`` builds DirectRulesets.
+        """
+
+        def _run(self) -> None:
+            return None
+
+        def register_rulesets(self, definitions: dict[str, Any]) -> list[str]:
+            for name, definition in definitions.items():
+                if name in self._ruleset_directory:
+                    raise EngineError(f"ruleset {name} is already registered")
+                ruleset = DirectRuleset(name, self, definition)
+                self._ruleset_directory[name] = ruleset
+                self._ruleset_list.append(ruleset)
+            return list(definitions)
+
+    return QuietHost()
 
 
 class RulesEngine:
@@ -121,8 +166,9 @@ class RulesEngine:
                 except MessageNotHandledException:
                     matched = False  # Unreachable with the always-matching rule; never delete.
                     raise EngineError("no rule matched the profile fact") from None
-                if isinstance(state, dict) and "exception" in state:
-                    raise EngineError(f"a rule action failed: {state['exception'][:200]}")
+                except Exception as error:
+                    raise EngineError(f"a rule action failed: {error}"[:300]) from None
+                del state
             finally:
                 self._collected = None
                 try:

@@ -100,9 +100,12 @@ def test_action_errors_are_raised_not_swallowed(kb: KnowledgeBase,
     monkeypatch.setattr(RulesEngine, "_action", broken_action)
     engine = RulesEngine(kb)
     fact = to_fact(parse_profile({"stage": "IV"}, kb.factors), kb.factors)
-    with pytest.raises(EngineError, match="a rule action failed: exception caught boom"):
+    with pytest.raises(EngineError, match="a rule action failed: boom in action"):
         engine.fired(fact)
     assert engine.open_sessions == 0
+    # The engine is still usable afterwards (the failed session was cleaned up).
+    monkeypatch.undo()
+    assert "hormone-hr-unknown" in RulesEngine(kb).fired(fact)
 
 
 def test_threads_get_their_own_answers(explainer: Explainer) -> None:

@@ -1,0 +1,253 @@
+"""Every performance figure of the project, measured in one run.
+
+    python bench/run.py [--quick] [--json PATH]
+
+1. Warm time per explanation (median and p99) for the engine alone, engine + compose, and
+   engine + compose + JSON, with the plain-Python oracle as the floor.
+2. The whole factor space: every combination of the core factors explained and rendered to JSON
+   in a fresh process (total time, profiles per second).
+3. Cold start: the whole `explainer explain ... --format json` process against a bare
+   `python -c "import rich, pydantic, yaml, durable.lang"`; and loading the knowledge base on its
+   own (YAML parse + validation + compile), with and without the knowledge-base cache.
+4. Memory: resident set size before and after 100,000 explanations in one process.
+
+Prints a table and writes the figures as JSON (default bench/results/latest.json). Figures are
+for reading, never for asserting in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+TARGETS = {
+    "compose_over_engine": 3.0,
+    "factor_space_seconds": 1.0,
+    "cold_start_ratio": 1.5,
+    "rss_growth_mb": 5.0,
+}
+
+
+def _python(code: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run ``code`` in a fresh interpreter; it prints one JSON object as its last line."""
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
+                          text=True, check=True, cwd=ROOT, env={**os.environ, **(env or {})})
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def warm_times(passes: int) -> dict[str, Any]:
+    """Per-profile times over the core factor space, after a warm-up pass."""
+    code = f"""
+    import json, statistics, time
+    from explainer import get_explainer
+    from explainer.checks import factor_space
+    from explainer.engine import oracle_fired
+    from explainer.profiles import to_fact
+    from explainer.render import render
+    ex = get_explainer(); kb = ex.kb
+    profiles = [ex.parse(raw) for raw in factor_space(kb)]
+    facts = [to_fact(p, kb.factors) for p in profiles]
+    for p in profiles:
+        render(ex.composer.compose(p, ex.fired(p)), "json")
+    stages = {{
+        "oracle": lambda i: oracle_fired(kb, facts[i]),
+        "engine": lambda i: ex.engine.fired(facts[i]),
+        "engine_compose": lambda i: ex.composer.compose(profiles[i], ex.fired(profiles[i])),
+        "engine_compose_json": lambda i: render(
+            ex.composer.compose(profiles[i], ex.fired(profiles[i])), "json"),
+    }}
+    out = {{}}
+    for name, action in stages.items():
+        samples = []
+        for _ in range({passes}):
+            for i in range(len(profiles)):
+                start = time.perf_counter(); action(i); samples.append(time.perf_counter() - start)
+        samples.sort()
+        out[name] = {{"median_us": statistics.median(samples) * 1e6,
+                     "p99_us": samples[int(0.99 * len(samples))] * 1e6}}
+    print(json.dumps(out))
+    """
+    return _python(code)
+
+
+def factor_space_run() -> dict[str, Any]:
+    """Every core combination explained and rendered to JSON, in a fresh process."""
+    code = """
+    import json, time
+    from explainer import get_explainer
+    from explainer.checks import factor_space
+    from explainer.render import render
+    ex = get_explainer()
+    raws = list(factor_space(ex.kb))
+    passes = []
+    for _ in range(2):
+        start = time.perf_counter()
+        size = sum(len(render(ex.explain(raw), "json")) for raw in raws)
+        passes.append(time.perf_counter() - start)
+    print(json.dumps({"profiles": len(raws), "first_pass_s": passes[0],
+                      "second_pass_s": passes[1], "json_bytes": size}))
+    """
+    return _python(code)
+
+
+def _median_process_seconds(command: list[str], runs: int, env: dict[str, str]) -> float:
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True,
+                       cwd=ROOT, env=env)
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def cold_start(runs: int) -> dict[str, Any]:
+    """The whole CLI process against a bare import of its main libraries."""
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "EXPLAINER_CACHE_DIR": cache}
+        bare = [sys.executable, "-c", "import rich, pydantic, yaml, durable.lang"]
+        cli = [sys.executable, "-m", "explainer", "explain", "--stage", "IV", "--hr", "positive",
+               "--her2", "negative", "--format", "json"]
+        subprocess.run(cli, stdout=subprocess.DEVNULL, check=True, cwd=ROOT, env=env)  # fill
+        bare_s = _median_process_seconds(bare, runs, env)
+        cli_s = _median_process_seconds(cli, runs, env)
+        no_cache_s = _median_process_seconds(cli, max(3, runs // 3),
+                                             {**env, "EXPLAINER_NO_CACHE": "1"})
+        load_code = """
+        import json, time
+        start = time.perf_counter()
+        from explainer.loader import load_knowledge
+        imported = time.perf_counter()
+        kb = load_knowledge()
+        loaded = time.perf_counter()
+        from explainer.engine import RulesEngine
+        RulesEngine(kb)
+        compiled = time.perf_counter()
+        print(json.dumps({"import_s": imported - start, "load_s": loaded - imported,
+                          "compile_register_s": compiled - loaded}))
+        """
+        cached = _python(load_code, env)
+        uncached = _python(load_code, {**env, "EXPLAINER_NO_CACHE": "1"})
+    return {"bare_import_s": bare_s, "cli_json_s": cli_s, "cli_json_no_cache_s": no_cache_s,
+            "ratio": cli_s / bare_s, "ratio_no_cache": no_cache_s / bare_s,
+            "knowledge_load_cached": cached, "knowledge_load_uncached": uncached}
+
+
+def memory(count: int) -> dict[str, Any]:
+    """Resident set size before and after ``count`` explanations in one process."""
+    code = f"""
+    import json, itertools
+    from explainer import get_explainer
+    from explainer.checks import factor_space
+
+    def rss_mb():
+        with open("/proc/self/statm") as handle:
+            pages = int(handle.read().split()[1])
+        import os
+        return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+    ex = get_explainer()
+    raws = list(factor_space(ex.kb))
+    for raw in raws:  # warm: caches filled, every path taken once
+        ex.explain(raw).model_dump_json()
+    before = rss_mb()
+    ages = itertools.cycle([None, 35, 52, 77])
+    for i, raw in zip(range({count}), itertools.cycle(raws)):
+        ex.explain({{**raw, "age": next(ages)}}).model_dump_json()
+    after = rss_mb()
+    print(json.dumps({{"explanations": {count}, "rss_before_mb": before, "rss_after_mb": after,
+                      "growth_mb": after - before,
+                      "open_sessions": ex.engine.open_sessions}}))
+    """
+    return _python(code)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true",
+                        help="fewer passes and 10,000 explanations for memory (a smoke run)")
+    parser.add_argument("--json", type=Path, default=HERE / "results" / "latest.json",
+                        help="where to write the figures (default: bench/results/latest.json)")
+    args = parser.parse_args()
+    results: dict[str, Any] = {
+        "python": platform.python_version(), "machine": platform.machine(),
+        "cpus": os.cpu_count(), "when": time.strftime("%Y-%m-%d %H:%M:%S"),
+    }
+    print("measuring warm times ...", file=sys.stderr)
+    results["warm"] = warm_times(1 if args.quick else 3)
+    print("measuring the whole factor space ...", file=sys.stderr)
+    results["factor_space"] = factor_space_run()
+    print("measuring cold start ...", file=sys.stderr)
+    results["cold_start"] = cold_start(5 if args.quick else 15)
+    count = 10_000 if args.quick else 100_000
+    print(f"measuring memory over {count:,} explanations ...", file=sys.stderr)
+    results["memory"] = memory(count)
+
+    warm = results["warm"]
+    engine = warm["engine"]["median_us"]
+    print(f"\n{'warm, per profile':<34}{'median':>10}{'p99':>10}{'x oracle':>10}{'x engine':>10}")
+    for name, label in (("oracle", "plain-Python oracle (floor)"),
+                        ("engine", "durable-rules engine"),
+                        ("engine_compose", "engine + compose"),
+                        ("engine_compose_json", "engine + compose + JSON")):
+        row = warm[name]
+        print(f"{label:<34}{row['median_us']:>8.0f}us{row['p99_us']:>8.0f}us"
+              f"{row['median_us'] / warm['oracle']['median_us']:>10.2f}"
+              f"{row['median_us'] / engine:>10.2f}")
+    space = results["factor_space"]
+    print(f"\nwhole factor space: {space['profiles']} profiles explained + JSON in "
+          f"{space['first_pass_s']:.2f} s ({space['profiles'] / space['first_pass_s']:.0f}/s); "
+          f"second pass {space['second_pass_s']:.2f} s")
+    cold = results["cold_start"]
+    print(f"\ncold start: CLI --format json {cold['cli_json_s'] * 1000:.0f} ms (cache filled), "
+          f"{cold['cli_json_no_cache_s'] * 1000:.0f} ms (no cache); bare import "
+          f"{cold['bare_import_s'] * 1000:.0f} ms; ratio {cold['ratio']:.2f} "
+          f"({cold['ratio_no_cache']:.2f} without cache)")
+    for label, key in (("cached", "knowledge_load_cached"),
+                       ("uncached", "knowledge_load_uncached")):
+        load = cold[key]
+        print(f"  knowledge base, {label}: import {load['import_s'] * 1000:.0f} ms, load "
+              f"{load['load_s'] * 1000:.0f} ms, compile + register "
+              f"{load['compile_register_s'] * 1000:.0f} ms")
+    mem = results["memory"]
+    print(f"\nmemory: {mem['explanations']:,} explanations, RSS {mem['rss_before_mb']:.1f} -> "
+          f"{mem['rss_after_mb']:.1f} MB (growth {mem['growth_mb']:.2f} MB), open durable-rules "
+          f"sessions after: {mem['open_sessions']}")
+
+    checks = {
+        "compose_over_engine": warm["engine_compose"]["median_us"] / engine,
+        "factor_space_seconds": space["first_pass_s"],
+        "cold_start_ratio": cold["ratio"],
+        "rss_growth_mb": mem["growth_mb"],
+    }
+    results["targets"] = {name: {"value": value, "target": TARGETS[name],
+                                 "met": value <= TARGETS[name]} for name, value in checks.items()}
+    print("\ntargets:")
+    for name, row in results["targets"].items():
+        print(f"  {name:<22} {row['value']:>8.2f}  (target <= {row['target']})  "
+              f"{'met' if row['met'] else 'MISSED'}")
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwrote {args.json}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
