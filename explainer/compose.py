@@ -24,6 +24,7 @@ from explainer.conditions import UNKNOWN, describe
 from explainer.errors import KnowledgeBaseError, KnowledgeIssue
 from explainer.knowledge import KnowledgeBase, LoadedRule
 from explainer.models.explanation import (
+    QUESTION_TOPICS,
     CareTeamMember,
     CategoryResult,
     Citation,
@@ -33,7 +34,6 @@ from explainer.models.explanation import (
     GlossaryEntry,
     KnowledgeInfo,
     LegendEntry,
-    QUESTION_TOPICS,
     Question,
     QuestionTopic,
     Reason,

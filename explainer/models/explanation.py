@@ -107,6 +107,14 @@ class UnknownFactor(Model):
     """Ids of the categories and subtypes whose relevance depends on it for this profile."""
 
 
+QuestionTopic = Literal["unknown", "concern", "treatment", "general"]
+"""What a question is about: a factor not known yet, a worry entered (side effects, age), a
+treatment that comes up, or something worth asking whatever was entered."""
+
+QUESTION_TOPICS: tuple[QuestionTopic, ...] = ("unknown", "concern", "treatment", "general")
+"""Question topics in the order questions are listed (what matters most first)."""
+
+
 class Question(Model):
     """A question to ask the doctor, and where it comes from."""
 
@@ -114,6 +122,9 @@ class Question(Model):
     origin: str
     """``rule:<id>``, ``category:<id>``, ``subtype:<id>``, ``factor:<id>`` or ``general:<id>``."""
     sources: tuple[Citation, ...]
+    topic: QuestionTopic = "general"
+    about: tuple[str, ...] = ()
+    """Ids of the categories a tailored question names (empty for the others)."""
 
 
 class CareTeamMember(Model):

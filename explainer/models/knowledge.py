@@ -233,11 +233,31 @@ class GlossaryFile(Frozen):
     terms: tuple[GlossaryTerm, ...]
 
 
+class TailoredQuestion(Frozen):
+    """A general question's wording that names the treatments often discussed.
+
+    ``text`` holds ``{treatments}``, filled with the names of the categories of ``kinds`` that
+    are often discussed for a profile; when there are none the general wording is used.
+    """
+
+    text: Text
+    kinds: Annotated[tuple[CategoryKind, ...], Field(min_length=1)] = ("local", "systemic")
+
+    @model_validator(mode="after")
+    def _has_one_placeholder(self) -> TailoredQuestion:
+        rest = self.text.replace("{treatments}", "")
+        if "{treatments}" not in self.text or "{" in rest or "}" in rest:
+            raise ValueError("the text needs '{treatments}' once and no other braces")
+        return self
+
+
 class GeneralQuestion(Frozen):
     """A question worth asking whatever was entered."""
 
     id: Id
     text: Text
+    tailored: TailoredQuestion | None = None
+    """A wording naming the treatments often discussed (used when there are any)."""
     sources: Sources
     review: Review
 
