@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 PROG = "explainer"
 MAX_PROFILE_BYTES = 64 * 1024
-FORMATS = ("rich", "text", "markdown", "json")
+FORMATS = ("rich", "text", "markdown", "json", "html")
 AUDIENCES = ("patient", "clinician")
 
 # Commands that live in their own modules: each module has register(subparsers) -> None,

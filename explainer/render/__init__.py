@@ -3,18 +3,48 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from explainer.models.explanation import Explanation
 from explainer.render.document import AUDIENCES, Audience, Document, build_document
-from explainer.render.markdown import render_markdown
-from explainer.render.rich import render_rich
-from explainer.render.text import render_text
+
+if TYPE_CHECKING:
+    from explainer.models.explanation import Explanation
+
+# Each format imports its drawing module only when used: `--format json` never loads rich.
 
 
 def _json(explanation: Explanation, audience: Audience, width: int, color: bool) -> str:
     # The JSON carries everything (rule ids and conditions included) for both audiences.
     del audience, width, color
     return explanation.model_dump_json(indent=2) + "\n"
+
+
+def _html(explanation: Explanation, audience: Audience, width: int, color: bool) -> str:
+    # A page for printing: the width of a terminal and colour codes do not apply.
+    from explainer.render.html import render_html
+
+    del width, color
+    return render_html(explanation, audience)
+
+
+def _rich(document: Document, width: int, color: bool) -> str:
+    from explainer.render.rich import render_rich
+
+    return render_rich(document, width, color)
+
+
+def _text(document: Document, width: int, color: bool) -> str:
+    from explainer.render.text import render_text
+
+    del color
+    return render_text(document, width)
+
+
+def _markdown(document: Document, width: int, color: bool) -> str:
+    from explainer.render.markdown import render_markdown
+
+    del width, color
+    return render_markdown(document)
 
 
 def _from_document(
@@ -27,10 +57,11 @@ def _from_document(
 
 
 RENDERERS: dict[str, Callable[[Explanation, Audience, int, bool], str]] = {
-    "rich": _from_document(render_rich),
-    "text": _from_document(lambda document, width, _color: render_text(document, width)),
-    "markdown": _from_document(lambda document, _width, _color: render_markdown(document)),
+    "rich": _from_document(_rich),
+    "text": _from_document(_text),
+    "markdown": _from_document(_markdown),
     "json": _json,
+    "html": _html,
 }
 """Output formats by name. Each takes (explanation, audience, width, color) -> str."""
 

@@ -1,0 +1,366 @@
+"""A printable handout: one self-contained HTML file for the screen, A4 or Letter paper.
+
+Everything is inline: the CSS is in a ``<style>`` element, there is no script, and nothing is
+fetched (no font, image, stylesheet or frame; a Content-Security-Policy in the page forbids it
+too). The only links are plain links to the sources. Every text printed is escaped, and the
+markup is well-formed XML as well as HTML, so that a strict parser can check it.
+
+The public API, for the command line and the local web page:
+
+* :func:`render_html` -- an explanation as a complete handout page (registered as ``html``);
+* :func:`render_document_html` -- any :class:`~explainer.render.document.Document` (for example a
+  comparison) as a complete page;
+* :func:`document_body` -- the same content as a fragment to place inside another page, with
+  :data:`STYLE` as its stylesheet;
+* :func:`page` -- wraps a body fragment in the page shell (disclaimer first and last, footer on
+  every printed page).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from explainer.models.explanation import QUESTION_TOPICS, Explanation, SourceInfo
+from explainer.render.document import Audience, Document, Entry, Line, Section, build_document
+
+Paper = Literal["auto", "a4", "letter"]
+"""``auto`` lets the browser's print dialog choose the paper; ``a4``/``letter`` fix it."""
+
+LANG = "en"
+"""The language of every text the knowledge base holds (the page's ``lang``)."""
+
+# Every fixed phrase the handout adds to the shared layout, in one place (as in document.TEXT).
+TEXT = {
+    "important": "Important",
+    "why": "Why:",
+    "note": "Note:",
+    "source": "Source:",
+    "trace": "Clinician:",
+    "subtitle": "Knowledge base version {version}, last reviewed {date}. You can print this page "
+                "and take it to your next visit.",
+    "questions_intro": "There is room under each question for notes.",
+    "from": "from {origin}",
+    "topic_unknown": "About what is not known yet",
+    "topic_concern": "About what worries you",
+    "topic_treatment": "About the treatments that come up",
+    "topic_general": "Good to ask in any case",
+    "sources_list": "Sources",
+    "reviewed": "reviewed by {reviewer}",
+    "last_reviewed": "last reviewed {date}",
+    "my_notes": "My notes",
+    "footer": "Education only, not medical advice. Please talk with your doctor.",
+    "page": "Page ",
+    "of": " of ",
+}
+
+# Lines kept blank under each question, and in the notes box, for handwriting.
+NOTE_LINES_PER_QUESTION = 2
+NOTE_LINES_AT_END = 6
+
+
+def escape(text: str) -> str:
+    """Text made safe for HTML content and attribute values (quotes included)."""
+    return html.escape(text, quote=True)
+
+
+def _css_string(text: str) -> str:
+    """A CSS string literal (for ``content:``) holding ``text`` and nothing else."""
+    safe = "".join(char if char.isalnum() or char in " .,:;!?'()-" else f"\\{ord(char):x} "
+                   for char in text)
+    return f'"{safe}"'
+
+
+STYLE = """
+:root { --ink: #1a1a1a; --muted: #555; --rule: #bbb; --often: #0b6e35; --may: #0b5a8a;
+        --needs: #8a5a00; --less: #5c5c5c; }
+* { box-sizing: border-box; }
+html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+body { margin: 0 auto; max-width: 46rem; padding: 1.5rem 1.25rem; color: var(--ink);
+       font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
+       sans-serif; background: #fff; }
+h1 { font-size: 1.6rem; line-height: 1.2; margin: 1rem 0 0.25rem; }
+h2 { font-size: 1.2rem; margin: 1.6rem 0 0.4rem; padding-bottom: 0.15rem;
+     border-bottom: 2px solid var(--ink); break-after: avoid; }
+h3 { font-size: 1.05rem; margin: 0 0 0.2rem; break-after: avoid; }
+h4 { font-size: 0.98rem; margin: 0.5rem 0 0.1rem; break-after: avoid; }
+p { margin: 0.15rem 0; }
+.subtitle { color: var(--muted); margin: 0 0 0.5rem; }
+.disclaimer { border: 2px solid #b07d00; background: #fff6dc; padding: 0.6rem 0.8rem;
+              border-radius: 6px; margin: 0.5rem 0; break-inside: avoid; }
+.callout { border-left: 4px solid var(--may); background: #eef5fa; padding: 0.5rem 0.8rem;
+           margin: 0.8rem 0; break-inside: avoid; }
+.intro { color: var(--muted); font-style: italic; }
+table { border-collapse: collapse; width: 100%; margin: 0.3rem 0; }
+th, td { text-align: left; vertical-align: top; padding: 0.25rem 0.5rem;
+         border-bottom: 1px solid var(--rule); }
+th { background: #f0f0f0; }
+tr { break-inside: avoid; }
+.entry { margin: 0.7rem 0; padding-left: 0.6rem; border-left: 4px solid var(--rule); }
+.entry.leaf { break-inside: avoid-page; }
+.entry.often_discussed { border-left-color: var(--often); }
+.entry.may_be_discussed { border-left-color: var(--may); }
+.entry.needs_more_information { border-left-color: var(--needs); }
+.entry.less_likely { border-left-color: var(--less); }
+.kinds { margin: 0.3rem 0 0 0.6rem; padding: 0; list-style: none; }
+.kinds > li { margin: 0.45rem 0; break-inside: avoid; }
+.badge { display: inline-block; font-size: 0.8rem; font-weight: 600; padding: 0 0.45rem;
+         border-radius: 0.7rem; border: 1px solid currentColor; white-space: nowrap; }
+.badge.often_discussed { color: var(--often); }
+.badge.may_be_discussed { color: var(--may); }
+.badge.needs_more_information { color: var(--needs); }
+.badge.less_likely { color: var(--less); }
+.muted { color: var(--muted); }
+.source, .trace { color: var(--muted); font-size: 0.88rem; }
+.label { font-weight: 600; }
+ul.plain { padding-left: 1.2rem; }
+ol.questions { padding-left: 1.4rem; }
+ol.questions > li { margin: 0.35rem 0 0.6rem; break-inside: avoid; }
+.write { border-bottom: 1px solid var(--rule); height: 1.6rem; }
+dl { margin: 0.3rem 0; }
+.term { break-inside: avoid; }
+dt { font-weight: 600; margin-top: 0.35rem; break-after: avoid; }
+dd { margin: 0 0 0 1rem; }
+.notes-box { border: 1px solid var(--rule); padding: 0.3rem 0.8rem 0.6rem; margin-top: 1rem;
+             break-inside: avoid; }
+a { color: var(--may); overflow-wrap: anywhere; }
+@page { margin: 14mm 13mm 16mm; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 9.5pt; line-height: 1.32; }
+  h1 { font-size: 15pt; margin-top: 0; }
+  h2 { font-size: 12pt; margin: 0.9rem 0 0.3rem; }
+  h3 { font-size: 10.5pt; }
+  h4 { font-size: 9.8pt; margin-top: 0.25rem; }
+  .entry { margin: 0.45rem 0; }
+  .kinds { columns: 2; column-gap: 1.2rem; }
+  section.glossary dl, section.care_team dl { columns: 2; column-gap: 1.2rem; }
+  dt { margin-top: 0.2rem; }
+  .kinds > li { margin: 0 0 0.35rem; }
+  .source, .trace { font-size: 7.8pt; }
+  th, td { padding: 0.12rem 0.4rem; }
+  .write { height: 1.35rem; }
+  a { color: inherit; text-decoration: none; }
+  a.source-link::after { content: " (" attr(href) ")"; font-size: 7.5pt; }
+}
+""".strip()
+
+
+def _page_rules(paper: Paper) -> str:
+    size = {"auto": "", "a4": " size: A4;", "letter": " size: letter;"}[paper]
+    # A short reminder and the page number on every printed page (CSS page-margin boxes).
+    return ("@page {" + size + " @bottom-left { content: " + _css_string(TEXT["footer"])
+            + "; font-size: 8pt; color: #555; } @bottom-right { content: "
+            + _css_string(TEXT["page"]) + " counter(page) " + _css_string(TEXT["of"])
+            + " counter(pages); font-size: 8pt; color: #555; } }")
+
+
+@dataclass(frozen=True)
+class Callout:
+    """A highlighted box shown before the content (for example a demo's teaching point)."""
+
+    title: str
+    text: str
+
+
+def _disclaimer(text: str, where: Literal["top", "bottom"]) -> str:
+    tag = "header" if where == "top" else "footer"
+    return (f'<{tag} class="disclaimer" role="note"><p><strong>{escape(TEXT["important"])}:'
+            f"</strong> {escape(text)}</p></{tag}>")
+
+
+def page(title: str, body: str, disclaimer: str, *, lang: str = LANG,
+         paper: Paper = "auto") -> str:
+    """A complete, self-contained page: ``body`` between the disclaimer, first and last.
+
+    ``body`` must already be escaped HTML (as :func:`document_body` returns).
+    """
+    return "\n".join([
+        "<!DOCTYPE html>",
+        f'<html lang="{escape(lang)}">',
+        "<head>",
+        '<meta charset="utf-8" />',
+        '<meta name="viewport" content="width=device-width, initial-scale=1" />',
+        # Nothing may be loaded or run: styles are inline and there is no script.
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "style-src 'unsafe-inline'\" />",
+        '<meta name="referrer" content="no-referrer" />',
+        f"<title>{escape(title)}</title>",
+        f"<style>\n{STYLE}\n{_page_rules(paper)}\n</style>",
+        "</head>",
+        "<body>",
+        _disclaimer(disclaimer, "top"),
+        "<main>",
+        body,
+        "</main>",
+        _disclaimer(disclaimer, "bottom"),
+        "</body>",
+        "</html>",
+        "",
+    ])
+
+
+_PREFIX = {"why": "why", "note": "note", "source": "source", "trace": "trace"}
+
+
+def _line(line: Line) -> str:
+    css = line.kind
+    label = TEXT[_PREFIX[line.kind]] if line.kind in _PREFIX else ""
+    prefix = f'<span class="label">{escape(label)}</span> ' if label else ""
+    return f'<p class="line {css}">{prefix}{escape(line.text)}</p>'
+
+
+def _badge(entry: Entry) -> str:
+    if not entry.badge:
+        return ""
+    return f' <span class="badge {escape(entry.relevance or "")}">{escape(entry.badge)}</span>'
+
+
+def _entry(entry: Entry, level: int) -> str:
+    # Short entries stay whole on a page; long ones (with kinds inside) may break.
+    leaf = "" if entry.children else " leaf"
+    parts = [f'<div class="entry {escape(entry.relevance or "")}{leaf}">',
+             f"<h{level}>{escape(entry.title)}{_badge(entry)}</h{level}>"]
+    parts += [_line(line) for line in entry.lines]
+    if entry.children:
+        parts.append('<ul class="kinds">')
+        parts += [f"<li>{_entry(child, min(level + 1, 6))}</li>" for child in entry.children]
+        parts.append("</ul>")
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+def _table(section: Section) -> str:
+    assert section.table is not None
+    head = "".join(f'<th scope="col">{escape(cell)}</th>' for cell in section.table.headers)
+    rows = "".join(
+        "<tr>" + f'<th scope="row">{escape(row[0])}</th>'
+        + "".join(f"<td>{escape(cell)}</td>" for cell in row[1:]) + "</tr>"
+        for row in section.table.rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+
+def _write_lines(count: int) -> str:
+    return "".join('<div class="write"></div>' for _ in range(count))
+
+
+def _definition_list(entries: Sequence[Entry]) -> str:
+    items = []
+    for entry in entries:
+        # Each term with its meaning in one group, so that a column or page never splits them.
+        items.append(f'<div class="term"><dt>{escape(entry.title)}</dt>'
+                     + "".join(f"<dd>{escape(line.text)}</dd>" for line in entry.lines)
+                     + "</div>")
+    return "<dl>" + "".join(items) + "</dl>"
+
+
+def _questions(section: Section, explanation: Explanation | None, audience: Audience) -> str:
+    parts = [f'<p class="intro">{escape(TEXT["questions_intro"])}</p>']
+    if explanation is None:
+        groups: list[tuple[str | None, list[tuple[str, str | None]]]] = [
+            (None, [(entry.title, None) for entry in section.entries])]
+    else:
+        groups = []
+        for topic in QUESTION_TOPICS:
+            chosen: list[tuple[str, str | None]] = [
+                (question.text, question.origin) for question in explanation.questions
+                if question.topic == topic]
+            if chosen:
+                groups.append((TEXT[f"topic_{topic}"], chosen))
+    number = 1
+    for heading, questions in groups:
+        if heading:
+            parts.append(f"<h3>{escape(heading)}</h3>")
+        parts.append(f'<ol class="questions" start="{number}">')
+        for text, origin in questions:
+            trace = (f'<p class="line trace">{escape(TEXT["from"].format(origin=origin))}</p>'
+                     if audience == "clinician" and origin else "")
+            parts.append(f"<li><p>{escape(text)}</p>{trace}"
+                         f"{_write_lines(NOTE_LINES_PER_QUESTION)}</li>")
+            number += 1
+        parts.append("</ol>")
+    return "\n".join(parts)
+
+
+def _source_link(source: SourceInfo) -> str:
+    title = escape(source.title)
+    # Only plain web links are printed as links; anything else stays text.
+    if source.url and source.url.startswith(("https://", "http://")):
+        title = f'<a class="source-link" href="{escape(source.url)}">{title}</a>'
+    details = [escape(source.publisher)] if source.publisher else []
+    if source.reviewer:
+        details.append(escape(TEXT["reviewed"].format(reviewer=source.reviewer)))
+    if source.last_reviewed:
+        details.append(escape(TEXT["last_reviewed"].format(date=source.last_reviewed)))
+    return f"<li>{title}" + (f" ({', '.join(details)})" if details else "") + "</li>"
+
+
+def _section(section: Section, explanation: Explanation | None, audience: Audience) -> str:
+    parts = [f'<section class="{escape(section.key)}">', f"<h2>{escape(section.title)}</h2>"]
+    if section.intro:
+        parts.append(f'<p class="intro">{escape(section.intro)}</p>')
+    if section.table is not None:
+        parts.append(_table(section))
+    if section.key == "questions":
+        parts.append(_questions(section, explanation, audience))
+    elif section.key in ("care_team", "glossary"):
+        parts.append(_definition_list(section.entries))
+    else:
+        for entry in section.entries:
+            if entry.bare:
+                parts += [_line(line) for line in entry.lines]
+            else:
+                parts.append(_entry(entry, 3))
+    if section.key == "sources" and explanation is not None:
+        parts.append(f"<h3>{escape(TEXT['sources_list'])}</h3>")
+        parts.append('<ul class="plain">' + "".join(
+            _source_link(source) for source in explanation.knowledge.sources) + "</ul>")
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def document_body(document: Document, explanation: Explanation | None = None, *,
+                  callout: Callout | None = None, notes_box: bool = True) -> str:
+    """The content of ``document`` as an HTML fragment (no disclaimer: :func:`page` adds it).
+
+    With ``explanation``, questions are grouped by topic with room for notes, and the sources
+    are listed with their review dates and links. ``callout`` is shown under the title.
+    """
+    parts = [f"<h1>{escape(document.title)}</h1>"]
+    if explanation is not None:
+        knowledge = explanation.knowledge
+        parts.append('<p class="subtitle">' + escape(TEXT["subtitle"].format(
+            version=knowledge.version, date=knowledge.last_reviewed)) + "</p>")
+    if callout is not None:
+        parts.append(f'<div class="callout"><p><strong>{escape(callout.title)}</strong></p>'
+                     f"<p>{escape(callout.text)}</p></div>")
+    parts += [_section(section, explanation, document.audience)
+              for section in document.sections]
+    if notes_box:
+        parts.append(f'<section class="notes-box"><h2>{escape(TEXT["my_notes"])}</h2>'
+                     f"{_write_lines(NOTE_LINES_AT_END)}</section>")
+    return "\n".join(parts)
+
+
+def render_document_html(document: Document, explanation: Explanation | None = None, *,
+                         callout: Callout | None = None, notes_box: bool = True,
+                         lang: str = LANG, paper: Paper = "auto") -> str:
+    """Any :class:`Document` (an explanation, a comparison) as one self-contained page."""
+    body = document_body(document, explanation, callout=callout, notes_box=notes_box)
+    return page(document.title, body, document.disclaimer, lang=lang, paper=paper)
+
+
+def render_html(explanation: Explanation, audience: Audience = "patient", *,
+                callout: Callout | None = None, lang: str = LANG,
+                paper: Paper = "auto") -> str:
+    """The printable handout for ``explanation``: a complete, self-contained HTML page.
+
+    It holds the disclaimer (first and last, and a reminder on every printed page), what was
+    entered, the categories by relevance with reasons and sources, what unknowns could change,
+    questions for the doctor with room for notes, the care team, the terms used, and the
+    sources with their review dates. ``paper`` fixes the printed page size (default: the print
+    dialog's choice; the layout fits A4 and Letter).
+    """
+    document = build_document(explanation, audience)
+    return render_document_html(document, explanation, callout=callout, lang=lang, paper=paper)
