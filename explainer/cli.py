@@ -30,7 +30,9 @@ AUDIENCES = ("patient", "clinician")
 # Commands that live in their own modules: each module has register(subparsers) -> None,
 # which adds its parser and sets ``handler`` (a function of the parsed args returning an
 # exit code). Listing them here keeps each feature in its own file.
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = [
+    "explainer.lint.command",
+]
 
 # The contract's core factors and values, used for --help when the knowledge base itself
 # cannot be loaded (the error is then reported when a command needs it).
@@ -392,7 +394,10 @@ def run(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             parser.print_help(sys.stderr)
             return ExitCode.BAD_INPUT
-        if kb_error is not None and getattr(args, "knowledge", None) is None:
+        # A command that reports on a broken knowledge base itself (lint) sets
+        # reports_broken_knowledge, so that it can list every problem with its checks.
+        if (kb_error is not None and getattr(args, "knowledge", None) is None
+                and not getattr(args, "reports_broken_knowledge", False)):
             raise kb_error
         return int(args.handler(args))
     except SystemExit as done:  # --help and --version exit through argparse

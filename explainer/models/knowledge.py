@@ -162,6 +162,9 @@ class Subtype(Frozen):
     questions: tuple[Text, ...] = ()
     sources: Sources
     review: Review
+    never_discussed: Text | None = None
+    """Why no profile shows this as often or may be discussed, when that is deliberate (for
+    example a kind only given in clinical trials). ``explainer lint`` checks that it holds."""
 
 
 class Category(Frozen):
@@ -176,6 +179,9 @@ class Category(Frozen):
     questions: tuple[Text, ...] = ()
     sources: Sources
     review: Review
+    never_discussed: Text | None = None
+    """Why no profile shows this as often or may be discussed, when that is deliberate (for
+    example a kind only given in clinical trials). ``explainer lint`` checks that it holds."""
     subtypes: tuple[Subtype, ...] = ()
 
 

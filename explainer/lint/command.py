@@ -1,0 +1,77 @@
+"""The ``explainer lint`` command (registered through explainer.cli.COMMAND_MODULES)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from explainer.errors import InputError
+
+LINT_EPILOG = """\
+validators:
+{validators}
+
+exit codes:
+  0  no warnings or errors (or issues found without --fail-on-issues)
+  1  --fail-on-issues, and at least one warning or error
+  3  the knowledge base is invalid (it does not load); every problem is listed
+
+examples:
+  explainer lint
+  explainer lint --knowledge my-kb --fail-on-issues
+  explainer lint --format json --exclude reading-level
+"""
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``lint`` command."""
+    from explainer.cli import add_knowledge_option
+    from explainer.lint.runner import VALIDATORS
+
+    listing = "\n".join(f"  {validator.name:<15} {validator.concern}" for validator in VALIDATORS)
+    parser = subparsers.add_parser(
+        "lint", help="check the knowledge base: sources, wording, reading level, cases, review",
+        description="Check every statement of the knowledge base: schema and references, "
+                    "sources, directive wording, reading level, terms of art, rule cases, "
+                    "unused entries, what no profile can show, and review metadata. Each issue "
+                    "has a severity, a file:line and a fix; a summary table ends the report.",
+        epilog=LINT_EPILOG.format(validators=listing),
+        formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
+    add_knowledge_option(parser)
+    parser.add_argument("--format", choices=["text", "json"], default="text",
+                        help="report format (default: text)")
+    parser.add_argument("--fail-on-issues", action="store_true",
+                        help="exit 1 when there is any warning or error (for CI)")
+    parser.add_argument("--exclude", action="append", default=[], metavar="VALIDATOR",
+                        help="skip a validator (repeat, or separate with commas)")
+    parser.add_argument("--max-grade", type=float, default=8.0, metavar="N",
+                        help="highest reading grade allowed, Flesch-Kincaid and SMOG "
+                             "(default: 8; aim for 6-7)")
+    parser.add_argument("--stale-days", type=int, default=365, metavar="DAYS",
+                        help="a review older than this is stale (default: 365)")
+    parser.add_argument("--output", metavar="FILE", help="write the report to FILE")
+    parser.set_defaults(handler=run_lint_command, reports_broken_knowledge=True)
+
+
+def run_lint_command(args: argparse.Namespace) -> int:
+    """Run the validators and print the report; the exit code follows the report's outcome."""
+    from explainer.cli import emit
+    from explainer.lint.base import LintOptions
+    from explainer.lint.runner import VALIDATOR_NAMES, format_json, format_text, run_lint
+
+    excluded = [name.strip() for item in args.exclude for name in item.split(",")
+                if name.strip()]
+    for name in excluded:
+        if name not in VALIDATOR_NAMES:
+            raise InputError(f"--exclude: unknown validator '{name}'; use one of "
+                             f"{', '.join(VALIDATOR_NAMES)}")
+    if not 1 <= args.max_grade <= 20:
+        raise InputError(f"--max-grade must be from 1 to 20, got {args.max_grade:g}")
+    if args.stale_days < 1:
+        raise InputError(f"--stale-days must be at least 1, got {args.stale_days}")
+    options = LintOptions(max_grade=args.max_grade, stale_days=args.stale_days)
+    result = run_lint(args.knowledge, options, excluded)
+    report = (format_json if args.format == "json" else format_text)(result,
+                                                                     args.fail_on_issues)
+    emit(report, args.output)
+    return result.exit_code(args.fail_on_issues)

@@ -1,0 +1,114 @@
+"""The factor space, enumerated: which relevance every category and subtype gets, for how many
+combinations of the factors, and which rules ever fire and ever decide.
+
+Only the factors that deciding rules look at can change a relevance, so those are the space
+(for the project's knowledge base: stage, HR, HER2, general health and BRCA status; menopause,
+age and side-effect concerns only add notes). Rules are evaluated with the plain-Python oracle,
+which the tests hold equal to durable-rules over the same space, so no engine is built here.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from explainer.conditions import UNKNOWN, Condition, holds
+from explainer.knowledge import KnowledgeBase
+from explainer.models.knowledge import RELEVANCE_ORDER, Factor
+from explainer.profiles import parse_profile, to_fact
+
+
+def _choices(factor: Factor) -> list[Any]:
+    """Representative raw values of a factor: every value; a number's bands; a multi's single
+    answers and the empty answer."""
+    if factor.kind == "number":
+        return [band.min for band in factor.bands] + [None]
+    if factor.kind == "multi":
+        return [[value.id] for value in factor.values] + [[]]
+    return [value.id for value in factor.values]
+
+
+def deciding_factor_ids(kb: KnowledgeBase) -> list[str]:
+    """The factors any deciding rule looks at, in knowledge-base order."""
+    used = {factor_id for loaded in kb.rules if loaded.decides
+            for factor_id in loaded.condition.factor_ids()}
+    return [factor_id for factor_id in kb.factors if factor_id in used]
+
+
+def profiles(kb: KnowledgeBase, factor_ids: list[str]) -> Iterator[dict[str, Any]]:
+    """Every combination of representative values of ``factor_ids`` (others unknown)."""
+    lists = [_choices(kb.factors[factor_id]) for factor_id in factor_ids]
+    for combination in itertools.product(*lists):
+        yield dict(zip(factor_ids, combination, strict=True))
+
+
+def satisfiable(kb: KnowledgeBase, condition: Condition) -> bool:
+    """Whether any profile at all satisfies ``condition`` (enumerating only its factors)."""
+    for raw in profiles(kb, condition.factor_ids()):
+        if holds(condition, to_fact(parse_profile(raw, kb.factors), kb.factors)):
+            return True
+    return False
+
+
+@dataclass
+class Coverage:
+    """What the factor space leads to."""
+
+    factor_ids: list[str]
+    total: int = 0
+    counts: dict[str, Counter[str]] = field(default_factory=dict)
+    """target id -> relevance -> number of combinations."""
+    examples: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    """(target, relevance) -> the first combination that leads there."""
+    fired: set[str] = field(default_factory=set)
+    decided: set[str] = field(default_factory=set)
+    """Ids of rules that were among the deciding (highest-priority) rules at least once."""
+    shown_roles: set[str] = field(default_factory=set)
+    gaps: list[str] = field(default_factory=list)
+    """Problems composing some combination (no rule decides, or rules disagree)."""
+
+    def relevances(self, target: str) -> list[str]:
+        """The relevances ``target`` can get, strongest first."""
+        return [level for level in RELEVANCE_ORDER if self.counts.get(target, Counter())[level]]
+
+
+def coverage(kb: KnowledgeBase) -> Coverage:
+    """Enumerate the deciding factors of ``kb`` and record what every combination leads to."""
+    from explainer.compose import Composer
+    from explainer.errors import KnowledgeBaseError
+
+    composer = Composer(kb)
+    factor_ids = deciding_factor_ids(kb)
+    result = Coverage(factor_ids=factor_ids)
+    for raw in profiles(kb, factor_ids):
+        profile = parse_profile(raw, kb.factors)
+        fact = to_fact(profile, kb.factors)
+        fired = [loaded.id for loaded in kb.rules if holds(loaded.condition, fact)]
+        result.fired.update(fired)
+        result.total += 1
+        try:
+            explanation = composer.compose(profile, fired)
+        except KnowledgeBaseError as error:
+            message = error.issues[0].message.split(" for the profile")[0]
+            if message not in result.gaps:
+                result.gaps.append(message)
+            continue
+        for category in explanation.categories:
+            for target_id, relevance, reasons in [
+                    (category.id, category.relevance, category.reasons),
+                    *((sub.id, sub.relevance, sub.reasons) for sub in category.subtypes)]:
+                result.counts.setdefault(target_id, Counter())[relevance] += 1
+                result.examples.setdefault((target_id, relevance), raw)
+                result.decided.update(reason.rule_id for reason in reasons)
+        result.shown_roles.update(member.id for member in explanation.care_team)
+    return result
+
+
+def describe_profile(raw: dict[str, Any]) -> str:
+    """A combination in short words: ``stage=IV, hr_status=positive`` (unknowns left out)."""
+    shown = [f"{key}={value}" for key, value in raw.items()
+             if value not in (UNKNOWN, None, [])]
+    return ", ".join(shown) or "everything unknown"
