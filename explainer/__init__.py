@@ -10,23 +10,49 @@ source behind every line. It is education, not medical advice.
     'often_discussed'
 """
 
-from explainer.api import Explainer, explain, get_explainer
-from explainer.errors import (
-    EngineError,
-    ExitCode,
-    ExplainerError,
-    InputError,
-    KnowledgeBaseError,
-    KnowledgeIssue,
-    ProfileError,
-)
-from explainer.knowledge import KnowledgeBase
-from explainer.loader import load_knowledge
-from explainer.models.explanation import Explanation
-from explainer.models.profile import Profile
-from explainer.profiles import parse_profile as _parse_profile
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+# Public names are imported on first use (PEP 562), so that `explainer --help` or a command
+# that needs only part of the package does not pay for importing all of it.
+_EXPORTS = {
+    "Explainer": "explainer.api", "explain": "explainer.api", "get_explainer": "explainer.api",
+    "EngineError": "explainer.errors", "ExitCode": "explainer.errors",
+    "ExplainerError": "explainer.errors", "InputError": "explainer.errors",
+    "KnowledgeBaseError": "explainer.errors", "KnowledgeIssue": "explainer.errors",
+    "ProfileError": "explainer.errors", "KnowledgeBase": "explainer.knowledge",
+    "load_knowledge": "explainer.loader", "Explanation": "explainer.models.explanation",
+    "Profile": "explainer.models.profile",
+}
+
+if TYPE_CHECKING:
+    from explainer.api import Explainer, explain, get_explainer
+    from explainer.errors import (
+        EngineError,
+        ExitCode,
+        ExplainerError,
+        InputError,
+        KnowledgeBaseError,
+        KnowledgeIssue,
+        ProfileError,
+    )
+    from explainer.knowledge import KnowledgeBase
+    from explainer.loader import load_knowledge
+    from explainer.models.explanation import Explanation
+    from explainer.models.profile import Profile
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'explainer' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
 
 
 def parse_profile(data: object, knowledge: KnowledgeBase | None = None) -> Profile:
@@ -34,8 +60,11 @@ def parse_profile(data: object, knowledge: KnowledgeBase | None = None) -> Profi
 
     Raises :class:`ProfileError` naming each bad field, its allowed values and a likely fix.
     """
+    from explainer.api import get_explainer
+    from explainer.profiles import parse_profile as check
+
     kb = knowledge if knowledge is not None else get_explainer().kb
-    return _parse_profile(data, kb.factors)
+    return check(data, kb.factors)
 
 
 __all__ = [

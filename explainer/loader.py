@@ -7,7 +7,6 @@ person editing a copy of the knowledge base can repair it in one pass.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import typing
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from explainer import cache
 from explainer.conditions import ConditionError, parse_condition
 from explainer.errors import KnowledgeBaseError, KnowledgeIssue, ProfileError
 from explainer.knowledge import KnowledgeBase, LoadedRule
@@ -86,14 +86,12 @@ _FAILED = object()
 """Returned by _read when the file could not be read or parsed (an issue has been added)."""
 
 
-def _read(path: Path, issues: _Collector, digest: Any, root: Path) -> Any:
+def _read(path: Path, issues: _Collector) -> Any:
     """Parsed YAML (None for an empty file), or _FAILED."""
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
             issues.add(path, None, "the file is larger than 2 MB", "split or shorten it")
             return _FAILED
-        digest.update(str(path.relative_to(root)).encode())
-        digest.update(path.read_bytes())
         return read_yaml_file(path)
     except YamlReadError as error:
         issues.add(path, error.line, error.message, "fix the YAML syntax (check indentation "
@@ -195,8 +193,17 @@ def load_knowledge(path: str | Path | None = None) -> KnowledgeBase:
     :class:`~explainer.errors.KnowledgeBaseError` listing every problem with ``file:line``.
     """
     root = resolve_root(path)
+    fingerprint = cache.digest(root)
+    cached = cache.load(fingerprint)
+    if cached is not None:
+        return cached
+    kb = _load(root, fingerprint)
+    cache.store(kb)
+    return kb
+
+
+def _load(root: Path, fingerprint: str) -> KnowledgeBase:
     issues = _Collector()
-    digest = hashlib.sha256()
     raw: dict[str, Any] = {}
     models: dict[str, Any] = {}
     files: dict[str, Path] = {}
@@ -207,7 +214,7 @@ def load_knowledge(path: str | Path | None = None) -> KnowledgeBase:
             issues.add(file_path, None, f"{name} is missing",
                        "copy it from the project's knowledge/ folder")
             continue
-        raw[name] = _read(file_path, issues, digest, root)
+        raw[name] = _read(file_path, issues)
         if raw[name] is not _FAILED:
             models[name] = _validate(model, raw[name], file_path, issues)
     if any(models.get(name) is None for name in KNOWLEDGE_FILES):
@@ -229,7 +236,7 @@ def load_knowledge(path: str | Path | None = None) -> KnowledgeBase:
     checker.care_team(care_file, categories)
     checker.glossary(glossary_file)
     checker.disclaimer(disclaimer_file)
-    rules = _load_rules(root, factors, categories_file, issues, digest, checker)
+    rules = _load_rules(root, factors, categories_file, issues, checker)
     if issues.issues:
         raise KnowledgeBaseError(issues.issues, root)
     return KnowledgeBase(
@@ -243,7 +250,7 @@ def load_knowledge(path: str | Path | None = None) -> KnowledgeBase:
         glossary=glossary_file.terms,
         disclaimer=disclaimer_file,
         rules=rules,
-        fingerprint=digest.hexdigest(),
+        fingerprint=fingerprint,
         files=files,
     )
 
@@ -422,7 +429,7 @@ def _rule_files(root: Path, issues: _Collector) -> tuple[list[Path], dict[Path, 
 
 
 def _load_rules(root: Path, factors: dict[str, Factor], categories_file: CategoriesFile,
-                issues: _Collector, digest: Any, checker: _CrossChecker) -> tuple[LoadedRule, ...]:
+                issues: _Collector, checker: _CrossChecker) -> tuple[LoadedRule, ...]:
     categories = {category.id: category for category in categories_file.categories}
     owner = {subtype.id: category.id for category in categories.values()
              for subtype in category.subtypes}
@@ -431,7 +438,7 @@ def _load_rules(root: Path, factors: dict[str, Factor], categories_file: Categor
     loaded: list[tuple[tuple[int, int, str], LoadedRule]] = []
     seen: dict[str, Path] = {}
     for path in rule_files:
-        data = _read(path, issues, digest, root)
+        data = _read(path, issues)
         if data is _FAILED:
             continue
         if not isinstance(data, LineDict):
@@ -471,7 +478,7 @@ def _load_rules(root: Path, factors: dict[str, Factor], categories_file: Categor
             continue
         rule_cases, cases_path = None, cases.get(path)
         if cases_path is not None:
-            rule_cases = _load_cases(cases_path, factors, issues, digest, root)
+            rule_cases = _load_cases(cases_path, factors, issues)
         if len(issues.issues) != problems_before:
             continue
         category_index = list(categories).index(owner[rule.target]) if rule.target else len(
@@ -487,9 +494,9 @@ def _load_rules(root: Path, factors: dict[str, Factor], categories_file: Categor
     )
 
 
-def _load_cases(path: Path, factors: dict[str, Factor], issues: _Collector, digest: Any,
-                root: Path) -> RuleCases | None:
-    data = _read(path, issues, digest, root)
+def _load_cases(path: Path, factors: dict[str, Factor], issues: _Collector
+                ) -> RuleCases | None:
+    data = _read(path, issues)
     if data is _FAILED:
         return None
     if data is None:

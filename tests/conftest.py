@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,15 @@ from explainer.paths import bundled_root
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Tests never write to the user's cache folder: the knowledge-base cache goes to a
+    # temporary folder of the test run (tests of the cache itself set their own).
+    if "EXPLAINER_CACHE_DIR" not in os.environ:
+        folder = tempfile.mkdtemp(prefix="explainer-test-cache-")
+        os.environ["EXPLAINER_CACHE_DIR"] = folder
+        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -15,7 +15,9 @@ from explainer.models.knowledge import CategoryKind, Relevance, ReviewStatus
 class Model(BaseModel):
     """Base for explanation models: immutable and strict about keys."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: a schema is built on first validation, not at import, so a command that
+    # never validates (the knowledge base comes from the cache) does not pay for it.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Citation(Model):

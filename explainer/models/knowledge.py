@@ -34,7 +34,9 @@ ShortText = Annotated[StrictStr, Field(min_length=1, max_length=200)]
 class Frozen(BaseModel):
     """Base for knowledge models: immutable, and unknown keys are errors."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: a schema is built on first validation, not at import, so a command that
+    # never validates (the knowledge base comes from the cache) does not pay for it.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Review(Frozen):

@@ -18,7 +18,7 @@ class Profile(BaseModel):
     (or pass a plain dict to :func:`explainer.explain`) to get that check up front.
     """
 
-    model_config = ConfigDict(frozen=True, extra="allow")
+    model_config = ConfigDict(frozen=True, extra="allow", defer_build=True)
 
     stage: str = "unknown"
     menopausal_status: str = "unknown"

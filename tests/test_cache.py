@@ -1,0 +1,88 @@
+"""The knowledge-base cache: a hit skips parsing, any edit misses, a bad entry is ignored."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+from explainer import cache, load_knowledge, loader
+
+
+@pytest.fixture
+def cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("EXPLAINER_CACHE_DIR", str(folder))
+    monkeypatch.delenv("EXPLAINER_NO_CACHE", raising=False)
+    return folder
+
+
+def _forbid_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(path: Path) -> object:
+        raise AssertionError(f"parsed {path} although the cache should have answered")
+
+    monkeypatch.setattr(loader, "read_yaml_file", refuse)
+
+
+def test_second_load_comes_from_the_cache(kb_copy: Path, cache_folder: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    first = load_knowledge(kb_copy)
+    assert [path.suffix for path in cache_folder.iterdir()] == [".pickle"]
+    _forbid_parsing(monkeypatch)
+    second = load_knowledge(kb_copy)
+    assert second.fingerprint == first.fingerprint
+    assert [rule.id for rule in second.rules] == [rule.id for rule in first.rules]
+    assert second.categories == first.categories
+
+
+def test_any_edit_misses_the_cache(kb_copy: Path, cache_folder: Path) -> None:
+    first = load_knowledge(kb_copy)
+    disclaimer = kb_copy / "knowledge" / "disclaimer.yaml"
+    disclaimer.write_text(disclaimer.read_text(encoding="utf-8").replace(
+        "This is education", "This is only education"), encoding="utf-8")
+    second = load_knowledge(kb_copy)
+    assert second.fingerprint != first.fingerprint
+    assert second.disclaimer.disclaimer.startswith("This is only education")
+    (kb_copy / "rules" / "notes" / "age-older.cases.yaml").unlink()
+    assert load_knowledge(kb_copy).rule("age-older").cases is None
+
+
+def test_a_corrupt_entry_is_ignored(kb_copy: Path, cache_folder: Path) -> None:
+    first = load_knowledge(kb_copy)
+    entry = cache_folder / f"{first.fingerprint}.pickle"
+    entry.write_bytes(b"not a pickle")
+    assert load_knowledge(kb_copy).fingerprint == first.fingerprint
+    entry.write_bytes(pickle.dumps({"something": "else"}))
+    assert load_knowledge(kb_copy).fingerprint == first.fingerprint
+
+
+def test_broken_knowledge_is_never_cached(kb_copy: Path, cache_folder: Path) -> None:
+    (kb_copy / "knowledge" / "glossary.yaml").write_text("terms: [", encoding="utf-8")
+    with pytest.raises(loader.KnowledgeBaseError):
+        load_knowledge(kb_copy)
+    assert not cache_folder.exists() or not list(cache_folder.iterdir())
+
+
+def test_cache_can_be_turned_off_or_unwritable(kb_copy: Path, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EXPLAINER_NO_CACHE", "1")
+    assert cache.cache_dir() is None
+    assert load_knowledge(kb_copy).version == "1.0.0"
+    monkeypatch.delenv("EXPLAINER_NO_CACHE")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv("EXPLAINER_CACHE_DIR", str(blocker / "cache"))  # cannot be created
+    assert load_knowledge(kb_copy).version == "1.0.0"
+
+
+def test_cache_keeps_a_few_entries(kb_copy: Path, cache_folder: Path) -> None:
+    disclaimer = kb_copy / "knowledge" / "disclaimer.yaml"
+    original = disclaimer.read_text(encoding="utf-8")
+    for number in range(cache._KEEP + 3):
+        disclaimer.write_text(original.replace("This is education", f"Edit {number}: this is "
+                                                                    "education"),
+                              encoding="utf-8")
+        load_knowledge(kb_copy)
+    assert len(list(cache_folder.glob("*.pickle"))) == cache._KEEP
+    assert not list(cache_folder.glob("*.partial"))
