@@ -29,6 +29,14 @@ def _norm(text: str) -> str:
     return re.sub(r"[\s_\-'’.]+", "", text.strip().lower())
 
 
+def _shown(text: str) -> str:
+    """Text a person typed, quoted for a one-line message (control characters escaped)."""
+    text = text[:MAX_TEXT]
+    if text.isprintable():
+        return f"'{text}'"
+    return repr(text)
+
+
 def _suggest(word: str, options: Iterable[str]) -> str:
     options = list(options)
     lowered = {option.lower(): option for option in options}
@@ -62,7 +70,7 @@ def _choice(factor: Factor, raw: Any) -> str:
     if wanted in _UNKNOWN_WORDS and any(value.id == UNKNOWN for value in factor.values):
         return UNKNOWN
     ids = [value.id for value in factor.values]
-    raise ValueError(f"'{text}' is not allowed{_suggest(text, ids)}")
+    raise ValueError(f"{_shown(text)} is not allowed{_suggest(text, ids)}")
 
 
 def _number(factor: Factor, raw: Any) -> int | None:
@@ -72,7 +80,7 @@ def _number(factor: Factor, raw: Any) -> int | None:
         if _norm(raw) in _UNKNOWN_WORDS:
             return None
         if not re.fullmatch(r"\s*\d{1,4}\s*", raw):
-            raise ValueError(f"'{raw[:MAX_TEXT]}' is not a whole number")
+            raise ValueError(f"{_shown(raw)} is not a whole number")
         raw = int(raw)
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
@@ -131,9 +139,11 @@ def parse_profile(data: Any, factors: Mapping[str, Factor]) -> Profile:
     flags = {factor.cli_flag: factor.id for factor in factors.values()}
     for key in data:
         if not isinstance(key, str) or key not in factors:
-            shown = str(key)[:MAX_TEXT]
-            hint = f" (did you mean '{flags[shown]}'?)" if shown in flags else _suggest(
-                shown, factors)
+            name = str(key)[:MAX_TEXT]
+            hint = f" (did you mean '{flags[name]}'?)" if name in flags else _suggest(
+                name, factors)
+            # An empty or unprintable field name is shown quoted, so the message stays clear.
+            shown = name if name.isprintable() and name.strip() == name and name else repr(name)
             problems.append(FieldProblem(
                 shown, f"unknown field{hint}; known fields: {', '.join(factors)}"))
     values: dict[str, Any] = {}

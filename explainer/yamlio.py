@@ -121,20 +121,27 @@ def parse_yaml(text: str, path: Path, *, untrusted: bool = False) -> Any:
     Raises :class:`YamlReadError` with the line of the problem. ``untrusted`` refuses aliases.
     """
     loader_class = _UNTRUSTED_LOADER if untrusted else _KNOWLEDGE_LOADER
-    loader = loader_class(text)
+    loader = None
     try:
+        # Creating the loader already reads the text: a control character fails here.
+        loader = loader_class(text)
         return loader.get_single_data()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
         problem = error.problem or error.context or "the YAML is not valid"
         raise YamlReadError(path, line, f"{problem}") from None
+    except yaml.reader.ReaderError as error:
+        raise YamlReadError(path, None, f"it holds a character YAML does not allow "
+                                        f"({error.character!r} at position {error.position})"
+                            ) from None
     except yaml.YAMLError as error:
         raise YamlReadError(path, None, str(error).splitlines()[0]) from None
     except RecursionError:
         raise YamlReadError(path, None, "the YAML is nested too deeply") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def read_yaml_file(path: Path) -> Any:
