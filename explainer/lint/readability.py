@@ -128,6 +128,9 @@ def for_scoring(text: str, vocabulary: Vocabulary) -> str:
     """``text`` with explained terms and unexplained terms of art replaced by stand-ins."""
     unexplained = unexplained_terms(text, vocabulary)
     scored = vocabulary.pattern.sub(EXPLAINED_STAND_IN, text)
+    # textstat drops hyphens and would read "topic-targeted" as one long word: keep the
+    # stand-in a word of its own (HER2-targeted is HER2 and targeted).
+    scored = scored.replace(f"{EXPLAINED_STAND_IN}-", f"{EXPLAINED_STAND_IN} ")
     for word in unexplained:
         scored = re.sub(rf"(?<![\w-]){re.escape(word)}(?![\w-])", UNEXPLAINED_STAND_IN, scored)
     return scored

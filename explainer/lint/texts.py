@@ -140,6 +140,14 @@ def _knowledge_texts(name: str, path: Path, data: Any) -> list[TextItem]:
                     path, _line(question, "text") or line,
                     f"general_questions[{_label(question, index)}].text", "question",
                     "question", text))
+            tailored = question.get("tailored") if isinstance(question, Mapping) else None
+            tailored_text = _string(tailored, "text")
+            if tailored_text:
+                # {treatments} becomes the names of the treatments often discussed.
+                found.found.append(TextItem(
+                    path, _line(question, "tailored") or line,
+                    f"general_questions[{_label(question, index)}].tailored.text", "question",
+                    "question", tailored_text.replace("{treatments}", "surgery and radiation")))
     return found.found
 
 

@@ -116,8 +116,8 @@ TEXT = {
     "based_on": "Based on \"{title}\"",
     "reviewed_by": ", reviewed by {reviewer}",
     "last_reviewed": ", last reviewed {date}",
-    "guides": "Where the article does not say which kind of treatment fits which situation, "
-              "public patient guides fill the gap: {guides}.",
+    "guides": "The article does not say which kind of treatment fits which case. Public guides "
+              "for patients fill that gap: {guides}.",
     "version": "Knowledge base version {version}, last reviewed {date}.",
     "drafts": "{count} of the statements shown are drafts that a clinician has not reviewed yet.",
     "drafts_marked": "{count} of the statements shown are drafts that a clinician has not "
