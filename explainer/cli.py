@@ -32,6 +32,7 @@ AUDIENCES = ("patient", "clinician")
 # exit code). Listing them here keeps each feature in its own file.
 COMMAND_MODULES: list[str] = [
     "explainer.lint.command",
+    "explainer.compare_command",
 ]
 
 # The contract's core factors and values, used for --help when the knowledge base itself
@@ -52,6 +53,8 @@ examples:
   explainer explain --stage II --her2 positive --format markdown --output notes.md
   explainer explain --profile my-profile.yaml --audience clinician
   explainer explain --stage 0 --concerns fertility,body_image --format json
+  explainer explain --stage II --hr positive --her2 negative --what-if her2=positive
+  explainer explain --stage IV --format html --output handout.html
 
 Any factor left out is treated as unknown ("I don't know"). Values are not case-sensitive,
 and common spellings work (--stage 4 means IV; --hr + means positive).
@@ -236,21 +239,40 @@ def use_color(args: argparse.Namespace) -> bool:
             and "NO_COLOR" not in os.environ)
 
 
+def _output_width(args: argparse.Namespace) -> int:
+    """The line width from --width, or the terminal's (88 when not a terminal)."""
+    width: int = args.width or (
+        _terminal_width() if sys.stdout.isatty() and not args.output else 88)
+    if width < 40 or width > 400:
+        raise InputError(f"--width must be from 40 to 400, got {width}")
+    return width
+
+
 def render_for(args: argparse.Namespace, explanation: Any) -> str:
     """Render an explanation with the shared output options."""
     from explainer.render import render
 
-    width = args.width or (_terminal_width() if sys.stdout.isatty() and not args.output else 88)
-    if width < 40 or width > 400:
-        raise InputError(f"--width must be from 40 to 400, got {width}")
-    return render(explanation, args.format, args.audience, width=width, color=use_color(args))
+    return render(explanation, args.format, args.audience, width=_output_width(args),
+                  color=use_color(args))
 
 
 def _run_explain(args: argparse.Namespace) -> int:
     from explainer.api import get_explainer
 
     explainer = get_explainer(args.knowledge)
-    explanation = explainer.explain(profile_from_args(args))
+    data = profile_from_args(args)
+    if args.what_if:
+        # Not the explanation but what changes from it: both sides are checked first.
+        from explainer.compare import apply_what_if, compare_what_if, render_comparison
+
+        before = explainer.explain(data)
+        after = explainer.explain(apply_what_if(data, args.what_if, explainer.kb.factors))
+        comparison = compare_what_if(before, after)
+        width = _output_width(args)
+        emit(render_comparison(comparison, args.format, args.audience, width=width,
+                               color=use_color(args)), args.output)
+        return ExitCode.OK
+    explanation = explainer.explain(data)
     emit(render_for(args, explanation), args.output)
     return ExitCode.OK
 
@@ -345,6 +367,10 @@ def build_parser(kb: KnowledgeBase | None) -> argparse.ArgumentParser:
     explain.add_argument("--profile", metavar="FILE",
                          help="read factors from a YAML or JSON file (keys as in the JSON "
                               "profile: stage, hr_status, ...); flags override it")
+    explain.add_argument("--what-if", metavar="FACTOR=VALUE", action="append", default=[],
+                         dest="what_if",
+                         help="show what changes if FACTOR had VALUE (e.g. her2=positive); "
+                              "repeat it to change several factors at once")
     add_output_options(explain)
     add_knowledge_option(explain)
     explain.set_defaults(handler=_run_explain)

@@ -1,0 +1,65 @@
+"""``explainer compare PROFILE_A PROFILE_B``: what changes between two profile files.
+
+Kept apart from :mod:`explainer.compare` so that building the command line stays light: the
+comparison's models and renderers are imported only when the command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+EXAMPLES = """\
+examples:
+  explainer compare early.yaml metastatic.yaml
+  explainer compare before.json after.json --format markdown --output changes.md
+  explainer compare a.yaml b.yaml --format html --output changes.html
+
+Each file holds factors as in 'explainer explain --profile FILE' (stage: II, hr_status:
+positive, ...). Anything left out is unknown. To change a factor or two of one profile, see
+'explainer explain ... --what-if FACTOR=VALUE'.
+This is education, not medical advice: please discuss your situation with your doctor.
+"""
+
+
+def register(commands: Any) -> None:
+    """Add the ``compare`` command to the CLI's subparsers."""
+    from explainer.cli import add_knowledge_option, add_output_options
+
+    parser = commands.add_parser(
+        "compare", help="show what changes between two profiles (files)",
+        description="Show which treatment categories and kinds change how likely they are to "
+                    "come up between two profiles, from what to what, and why on each side.",
+        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False)
+    parser.add_argument("profile_a", metavar="PROFILE_A",
+                        help="the first profile (a YAML or JSON file)")
+    parser.add_argument("profile_b", metavar="PROFILE_B",
+                        help="the second profile (a YAML or JSON file)")
+    add_output_options(parser)
+    add_knowledge_option(parser)
+    parser.set_defaults(handler=run_compare)
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    """Explain both profiles and print what changes between them."""
+    from explainer.api import get_explainer
+    from explainer.cli import _output_width, emit, profile_from_args, use_color
+    from explainer.compare import compare, render_comparison
+    from explainer.errors import ExitCode, ProfileError
+
+    explainer = get_explainer(args.knowledge)
+    explanations = []
+    for path in (args.profile_a, args.profile_b):
+        data = profile_from_args(argparse.Namespace(profile=path))
+        try:
+            explanations.append(explainer.explain(data))
+        except ProfileError as error:
+            # Say which of the two files holds the problem.
+            raise ProfileError([type(problem)(f"{path}: {problem.field}", problem.message)
+                                for problem in error.problems]) from None
+    comparison = compare(*explanations, before_label=args.profile_a,
+                         after_label=args.profile_b)
+    emit(render_comparison(comparison, args.format, args.audience, width=_output_width(args),
+                           color=use_color(args)), args.output)
+    return ExitCode.OK
