@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from explainer.conditions import UNKNOWN, describe
 from explainer.errors import KnowledgeBaseError, KnowledgeIssue
@@ -45,6 +45,7 @@ from explainer.models.knowledge import RELEVANCE_ORDER, Relevance, SourceRef
 from explainer.models.profile import Profile
 
 _CACHE_LIMIT = 4096
+M = TypeVar("M")
 
 SHOWN: frozenset[str] = frozenset({"often_discussed", "may_be_discussed"})
 """Relevances for which a category counts as part of the picture (care team, questions)."""
@@ -64,6 +65,9 @@ class Composer:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self._citation_cache: dict[tuple[SourceRef, ...], tuple[Citation, ...]] = {}
+        # One shared instance per distinct question, care-team line, unknown factor... keeps the
+        # cached parts of many explanations small.
+        self._interned: dict[Any, Any] = {}
         self._reasons = {loaded.id: self._reason(loaded) for loaded in kb.rules}
         self._deciders: dict[str | None, list[LoadedRule]] = {}
         self._notes: dict[str | None, list[LoadedRule]] = {}
@@ -142,6 +146,12 @@ class Composer:
         return found
 
     # -- deciding ----------------------------------------------------------------------------
+
+    def _intern(self, item: M) -> M:
+        """The shared instance equal to ``item`` (frozen models are hashable)."""
+        if len(self._interned) >= _CACHE_LIMIT * 4:
+            self._interned.clear()
+        return self._interned.setdefault(item, item)  # type: ignore[no-any-return]
 
     def _decide(self, target: str, fired: frozenset[str], profile: Profile) -> _Decision:
         candidates = [loaded for loaded in self._deciders.get(target, ()) if loaded.id in fired]
@@ -236,10 +246,10 @@ class Composer:
             "questions": questions,
             "care_team": care_team,
             "term_ids": frozenset(term_ids),
-            "knowledge": KnowledgeInfo(
+            "knowledge": self._intern(KnowledgeInfo(
                 version=kb.version, last_reviewed=kb.source_file.last_reviewed.isoformat(),
                 sources=self._knowledge_sources,
-                draft_statements=self._count_drafts(shown_rules, unknown, care_team, glossary)),
+                draft_statements=self._count_drafts(shown_rules, unknown, care_team, glossary))),
         }
 
     def _category(self, category_id: str, fired: frozenset[str],
@@ -344,9 +354,9 @@ class Composer:
             if not (factor.core or factor.id in affects):
                 continue
             targets = sorted(affects.get(factor.id, []), key=order.index)
-            result.append(UnknownFactor(
+            result.append(self._intern(UnknownFactor(
                 factor=factor.id, label=factor.label, why_it_matters=factor.why_it_matters,
-                question=factor.if_unknown_question, affects=tuple(targets)))
+                question=factor.if_unknown_question, affects=tuple(targets))))
         return tuple(result)
 
     def _questions(self, categories: Sequence[CategoryResult], shown_rules: Sequence[LoadedRule],
@@ -359,8 +369,9 @@ class Composer:
                 about: tuple[str, ...] = ()) -> None:
             if text not in seen:
                 seen.add(text)
-                questions.append(Question(text=text, origin=origin, topic=topic, about=about,
-                                          sources=self.citations(refs)))
+                questions.append(self._intern(Question(
+                    text=text, origin=origin, topic=topic, about=about,
+                    sources=self.citations(refs))))
 
         for item in unknown:
             if item.question:
@@ -408,8 +419,8 @@ class Composer:
         for role in self.kb.care_team:
             linked = tuple(category for category in role.categories if category in shown)
             if role.always or linked:
-                members.append(CareTeamMember(id=role.id, role=role.role, why=role.why,
-                                              categories=linked))
+                members.append(self._intern(CareTeamMember(
+                    id=role.id, role=role.role, why=role.why, categories=linked)))
         return tuple(members)
 
 
