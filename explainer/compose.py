@@ -80,7 +80,7 @@ class Composer:
             for level in [kb.relevance_levels[relevance]]
         )
         self._glossary_patterns = [
-            (GlossaryEntry(term=term.term, definition=term.definition),
+            (GlossaryEntry(term=term.term, definition=term.definition, aliases=term.aliases),
              re.compile(r"(?<![\w-])(?:" + "|".join(
                  re.escape(spelling) for spelling in sorted(
                      (term.term, *term.aliases), key=len, reverse=True)
@@ -249,7 +249,7 @@ class Composer:
             "knowledge": self._intern(KnowledgeInfo(
                 version=kb.version, last_reviewed=kb.source_file.last_reviewed.isoformat(),
                 sources=self._knowledge_sources,
-                draft_statements=self._count_drafts(shown_rules, unknown, care_team, glossary))),
+                **self._drafts(shown_rules, unknown, care_team, glossary))),
         }
 
     def _category(self, category_id: str, fired: frozenset[str],
@@ -302,22 +302,28 @@ class Composer:
         )
         return result, shown_rules
 
-    def _count_drafts(self, shown_rules: Sequence[LoadedRule], unknown: Sequence[UnknownFactor],
-                      care_team: Sequence[CareTeamMember],
-                      glossary: Sequence[GlossaryEntry]) -> int:
-        """How many distinct statements shown are drafts awaiting clinician review."""
+    def _drafts(self, shown_rules: Sequence[LoadedRule], unknown: Sequence[UnknownFactor],
+                care_team: Sequence[CareTeamMember],
+                glossary: Sequence[GlossaryEntry]) -> dict[str, Any]:
+        """The distinct statements shown that are drafts awaiting clinician review: their
+        count (``draft_statements``) and which ones (``drafts``)."""
         kb = self.kb
-        rules = {loaded.id: loaded.rule.status for loaded in shown_rules}
-        statuses = list(rules.values())
+        statuses: dict[str, str] = {f"rule:{loaded.id}": loaded.rule.status
+                                    for loaded in shown_rules}
         for category in kb.categories.values():
-            statuses.append(category.review.status)
-            statuses.extend(subtype.review.status for subtype in category.subtypes)
-        statuses.extend(kb.factors[item.factor].review.status for item in unknown)
+            statuses[f"category:{category.id}"] = category.review.status
+            statuses.update((f"subtype:{subtype.id}", subtype.review.status)
+                            for subtype in category.subtypes)
+        statuses.update((f"factor:{item.factor}", kb.factors[item.factor].review.status)
+                        for item in unknown)
         roles = {role.id: role for role in kb.care_team}
-        statuses.extend(roles[member.id].review.status for member in care_team)
+        statuses.update((f"role:{member.id}", roles[member.id].review.status)
+                        for member in care_team)
         terms = {term.term: term for term in kb.glossary}
-        statuses.extend(terms[entry.term].review.status for entry in glossary)
-        return statuses.count("draft")
+        statuses.update((f"term:{entry.term}", terms[entry.term].review.status)
+                        for entry in glossary)
+        drafts = tuple(key for key, status in statuses.items() if status == "draft")
+        return {"draft_statements": len(drafts), "drafts": drafts}
 
     def _entered(self, profile: Profile) -> tuple[EnteredFactor, ...]:
         entered = []

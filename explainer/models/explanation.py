@@ -143,6 +143,8 @@ class GlossaryEntry(Model):
 
     term: str
     definition: str
+    aliases: tuple[str, ...] = ()
+    """Other spellings of the term found in text (renderers mark its first use with them)."""
 
 
 class LegendEntry(Model):
@@ -173,6 +175,9 @@ class KnowledgeInfo(Model):
     sources: tuple[SourceInfo, ...]
     draft_statements: int
     """How many statements shown here are still drafts awaiting clinician review."""
+    drafts: tuple[str, ...] = ()
+    """Which ones: ``rule:<id>``, ``category:<id>``, ``subtype:<id>``, ``factor:<id>``,
+    ``role:<id>`` or ``term:<term>`` (the clinician audience lists them)."""
 
 
 class Explanation(Model):

@@ -9,7 +9,9 @@ words used, where the information comes from, and the disclaimer again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+import re
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -18,6 +20,7 @@ from explainer.models.explanation import (
     Citation,
     Considered,
     Explanation,
+    GlossaryEntry,
     Reason,
     SubtypeResult,
 )
@@ -30,11 +33,33 @@ LineKind = Literal["text", "why", "note", "source", "trace", "muted"]
 
 
 @dataclass(frozen=True)
+class TermMark:
+    """The first use of a glossary term in a document: where it is in a text, and its number.
+
+    The "Words used here" section lists the term with the same number, so every renderer can
+    explain a term where it first appears: text and Markdown put ``[n]`` after it, rich a dim
+    ``[n]``, HTML can wrap it in a tooltip (``definition``) or link to the footnote. Use
+    :func:`apply_marks` to draw a text with its marks.
+    """
+
+    number: int
+    term: str
+    definition: str
+    start: int
+    end: int
+
+
+Marks = tuple[TermMark, ...]
+
+
+@dataclass(frozen=True)
 class Line:
     """One line of an entry. ``kind`` tells a renderer how to style or prefix it."""
 
     text: str
     kind: LineKind = "text"
+    marks: Marks = ()
+    """Glossary terms first used in this line (see :class:`TermMark`)."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +73,10 @@ class Entry:
     children: tuple[Entry, ...] = ()
     bare: bool = False
     """Show only the lines, without the title (notes, the sources paragraph)."""
+    title_marks: Marks = ()
+    """Glossary terms first used in the title."""
+    term_number: int | None = None
+    """In "Words used here": the number this term's first use carries (None if unmarked)."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +85,14 @@ class Table:
 
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    cell_marks: tuple[tuple[Marks, ...], ...] = ()
+    """Glossary terms first used in each cell, row by row (empty when none)."""
+
+    def marks_of(self, row: int, column: int) -> Marks:
+        """The marks of one cell."""
+        if row < len(self.cell_marks) and column < len(self.cell_marks[row]):
+            return self.cell_marks[row][column]
+        return ()
 
 
 @dataclass(frozen=True)
@@ -68,6 +105,7 @@ class Section:
     table: Table | None = None
     entries: tuple[Entry, ...] = ()
     relevance: str | None = None
+    intro_marks: Marks = ()
 
 
 @dataclass(frozen=True)
@@ -120,8 +158,8 @@ TEXT = {
               "for patients fill that gap: {guides}.",
     "version": "Knowledge base version {version}, last reviewed {date}.",
     "drafts": "{count} of the statements shown are drafts that a clinician has not reviewed yet.",
-    "drafts_marked": "{count} of the statements shown are drafts that a clinician has not "
-                     "reviewed yet (each is marked above).",
+    "drafts_listed": "{count} of the statements shown are drafts that a clinician has not "
+                     "reviewed yet: {items}.",
     "individual": "Care is different for every person. This cannot replace talking with your "
                   "care team.",
     "local": "local treatment",
@@ -130,6 +168,98 @@ TEXT = {
     "research": "research",
 }
 DRAFT_MARK = "draft, awaiting clinician review"
+
+
+def apply_marks(text: str, marks: Sequence[TermMark],
+                mark: Callable[[str, TermMark], str],
+                plain: Callable[[str], str] = lambda part: part) -> str:
+    """``text`` drawn with its first-use marks: ``mark(shown_words, term_mark)`` draws each
+    marked term and ``plain`` everything else (for example an escaping function)."""
+    out: list[str] = []
+    position = 0
+    for item in sorted(marks, key=lambda item: item.start):
+        out.append(plain(text[position:item.start]))
+        out.append(mark(text[item.start:item.end], item))
+        position = item.end
+    out.append(plain(text[position:]))
+    return "".join(out)
+
+
+class _FirstUses:
+    """Finds the first use of each glossary term, in reading order, and numbers them."""
+
+    # Lines that are not running text for the reader: citations and clinician traces.
+    SKIPPED_KINDS = frozenset({"source", "trace"})
+
+    def __init__(self, glossary: Sequence[GlossaryEntry]) -> None:
+        self.entries = {entry.term: entry for entry in glossary}
+        spellings = sorted(((spelling, entry.term) for entry in glossary
+                            for spelling in (entry.term, *entry.aliases)),
+                           key=lambda pair: -len(pair[0]))
+        self.term_of = {spelling.lower(): term for spelling, term in spellings}
+        self.pattern = re.compile(r"(?<![\w-])(?:" + "|".join(
+            re.escape(spelling) for spelling, _ in spellings) + r")(?![\w-])",
+            re.IGNORECASE) if spellings else None
+        self.used: dict[str, int] = {}
+
+    def marks(self, text: str | None) -> Marks:
+        if not text or self.pattern is None:
+            return ()
+        found = []
+        for match in self.pattern.finditer(text):
+            term = self.term_of[match.group().lower()]
+            if term in self.used:
+                continue
+            self.used[term] = len(self.used) + 1
+            found.append(TermMark(self.used[term], term, self.entries[term].definition,
+                                  match.start(), match.end()))
+        return tuple(found)
+
+    def entry(self, entry: Entry) -> Entry:
+        title_marks = self.marks(entry.title)
+        lines = tuple(line if line.kind in self.SKIPPED_KINDS
+                      else dataclasses.replace(line, marks=self.marks(line.text))
+                      for line in entry.lines)
+        children = tuple(self.entry(child) for child in entry.children)
+        return dataclasses.replace(entry, title_marks=title_marks, lines=lines,
+                                   children=children)
+
+    def section(self, section: Section) -> Section:
+        intro_marks = self.marks(section.intro)
+        table = section.table
+        if table is not None:
+            cell_marks = tuple(tuple(self.marks(cell) for cell in row) for row in table.rows)
+            table = dataclasses.replace(table, cell_marks=cell_marks)
+        return dataclasses.replace(section, intro_marks=intro_marks, table=table,
+                                   entries=tuple(self.entry(entry) for entry in section.entries))
+
+    def glossary_entries(self) -> Iterator[Entry]:
+        """Every term: those marked in the order of their numbers, then the others."""
+        for term, number in self.used.items():
+            yield Entry(title=term, lines=(Line(self.entries[term].definition),),
+                        term_number=number)
+        for term, entry in self.entries.items():
+            if term not in self.used:
+                yield Entry(title=term, lines=(Line(entry.definition),))
+
+
+def _draft_names(explanation: Explanation) -> list[str]:
+    """The drafts shown, named for a clinician: rule ids, entry names, glossary terms."""
+    names = {f"category:{category.id}": category.name for category in explanation.categories}
+    names.update({f"subtype:{sub.id}": sub.name for category in explanation.categories
+                  for sub in category.subtypes})
+    names.update({f"factor:{item.factor}": item.label for item in explanation.entered})
+    names.update({f"role:{member.id}": member.role for member in explanation.care_team})
+    shown = []
+    for key in explanation.knowledge.drafts:
+        kind, _, ident = key.partition(":")
+        if kind == "rule":
+            shown.append(f"rule {ident}")
+        elif kind == "term":
+            shown.append(f'glossary term "{ident}"')
+        else:
+            shown.append(f"{names.get(key, ident)} ({kind})")
+    return shown
 
 
 def cite(citation: Citation, explanation: Explanation) -> str:
@@ -290,11 +420,13 @@ def build_document(explanation: Explanation, audience: Audience = "patient") -> 
         entries=tuple(Entry(title=member.role, lines=(Line(member.why),))
                       for member in explanation.care_team)))
 
+    # Each glossary term is explained where it is first used (a numbered mark) and listed
+    # under "Words used here" with the same number.
+    first_uses = _FirstUses(explanation.glossary)
+    sections = [first_uses.section(section) for section in sections]
     if explanation.glossary:
-        sections.append(Section(
-            key="glossary", title=TEXT["glossary"],
-            entries=tuple(Entry(title=entry.term, lines=(Line(entry.definition),))
-                          for entry in explanation.glossary)))
+        sections.append(Section(key="glossary", title=TEXT["glossary"],
+                                entries=tuple(first_uses.glossary_entries())))
 
     knowledge = explanation.knowledge
     primary = next(source for source in knowledge.sources if source.primary)
@@ -310,8 +442,12 @@ def build_document(explanation: Explanation, audience: Audience = "patient") -> 
     lines.append(Line(TEXT["version"].format(version=knowledge.version,
                                              date=knowledge.last_reviewed)))
     if knowledge.draft_statements:
-        key = "drafts_marked" if audience == "clinician" else "drafts"
-        lines.append(Line(TEXT[key].format(count=knowledge.draft_statements), "note"))
+        if audience == "clinician" and knowledge.drafts:
+            lines.append(Line(TEXT["drafts_listed"].format(
+                count=knowledge.draft_statements, items="; ".join(_draft_names(explanation))),
+                "note"))
+        else:
+            lines.append(Line(TEXT["drafts"].format(count=knowledge.draft_statements), "note"))
     lines.append(Line(TEXT["individual"], "note"))
     sections.append(Section(key="sources", title=TEXT["sources"],
                             entries=(Entry(title=TEXT["sources"], bare=True,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from explainer.render.document import Document, Entry, Line
+from explainer.render.document import Document, Entry, Line, Marks, TermMark, apply_marks
 
 PREFIX = {"text": "", "muted": "", "why": "**Why:** ", "note": "**Note:** ",
           "source": "*Source:* ", "trace": "`clinician` "}
@@ -16,8 +16,18 @@ def escape(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", text)
 
 
+def _marker(shown: str, mark: TermMark) -> str:
+    # The number points to the term's plain meaning under "Words used here".
+    return f"{escape(shown)}\\[{mark.number}\\]"
+
+
+def marked(text: str, marks: Marks) -> str:
+    """``text`` escaped, with ``[n]`` after each glossary term first used in it."""
+    return apply_marks(text, marks, _marker, escape)
+
+
 def _line(line: Line) -> str:
-    text = escape(line.text)
+    text = marked(line.text, line.marks)
     if line.kind == "trace":
         text = f"`{line.text.replace('`', '')}`"
         return PREFIX["trace"] + text
@@ -27,7 +37,8 @@ def _line(line: Line) -> str:
 
 
 def _entry(entry: Entry, level: int) -> list[str]:
-    title = escape(entry.title) + (f" — *{escape(entry.badge)}*" if entry.badge else "")
+    title = marked(entry.title, entry.title_marks) + (
+        f" — *{escape(entry.badge)}*" if entry.badge else "")
     out = [f"{'#' * level} {title}", ""]
     for line in entry.lines:
         out += [_line(line), ""]
@@ -43,12 +54,14 @@ def render_markdown(document: Document) -> str:
     for section in document.sections:
         out += [f"## {escape(section.title)}", ""]
         if section.intro:
-            out += [escape(section.intro), ""]
+            out += [marked(section.intro, section.intro_marks), ""]
         if section.table:
-            out.append("| " + " | ".join(escape(h) for h in section.table.headers) + " |")
-            out.append("|" + "---|" * len(section.table.headers))
-            out += ["| " + " | ".join(escape(cell) for cell in row) + " |"
-                    for row in section.table.rows]
+            table = section.table
+            out.append("| " + " | ".join(escape(h) for h in table.headers) + " |")
+            out.append("|" + "---|" * len(table.headers))
+            out += ["| " + " | ".join(marked(cell, table.marks_of(row_index, column))
+                                      for column, cell in enumerate(row)) + " |"
+                    for row_index, row in enumerate(table.rows)]
             out.append("")
         for entry in section.entries:
             if section.key in ("questions", "care_team", "glossary", "notes", "sources"):
@@ -63,10 +76,11 @@ def render_markdown(document: Document) -> str:
 
 def _list_item(entry: Entry) -> list[str]:
     if not entry.lines:
-        return [f"- {escape(entry.title)}"]
+        return [f"- {marked(entry.title, entry.title_marks)}"]
     if entry.bare:
         return [f"- {_line(line)}" for line in entry.lines]
     first, *rest = entry.lines
-    out = [f"- **{escape(entry.title)}**: {_line(first)}"]
+    number = f"\\[{entry.term_number}\\] " if entry.term_number is not None else ""
+    out = [f"- **{number}{marked(entry.title, entry.title_marks)}**: {_line(first)}"]
     out += [f"  {_line(line)}" for line in rest]
     return out

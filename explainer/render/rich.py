@@ -11,7 +11,8 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from explainer.render.document import Document, Entry, Line
+from explainer.render.document import Document, Entry, Line, Marks
+from explainer.render.document import Table as TableData
 
 COLOURS = {"often_discussed": "bold green", "may_be_discussed": "bold cyan",
            "needs_more_information": "bold yellow", "less_likely": "bold bright_black"}
@@ -20,19 +21,39 @@ PREFIX = {"text": ("", ""), "muted": ("", "italic"), "why": ("Why: ", "bold"),
           "trace": ("clinician: ", "bold blue")}
 
 
+def marked(text: str, marks: Marks, style: str = "") -> Text:
+    """``text`` with a dim ``[n]`` after each glossary term first used in it (the number of
+    its plain meaning under "Words used here")."""
+    result = Text()
+    position = 0
+    for mark in sorted(marks, key=lambda item: item.start):
+        result.append(text[position:mark.end], style=style)
+        result.append(f"[{mark.number}]", style="dim")
+        position = mark.end
+    result.append(text[position:], style=style)
+    return result
+
+
 def _line(line: Line) -> Text:
     prefix, style = PREFIX[line.kind]
     text = Text()
     if prefix:
         text.append(prefix, style=style)
-        text.append(line.text, style="dim" if line.kind in ("source", "trace") else "")
+        text.append_text(marked(line.text, line.marks,
+                                "dim" if line.kind in ("source", "trace") else ""))
     else:
-        text.append(line.text, style=style)
+        text.append_text(marked(line.text, line.marks, style))
     return text
 
 
+def _title(entry: Entry) -> Text:
+    title = Text(f"[{entry.term_number}] ", style="dim") if entry.term_number else Text()
+    title.append_text(marked(entry.title, entry.title_marks, "bold"))
+    return title
+
+
 def _entry(entry: Entry) -> RenderableType:
-    heading = Text(entry.title, style="bold")
+    heading = _title(entry)
     if entry.badge:
         heading.append("  ")
         heading.append(f" {entry.badge} ", style=COLOURS.get(entry.relevance or "", "bold"))
@@ -42,15 +63,13 @@ def _entry(entry: Entry) -> RenderableType:
     return Group(*parts)
 
 
-def _table(headers: tuple[str, ...], rows: tuple[tuple[str, ...], ...], colour_first: bool
-           ) -> Table:
+def _table(source: TableData) -> Table:
     table = Table(show_header=True, header_style="bold", expand=False, pad_edge=False)
-    for header in headers:
+    for header in source.headers:
         table.add_column(header, overflow="fold")
-    for row in rows:
-        first = Text(row[0])
-        table.add_row(first, *(Text(cell) for cell in row[1:]))
-    del colour_first
+    for row_index, row in enumerate(source.rows):
+        table.add_row(*(marked(cell, source.marks_of(row_index, column))
+                        for column, cell in enumerate(row)))
     return table
 
 
@@ -69,17 +88,17 @@ def render_rich(document: Document, width: int = 100, color: bool = True) -> str
         style = COLOURS.get(section.relevance or "", "bold")
         console.print(Rule(Text(section.title, style=style), align="left"))
         if section.intro:
-            console.print(Text(section.intro, style="italic"))
+            console.print(marked(section.intro, section.intro_marks, "italic"))
         if section.table:
-            console.print(_table(section.table.headers, section.table.rows,
-                                 section.key == "glance"))
+            console.print(_table(section.table))
         for entry in section.entries:
             if entry.bare:
                 for line in entry.lines:
                     console.print(_line(line))
             elif section.key in ("questions", "care_team", "glossary"):
                 bullet = Text("• ")
-                bullet.append(entry.title, style="bold" if entry.lines else "")
+                bullet.append_text(_title(entry) if entry.lines else marked(
+                    entry.title, entry.title_marks))
                 if entry.lines:
                     bullet.append(": ")
                     bullet.append_text(_line(entry.lines[0]))

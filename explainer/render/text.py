@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import textwrap
 
-from explainer.render.document import Document, Entry, Line
+from explainer.render.document import Document, Entry, Line, Marks, TermMark, apply_marks
 
 PREFIX = {"text": "", "muted": "", "why": "Why: ", "note": "Note: ", "source": "Source: ",
           "trace": "[clinician] "}
+
+
+def _marker(shown: str, mark: TermMark) -> str:
+    # The number points to the term's plain meaning under "Words used here".
+    return f"{shown}[{mark.number}]"
+
+
+def marked(text: str, marks: Marks) -> str:
+    """``text`` with ``[n]`` after each glossary term first used in it."""
+    return apply_marks(text, marks, _marker)
 
 
 def _wrap(text: str, width: int, indent: str, hang: str = "") -> list[str]:
@@ -17,11 +27,14 @@ def _wrap(text: str, width: int, indent: str, hang: str = "") -> list[str]:
 
 def _line(line: Line, width: int, indent: str) -> list[str]:
     prefix = PREFIX[line.kind]
-    return _wrap(prefix + line.text, width, indent, " " * len(prefix))
+    return _wrap(prefix + marked(line.text, line.marks), width, indent, " " * len(prefix))
 
 
 def _entry(entry: Entry, width: int, indent: str, bullet: str) -> list[str]:
-    title = entry.title + (f" -- {entry.badge}" if entry.badge else "")
+    title = marked(entry.title, entry.title_marks)
+    if entry.term_number is not None:
+        title = f"[{entry.term_number}] {title}"
+    title += f" -- {entry.badge}" if entry.badge else ""
     out = _wrap(f"{bullet} {title}", width, indent, "  ")
     for line in entry.lines:
         out.extend(_line(line, width, indent + "    "))
@@ -42,10 +55,14 @@ def render_text(document: Document, width: int = 88) -> str:
     for section in document.sections:
         out += [section.title.upper(), "-" * len(section.title)]
         if section.intro:
-            out.extend(_wrap(section.intro, width, ""))
+            out.extend(_wrap(marked(section.intro, section.intro_marks), width, ""))
         if section.table:
-            key_width = max(len(row[0]) for row in section.table.rows) if section.table.rows else 0
-            for row in section.table.rows:
+            table = section.table
+            rows = [tuple(marked(cell, table.marks_of(row_index, column))
+                          for column, cell in enumerate(row))
+                    for row_index, row in enumerate(table.rows)]
+            key_width = max(len(row[0]) for row in rows) if rows else 0
+            for row in rows:
                 out.extend(_wrap(f"{row[0]:<{key_width}}  {row[1]}", width, "  ",
                                  " " * (key_width + 2)))
         for entry in section.entries:
