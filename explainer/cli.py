@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import difflib
 import importlib
-import inspect
 import json
 import os
 import sys
@@ -33,9 +32,8 @@ AUDIENCES = ("patient", "clinician")
 # exit code). Listing them here keeps each feature in its own file.
 COMMAND_MODULES: list[str] = [
     "explainer.lint.command",
-    "explainer.review",
-    "explainer.why",
     "explainer.compare_command",
+    "explainer.demo",
 ]
 
 # The contract's core factors and values, used for --help when the knowledge base itself
@@ -398,12 +396,8 @@ def build_parser(kb: KnowledgeBase | None) -> argparse.ArgumentParser:
     factors.set_defaults(handler=_run_factors)
 
     for module_name in COMMAND_MODULES:
-        register: Callable[..., None] = importlib.import_module(module_name).register
-        # A command with factor flags (why) also takes the knowledge base they come from.
-        if "kb" in inspect.signature(register).parameters:
-            register(commands, kb=kb)
-        else:
-            register(commands)
+        register: Callable[[Any], None] = importlib.import_module(module_name).register
+        register(commands)
     return parser
 
 
