@@ -572,7 +572,7 @@ def render_csv(found: Sequence[Statement]) -> str:
     """One row per statement, for a spreadsheet (UTF-8 with a byte-order mark, so that Excel
     reads the accents; the last two columns are for the reviewer)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for number, item in enumerate(found, 1):
         review = item.review

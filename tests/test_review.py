@@ -1,0 +1,110 @@
+"""explainer review: the packet in each format (golden), edits showing up, its content."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import CliResult
+
+from explainer import KnowledgeBase, load_knowledge
+from explainer.errors import ExitCode
+from explainer.review import CSV_COLUMNS, review_packet, statements, when_then
+
+Cli = Callable[..., CliResult]
+SUFFIX = {"markdown": "md", "html": "html", "csv": "csv"}
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html", "csv"])
+def test_review_packet_golden(kb: KnowledgeBase, golden: Callable[[str, str], None],
+                              fmt: str) -> None:
+    golden(f"review-packet.{SUFFIX[fmt]}", review_packet(kb, fmt))
+
+
+def test_packet_through_the_cli_and_to_a_file(cli: Cli, tmp_path: Path) -> None:
+    target = tmp_path / "packet.html"
+    result = cli("review", "--format", "html", "--output", str(target))
+    assert result.code == ExitCode.OK
+    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    markdown = cli("review").out
+    assert markdown.startswith("> **Important:** This is education, not medical advice.")
+    assert markdown.rstrip().endswith("Please talk with your doctor about your own case.")
+
+
+def test_a_wording_change_in_a_copy_shows_up_in_every_format(kb_copy: Path) -> None:
+    rule = kb_copy / "rules" / "radiation_therapy" / "radiation-metastatic.yaml"
+    old = "When cancer has spread, radiation can shrink tumors and ease symptoms such as pain."
+    new = "EDITED: radiation can ease pain from tumors that have spread."
+    rule.write_text(rule.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    kb = load_knowledge(kb_copy)
+    for fmt in ("markdown", "html", "csv"):
+        packet = review_packet(kb, fmt)
+        assert "EDITED: radiation can ease pain from tumors that have spread." in packet
+        assert "radiation can shrink tumors and ease symptoms such as pain" not in packet
+
+
+def test_every_category_subtype_rule_and_term_is_in_the_packet(kb: KnowledgeBase) -> None:
+    packet = review_packet(kb, "markdown")
+    for category in kb.categories.values():
+        assert f"### {category.name} (" in packet
+        for subtype in category.subtypes:
+            assert f"#### {subtype.name}" in packet
+    for loaded in kb.rules:
+        assert f"#### {loaded.id}\n" in packet
+        assert when_then(kb, loaded).replace("_", "\\_") in packet
+    for term in kb.glossary:
+        assert f"| {term.term} |" in packet
+    reviews = [loaded.rule.review for loaded in kb.rules]
+    for category in kb.categories.values():
+        reviews += [category.review, *(subtype.review for subtype in category.subtypes)]
+    reviews += [factor.review for factor in kb.factors.values()]
+    reviews += [role.review for role in kb.care_team]
+    reviews += [term.review for term in kb.glossary]
+    reviews += [question.review for question in kb.disclaimer.general_questions]
+    assert packet.count("DRAFT, awaiting clinician review") == sum(
+        1 for review in reviews if review.status == "draft")
+
+
+def test_rules_read_as_when_then(kb: KnowledgeBase) -> None:
+    assert when_then(kb, kb.rule("chemo-poor-health")) == (
+        "When stage of the cancer is Stage I (early), Stage II (early), Stage III (locally "
+        "advanced) or Stage IV (metastatic); and general health is Poor, then Chemotherapy: "
+        "may be discussed (priority 30).")
+    assert when_then(kb, kb.rule("concern-fertility")) == (
+        "When side effects that worry you include Being able to have children, then add this "
+        "general note.")
+    assert when_then(kb, kb.rule("hormone-after-menopause")).endswith(
+        "then add this note to Hormone therapy.")
+
+
+def test_coverage_table_counts_every_combination(kb: KnowledgeBase) -> None:
+    packet = review_packet(kb, "markdown")
+    table = packet[packet.index("| Category or kind |"):].split("\n\n")[0].splitlines()[2:]
+    rows = {row.split(" | ")[0].strip("| "): [int(cell) for cell in
+                                             row.strip("| ").split(" | ")[1:]]
+            for row in table}
+    assert all(sum(counts) == 864 for counts in rows.values())
+    assert rows["— Adoptive cell transfer"] == [0, 0, 0, 864]
+    assert rows["Palliative care"][3] == 0  # never less likely: it helps at any stage
+
+
+def test_csv_has_one_row_per_statement(kb: KnowledgeBase) -> None:
+    text = review_packet(kb, "csv")
+    assert text.startswith("\ufeff")  # so that spreadsheets read it as UTF-8
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+    found = statements(kb)
+    assert len(rows) == len(found) > 250
+    assert tuple(rows[0]) == CSV_COLUMNS
+    assert [row["number"] for row in rows] == [str(number) for number in range(1, len(rows) + 1)]
+    reason = next(row for row in rows if row["entry"] == "cdk46-metastatic")
+    assert reason["section"] == "rule" and reason["field"] == "reason"
+    assert reason["status"] == "draft"
+    assert reason["location"] == "rules/targeted_therapy/cdk46-metastatic.yaml:9"
+    assert reason["detail"].startswith("When stage of the cancer is Stage IV (metastatic)")
+    assert "Targeted drug therapy for breast cancer" in reason["sources"]
+    statuses = {row["status"] for row in rows}
+    assert statuses == {"draft", "reviewed", "code", "untracked"}
+    assert all(row["text"] for row in rows)
