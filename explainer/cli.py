@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import importlib
+import inspect
 import json
 import os
 import sys
@@ -32,6 +33,8 @@ AUDIENCES = ("patient", "clinician")
 # exit code). Listing them here keeps each feature in its own file.
 COMMAND_MODULES: list[str] = [
     "explainer.lint.command",
+    "explainer.review",
+    "explainer.why",
     "explainer.compare_command",
     "explainer.demo",
 ]
@@ -396,8 +399,12 @@ def build_parser(kb: KnowledgeBase | None) -> argparse.ArgumentParser:
     factors.set_defaults(handler=_run_factors)
 
     for module_name in COMMAND_MODULES:
-        register: Callable[[Any], None] = importlib.import_module(module_name).register
-        register(commands)
+        register: Callable[..., None] = importlib.import_module(module_name).register
+        # A command with factor flags (why) also takes the knowledge base they come from.
+        if "kb" in inspect.signature(register).parameters:
+            register(commands, kb=kb)
+        else:
+            register(commands)
     return parser
 
 
