@@ -37,6 +37,7 @@ COMMAND_MODULES: list[str] = [
     "explainer.why",
     "explainer.compare_command",
     "explainer.demo",
+    "explainer.interview",
 ]
 
 # The contract's core factors and values, used for --help when the knowledge base itself
