@@ -290,6 +290,8 @@ def test_reachability_failing(kb_copy: Path) -> None:
     categories.write_text(text[:start] + text[end:], encoding="utf-8")
     _edit(categories, "      - id: cdk46_inhibitors\n", "      - id: cdk46_inhibitors\n"
           "        never_discussed: Said on purpose, but not true.\n")
+    _edit(categories, "  - id: targeted_therapy\n", "  - id: targeted_therapy\n"
+          "    never_discussed: Belongs on the kinds.\n")
     (kb_copy / "rules" / "surgery" / "surgery-never.yaml").write_text(
         "id: surgery-never\ntarget: surgery\nrelevance: less_likely\npriority: 20\nwhen:\n"
         "  stage: IV\n  any:\n    - {stage: '0'}\n    - {stage: I}\nreason: Never shown.\n"
@@ -299,6 +301,8 @@ def test_reachability_failing(kb_copy: Path) -> None:
         "'cdk46_inhibitors' is marked never_discussed, but the profile stage=IV, "
         "hr_status=positive, her2_status=low, general_health=good, brca_mutation=positive "
         "shows it as often_discussed",
+        "'targeted_therapy' takes its relevance from its kinds, so never_discussed there has "
+        "no effect",
         "no profile shows 'adoptive_cell_transfer' as often or may be discussed (less_likely "
         "for 864 of 864 combinations)",
         "rule surgery-never can never fire: no profile meets its condition"]

@@ -241,6 +241,13 @@ class ReachabilityValidator(Validator):
             yield self.issue(Severity.ERROR, kb.root / "rules", None, gap,
                              "add or fix a rule so that every combination gets exactly one "
                              "relevance")
+        for category in kb.categories.values():
+            if category.subtypes and category.never_discussed:
+                path, line = where.find("target", category.id, "never_discussed")
+                yield self.issue(Severity.WARNING, path, line,
+                                 f"'{category.id}' takes its relevance from its kinds, so "
+                                 "never_discussed there has no effect",
+                                 "put never_discussed on the kinds it is true of")
         targets = [(category.id, category.never_discussed) for category in kb.categories.values()
                    if not category.subtypes]
         targets += [(subtype_id, subtype.never_discussed)
