@@ -125,4 +125,22 @@ def test_cli_writes_the_handout_to_a_file(cli: Callable[..., Any], tmp_path: Pat
     assert result.code == 0 and result.out == ""
     page = target.read_text(encoding="utf-8")
     check_self_contained(page)
-    assert "Stage 0 (DCIS)" in page
+    assert "Stage 0 (DCIS)" in text_of(tree_of(page))
+
+
+def test_terms_are_explained_at_first_use(explainer: Explainer) -> None:
+    explanation = explainer.explain(PROFILES["metastatic-her2-low"])
+    root = tree_of(render_html(explanation))
+    links = [a.get("href", "") for a in root.iter("a") if a.get("href", "").startswith("#")]
+    anchors = {element.get("id") for element in root.iter() if element.get("id")}
+    assert links, "no term is marked"
+    # Each term is marked once, where it is first used, and points at its meaning.
+    assert len(links) == len(set(links))
+    assert {link[1:] for link in links} <= anchors
+    terms = [span for span in root.iter("span") if span.get("class") == "term"]
+    definitions = {entry.term.lower(): entry.definition for entry in explanation.glossary}
+    assert all(span.get("title") in definitions.values() for span in terms)
+    glossary = next(section for section in root.iter("section")
+                    if section.get("class") == "glossary")
+    numbered = [dt for dt in glossary.iter("dt") if dt.get("id")]
+    assert [dt.get("id") for dt in numbered] == [f"term-{n}" for n in range(1, len(numbered) + 1)]

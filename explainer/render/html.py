@@ -24,7 +24,17 @@ from dataclasses import dataclass
 from typing import Literal
 
 from explainer.models.explanation import QUESTION_TOPICS, Explanation, SourceInfo
-from explainer.render.document import Audience, Document, Entry, Line, Section, build_document
+from explainer.render.document import (
+    Audience,
+    Document,
+    Entry,
+    Line,
+    Marks,
+    Section,
+    TermMark,
+    apply_marks,
+    build_document,
+)
 
 Paper = Literal["auto", "a4", "letter"]
 """``auto`` lets the browser's print dialog choose the paper; ``a4``/``letter`` fix it."""
@@ -64,6 +74,18 @@ NOTE_LINES_AT_END = 6
 def escape(text: str) -> str:
     """Text made safe for HTML content and attribute values (quotes included)."""
     return html.escape(text, quote=True)
+
+
+def _mark(shown: str, mark: TermMark) -> str:
+    # A term at its first use: its plain meaning on hover (screen), and on paper its number,
+    # which the "Words used here" list carries too.
+    return (f'<span class="term" title="{escape(mark.definition)}">{escape(shown)}</span>'
+            f'<sup class="mark"><a href="#term-{mark.number}">{mark.number}</a></sup>')
+
+
+def marked(text: str, marks: Marks) -> str:
+    """``text`` escaped, with each glossary term first used in it marked and linked."""
+    return apply_marks(text, marks, _mark, escape)
 
 
 def _css_string(text: str) -> str:
@@ -121,6 +143,10 @@ ol.questions > li { margin: 0.35rem 0 0.6rem; break-inside: avoid; }
 .write { border-bottom: 1px solid var(--rule); height: 1.6rem; }
 dl { margin: 0.3rem 0; }
 .term { break-inside: avoid; }
+span.term { text-decoration: underline dotted; text-underline-offset: 0.15em; }
+sup.mark { font-size: 0.7em; line-height: 0; }
+sup.mark a { text-decoration: none; color: var(--muted); }
+dt .num { color: var(--muted); font-weight: 400; margin-right: 0.3rem; }
 dt { font-weight: 600; margin-top: 0.35rem; break-after: avoid; }
 dd { margin: 0 0 0 1rem; }
 .notes-box { border: 1px solid var(--rule); padding: 0.3rem 0.8rem 0.6rem; margin-top: 1rem;
@@ -208,7 +234,7 @@ def _line(line: Line) -> str:
     css = line.kind
     label = TEXT[_PREFIX[line.kind]] if line.kind in _PREFIX else ""
     prefix = f'<span class="label">{escape(label)}</span> ' if label else ""
-    return f'<p class="line {css}">{prefix}{escape(line.text)}</p>'
+    return f'<p class="line {css}">{prefix}{marked(line.text, line.marks)}</p>'
 
 
 def _badge(entry: Entry) -> str:
@@ -221,7 +247,7 @@ def _entry(entry: Entry, level: int) -> str:
     # Short entries stay whole on a page; long ones (with kinds inside) may break.
     leaf = "" if entry.children else " leaf"
     parts = [f'<div class="entry {escape(entry.relevance or "")}{leaf}">',
-             f"<h{level}>{escape(entry.title)}{_badge(entry)}</h{level}>"]
+             f"<h{level}>{marked(entry.title, entry.title_marks)}{_badge(entry)}</h{level}>"]
     parts += [_line(line) for line in entry.lines]
     if entry.children:
         parts.append('<ul class="kinds">')
@@ -234,10 +260,12 @@ def _entry(entry: Entry, level: int) -> str:
 def _table(section: Section) -> str:
     assert section.table is not None
     head = "".join(f'<th scope="col">{escape(cell)}</th>' for cell in section.table.headers)
+    table = section.table
     rows = "".join(
-        "<tr>" + f'<th scope="row">{escape(row[0])}</th>'
-        + "".join(f"<td>{escape(cell)}</td>" for cell in row[1:]) + "</tr>"
-        for row in section.table.rows)
+        "<tr>" + f'<th scope="row">{marked(row[0], table.marks_of(index, 0))}</th>'
+        + "".join(f"<td>{marked(cell, table.marks_of(index, column))}</td>"
+                  for column, cell in enumerate(row[1:], start=1)) + "</tr>"
+        for index, row in enumerate(table.rows))
     return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
@@ -249,8 +277,14 @@ def _definition_list(entries: Sequence[Entry]) -> str:
     items = []
     for entry in entries:
         # Each term with its meaning in one group, so that a column or page never splits them.
-        items.append(f'<div class="term"><dt>{escape(entry.title)}</dt>'
-                     + "".join(f"<dd>{escape(line.text)}</dd>" for line in entry.lines)
+        # A numbered term is where the marks in the text point.
+        number = entry.term_number
+        anchor = f' id="term-{number}"' if number is not None else ""
+        shown = (f'<span class="num">{number}</span>' if number is not None else "") + \
+            marked(entry.title, entry.title_marks)
+        items.append(f'<div class="term"><dt{anchor}>{shown}</dt>'
+                     + "".join(f"<dd>{marked(line.text, line.marks)}</dd>"
+                               for line in entry.lines)
                      + "</div>")
     return "<dl>" + "".join(items) + "</dl>"
 
@@ -299,7 +333,7 @@ def _source_link(source: SourceInfo) -> str:
 def _section(section: Section, explanation: Explanation | None, audience: Audience) -> str:
     parts = [f'<section class="{escape(section.key)}">', f"<h2>{escape(section.title)}</h2>"]
     if section.intro:
-        parts.append(f'<p class="intro">{escape(section.intro)}</p>')
+        parts.append(f'<p class="intro">{marked(section.intro, section.intro_marks)}</p>')
     if section.table is not None:
         parts.append(_table(section))
     if section.key == "questions":
