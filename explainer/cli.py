@@ -38,6 +38,7 @@ COMMAND_MODULES: list[str] = [
     "explainer.compare_command",
     "explainer.demo",
     "explainer.interview",
+    "explainer.web.command",
 ]
 
 # The contract's core factors and values, used for --help when the knowledge base itself

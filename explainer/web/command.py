@@ -1,0 +1,60 @@
+"""``explainer serve``: the local web page and JSON API.
+
+Kept light on purpose: FastAPI, Jinja2 and uvicorn are imported only when the command runs, so
+that ``explainer --help`` does not pay for them (and works without the ``web`` extra).
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+EXAMPLES = """\
+examples:
+  explainer serve                          # http://127.0.0.1:8000/ on this computer only
+  explainer serve --port 8080 --workers 2
+  explainer serve --knowledge edited-copy/ # serve an edited copy of the knowledge base
+
+Open the address it prints in a browser: a form with every factor ("I don't know" for each),
+the explanation with its reasons and sources, a what-if, and a page that prints as a handout.
+Programs can use the JSON API (see /docs). Nothing entered is stored or logged.
+This is education, not medical advice: please discuss your situation with your doctor.
+"""
+
+
+def register(commands: Any) -> None:
+    """Add the ``serve`` command to the CLI's subparsers."""
+    from explainer.cli import add_knowledge_option
+
+    parser = commands.add_parser(
+        "serve", help="serve the explainer as a local web page and JSON API",
+        description="Serve the explainer as a web page and a JSON API. It listens on this "
+                    "computer only (127.0.0.1) unless --host says otherwise.",
+        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False)
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (default: 127.0.0.1, this computer only; "
+                             "0.0.0.0 lets other computers on the network open the page)")
+    parser.add_argument("--port", type=int, default=8000,
+                        help="port to listen on (default: 8000; 0 picks a free one)")
+    parser.add_argument("--workers", type=int, default=1, metavar="N",
+                        help="number of worker processes (default: 1)")
+    parser.add_argument("--no-access-log", dest="access_log", action="store_false",
+                        help="do not log requests (the log never holds what was entered, "
+                             "only the method, path and status)")
+    add_knowledge_option(parser)
+    parser.set_defaults(handler=run_serve)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Check the knowledge base, bind the port, and serve until Ctrl-C."""
+    from explainer.errors import ExplainerError
+
+    try:
+        from explainer.web.server import serve
+    except ImportError as error:
+        # ExplainerError's exit status is 4: the installation lacks a part.
+        raise ExplainerError(
+            f"the web page needs the 'web' extra ({error.name or error} is missing); install it "
+            "with: pip install -e '.[web]'") from None
+    return serve(args.host, args.port, args.workers, args.knowledge, args.access_log)
