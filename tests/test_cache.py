@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from explainer import cache, load_knowledge, loader
+from explainer.errors import KnowledgeBaseError
 
 
 @pytest.fixture
@@ -59,7 +60,7 @@ def test_a_corrupt_entry_is_ignored(kb_copy: Path, cache_folder: Path) -> None:
 
 def test_broken_knowledge_is_never_cached(kb_copy: Path, cache_folder: Path) -> None:
     (kb_copy / "knowledge" / "glossary.yaml").write_text("terms: [", encoding="utf-8")
-    with pytest.raises(loader.KnowledgeBaseError):
+    with pytest.raises(KnowledgeBaseError):
         load_knowledge(kb_copy)
     assert not cache_folder.exists() or not list(cache_folder.iterdir())
 
