@@ -173,9 +173,11 @@ def parse_json(body: bytes, content_type: str | None) -> Any:
         raise InputError("the body is empty; send a JSON object of factor: value, for example "
                          '{"stage": "IV"} ({} means every factor is unknown)')
     try:
-        return json.loads(body)
+        text = body.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError("the body is not UTF-8 text; send JSON encoded as UTF-8") from None
+    try:
+        return json.loads(text)
     except json.JSONDecodeError as error:
         raise InputError(f"the body is not valid JSON (line {error.lineno}, column "
                          f"{error.colno}: {error.msg}); send a JSON object such as "

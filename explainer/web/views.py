@@ -82,11 +82,12 @@ TOO_LARGE = ("Too much data", "The form sent more data than this page ever needs
 
 
 def _term(shown: str, mark: TermMark) -> str:
-    """A term at its first use: its number links to "Words used here", and its meaning shows
-    in place when the number is pointed at or focused (CSS only; no script)."""
+    """A term at its first use, marked as the handout marks it (its number links to "Words
+    used here"), and its meaning shown in place when the term is pointed at or its number is
+    focused (CSS only, no script)."""
     return str(Markup(
-        '<span class="term">{shown}<a class="term-ref" href="#term-{n}" '
-        'aria-label="{label}" aria-describedby="tip-{n}">[{n}]</a>'
+        '<span class="gloss"><span class="term">{shown}</span><sup class="mark">'
+        '<a href="#term-{n}" aria-label="{label}" aria-describedby="tip-{n}">{n}</a></sup>'
         '<span class="tip" role="tooltip" id="tip-{n}"><strong>{term}:</strong> {meaning}'
         "</span></span>").format(
             shown=shown, n=mark.number, term=mark.term, meaning=mark.definition,
