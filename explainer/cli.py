@@ -28,18 +28,20 @@ MAX_PROFILE_BYTES = 64 * 1024
 FORMATS = ("rich", "text", "markdown", "json", "html")
 AUDIENCES = ("patient", "clinician")
 
-# Commands that live in their own modules: each module has register(subparsers) -> None,
-# which adds its parser and sets ``handler`` (a function of the parsed args returning an
-# exit code). Listing them here keeps each feature in its own file.
-COMMAND_MODULES: list[str] = [
-    "explainer.lint.command",
-    "explainer.review",
-    "explainer.why",
-    "explainer.compare_command",
-    "explainer.demo",
-    "explainer.interview",
-    "explainer.web.command",
-]
+# Commands that live in their own modules, by name: each module has register(subparsers) -> None
+# (or register(subparsers, kb=...) for commands with factor flags), which adds its parser and
+# sets ``handler`` (a function of the parsed args returning an exit code). Only the module of
+# the command being run is imported, so `explainer explain` does not load the web server or
+# the linter; `explainer --help` imports them all to list them.
+COMMAND_MODULES: dict[str, str] = {
+    "lint": "explainer.lint.command",
+    "review": "explainer.review",
+    "why": "explainer.why",
+    "compare": "explainer.compare_command",
+    "demo": "explainer.demo",
+    "interview": "explainer.interview",
+    "serve": "explainer.web.command",
+}
 
 # The contract's core factors and values, used for --help when the knowledge base itself
 # cannot be loaded (the error is then reported when a command needs it).
@@ -350,8 +352,13 @@ def _load_kb_quietly(argv: Sequence[str]) -> tuple[KnowledgeBase | None, Knowled
         return None, error
 
 
-def build_parser(kb: KnowledgeBase | None) -> argparse.ArgumentParser:
-    """The full argument parser (factor flags come from ``kb``)."""
+def build_parser(kb: KnowledgeBase | None, command: str | None = None
+                 ) -> argparse.ArgumentParser:
+    """The argument parser (factor flags come from ``kb``).
+
+    With ``command`` (the command about to run), only that command's module is imported; the
+    other module commands get bare placeholders. Without it every command is registered fully.
+    """
     from explainer import __version__
 
     parser = _Parser(
@@ -400,7 +407,10 @@ def build_parser(kb: KnowledgeBase | None) -> argparse.ArgumentParser:
     add_knowledge_option(factors)
     factors.set_defaults(handler=_run_factors)
 
-    for module_name in COMMAND_MODULES:
+    for name, module_name in COMMAND_MODULES.items():
+        if command is not None and name != command:
+            commands.add_parser(name, add_help=False)
+            continue
         register: Callable[..., None] = importlib.import_module(module_name).register
         # A command with factor flags (why) also takes the knowledge base they come from.
         if "kb" in inspect.signature(register).parameters:
@@ -408,6 +418,15 @@ def build_parser(kb: KnowledgeBase | None) -> argparse.ArgumentParser:
         else:
             register(commands)
     return parser
+
+
+def _command_of(argv: Sequence[str]) -> str | None:
+    """The command named on the command line, if it is a known one (None otherwise)."""
+    for word in argv:
+        if not word.startswith("-"):
+            known = word in COMMAND_MODULES or word in ("explain", "schema", "factors")
+            return word if known else None
+    return None
 
 
 def _fail(message: str, code: int) -> int:
@@ -420,7 +439,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         kb, kb_error = _load_kb_quietly(argv)
-        parser = build_parser(kb)
+        parser = build_parser(kb, _command_of(argv))
         args, extras = parser.parse_known_args(argv)
         if extras:
             subparsers = next(action for action in parser._actions

@@ -10,7 +10,10 @@ Deciding which relevance a category or subtype gets is deterministic:
   subtypes that gave it.
 
 Every text comes from the knowledge base; everything that does not depend on the profile is
-prepared once per knowledge base, so composing is mostly picking.
+prepared once per knowledge base, so composing is mostly picking. Objects are built with
+``model_construct``: their inputs are the validated knowledge base, and skipping validation
+spares every command the cost of building validators (the tests validate the results of every
+profile against the models instead).
 """
 
 from __future__ import annotations
@@ -75,12 +78,14 @@ class Composer:
             bucket = self._deciders if loaded.decides else self._notes
             bucket.setdefault(loaded.rule.target, []).append(loaded)
         self._legend = tuple(
-            LegendEntry(relevance=level.id, label=level.label, meaning=level.meaning)
+            LegendEntry.model_construct(relevance=level.id, label=level.label,
+                                        meaning=level.meaning)
             for relevance in RELEVANCE_ORDER
             for level in [kb.relevance_levels[relevance]]
         )
         self._glossary_patterns = [
-            (GlossaryEntry(term=term.term, definition=term.definition, aliases=term.aliases),
+            (GlossaryEntry.model_construct(term=term.term, definition=term.definition,
+                                           aliases=term.aliases),
              re.compile(r"(?<![\w-])(?:" + "|".join(
                  re.escape(spelling) for spelling in sorted(
                      (term.term, *term.aliases), key=len, reverse=True)
@@ -103,9 +108,9 @@ class Composer:
         self._own_citations.update({subtype_id: self.citations(subtype.sources)
                                     for subtype_id, (_, subtype) in kb.subtypes.items()})
         self._knowledge_sources = tuple(
-            SourceInfo(id=source.id, title=source.title, publisher=source.publisher,
-                       reviewer=source.reviewer, last_reviewed=source.last_reviewed,
-                       url=source.url, primary=source.primary)
+            SourceInfo.model_construct(id=source.id, title=source.title, publisher=source.publisher,
+                                       reviewer=source.reviewer, last_reviewed=source.last_reviewed,
+                                       url=source.url, primary=source.primary)
             for source in kb.source_file.sources
         )
 
@@ -123,7 +128,7 @@ class Composer:
         result = []
         for ref in refs:
             section = self.kb.section(ref)
-            result.append(Citation(
+            result.append(Citation.model_construct(
                 source=ref.source, section=section.title,
                 refs=ref.refs if ref.refs is not None else section.refs,
                 section_id=section.id, source_title=self.kb.sources[ref.source].title))
@@ -132,7 +137,7 @@ class Composer:
     def _reason(self, loaded: LoadedRule) -> Reason:
         rule = loaded.rule
         subtype = rule.target if rule.target in self.kb.subtypes else None
-        return Reason(
+        return Reason.model_construct(
             rule_id=rule.id, text=rule.reason, factors=tuple(loaded.condition.factor_ids()),
             condition=describe(loaded.condition), priority=rule.priority, status=rule.status,
             sources=self.citations(rule.sources), subtype=subtype)
@@ -169,14 +174,19 @@ class Composer:
                 self.kb.root / "rules", None,
                 f"rules of equal priority {top} disagree about '{target}': {names}",
                 "give one of them a higher priority or narrow its condition")], self.kb.root)
-        considered = tuple(
-            Considered(rule_id=loaded.id, relevance=loaded.rule.relevance,
-                       priority=loaded.rule.priority)
-            for loaded in candidates if loaded.rule.priority != top)
+        considered = []
+        for loaded in candidates:
+            # Deciding rules always carry a relevance (self._deciders holds only those).
+            if loaded.rule.priority != top and loaded.rule.relevance is not None:
+                considered.append(Considered.model_construct(
+                    rule_id=loaded.id, relevance=loaded.rule.relevance,
+                    priority=loaded.rule.priority))
+        relevance = winners[0].rule.relevance
+        assert relevance is not None
         return _Decision(
-            relevance=winners[0].rule.relevance,  # type: ignore[arg-type]
+            relevance=relevance,
             reasons=tuple(self._reasons[loaded.id] for loaded in winners),
-            considered=considered, rules=winners)
+            considered=tuple(considered), rules=winners)
 
     def _notes_for(self, target: str | None, fired: frozenset[str]) -> list[LoadedRule]:
         return [loaded for loaded in self._notes.get(target, ()) if loaded.id in fired]
@@ -203,7 +213,7 @@ class Composer:
         term_ids = set(parts.pop("term_ids"))
         for item in entered:
             term_ids |= self._terms_in(item.value_label)
-        return Explanation(
+        return Explanation.model_construct(
             disclaimer=kb.disclaimer.disclaimer,
             profile={factor_id: _plain(profile.value(factor_id)) for factor_id in kb.factors},
             entered=entered,
@@ -246,7 +256,7 @@ class Composer:
             "questions": questions,
             "care_team": care_team,
             "term_ids": frozenset(term_ids),
-            "knowledge": self._intern(KnowledgeInfo(
+            "knowledge": self._intern(KnowledgeInfo.model_construct(
                 version=kb.version, last_reviewed=kb.source_file.last_reviewed.isoformat(),
                 sources=self._knowledge_sources,
                 **self._drafts(shown_rules, unknown, care_team, glossary))),
@@ -271,7 +281,7 @@ class Composer:
             shown_rules.extend((*decision.rules, *sub_notes))
             reasons = decision.reasons
             note_reasons = tuple(self._reasons[loaded.id] for loaded in sub_notes)
-            subtypes.append(SubtypeResult(
+            subtypes.append(SubtypeResult.model_construct(
                 id=subtype.id, name=subtype.name, relevance=decision.relevance,
                 summary=subtype.summary, description=subtype.description,
                 reasons=reasons, notes=note_reasons,
@@ -291,7 +301,7 @@ class Composer:
                 decision.relevance, decision.reasons, decision.considered)
         note_reasons = tuple(self._reasons[loaded.id] for loaded in self._notes_for(
             category.id, fired))
-        result = CategoryResult(
+        result = CategoryResult.model_construct(
             id=category.id, name=category.name, kind=category.kind, relevance=relevance,
             summary=category.summary, description=category.description,
             side_effects=category.side_effects, reasons=reasons, notes=note_reasons,
@@ -340,9 +350,9 @@ class Composer:
             else:
                 known = value != UNKNOWN
                 label = labels[value] if known else self.kb.not_known_label
-            entered.append(EnteredFactor(factor=factor.id, label=factor.label,
-                                         value=_plain(value), value_label=label, known=known,
-                                         core=factor.core))
+            entered.append(EnteredFactor.model_construct(
+                factor=factor.id, label=factor.label, value=_plain(value), value_label=label,
+                known=known, core=factor.core))
         return tuple(entered)
 
     def _unknown_factors(self, unknown_ids: Sequence[str], categories: Sequence[CategoryResult],
@@ -360,7 +370,7 @@ class Composer:
             if not (factor.core or factor.id in affects):
                 continue
             targets = sorted(affects.get(factor.id, []), key=order.index)
-            result.append(self._intern(UnknownFactor(
+            result.append(self._intern(UnknownFactor.model_construct(
                 factor=factor.id, label=factor.label, why_it_matters=factor.why_it_matters,
                 question=factor.if_unknown_question, affects=tuple(targets))))
         return tuple(result)
@@ -375,7 +385,7 @@ class Composer:
                 about: tuple[str, ...] = ()) -> None:
             if text not in seen:
                 seen.add(text)
-                questions.append(self._intern(Question(
+                questions.append(self._intern(Question.model_construct(
                     text=text, origin=origin, topic=topic, about=about,
                     sources=self.citations(refs))))
 
@@ -425,7 +435,7 @@ class Composer:
         for role in self.kb.care_team:
             linked = tuple(category for category in role.categories if category in shown)
             if role.always or linked:
-                members.append(self._intern(CareTeamMember(
+                members.append(self._intern(CareTeamMember.model_construct(
                     id=role.id, role=role.role, why=role.why, categories=linked)))
         return tuple(members)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from explainer import cache, load_knowledge, loader
+from explainer import builder, cache, load_knowledge
 from explainer.errors import KnowledgeBaseError
 
 
@@ -23,7 +23,7 @@ def _forbid_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(path: Path) -> object:
         raise AssertionError(f"parsed {path} although the cache should have answered")
 
-    monkeypatch.setattr(loader, "read_yaml_file", refuse)
+    monkeypatch.setattr(builder, "read_yaml_file", refuse)
 
 
 def test_second_load_comes_from_the_cache(kb_copy: Path, cache_folder: Path,

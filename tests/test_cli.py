@@ -270,3 +270,21 @@ def test_piped_output_survives_a_closed_reader() -> None:
     assert pipeline.stdout.splitlines()[1].startswith("IMPORTANT:")
     assert "Traceback" not in pipeline.stderr
     assert "Broken pipe" not in pipeline.stderr
+
+
+def test_explain_loads_neither_the_web_server_nor_the_linter() -> None:
+    import subprocess
+    import sys
+
+    code = ("import io, sys, contextlib\n"
+            "from explainer.cli import run\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            "    code = run(['explain', '--stage', 'IV', '--format', 'json'])\n"
+            "heavy = sorted(m for m in sys.modules if m.startswith(('explainer.web', "
+            "'explainer.lint', 'fastapi', 'rich', 'textstat', 'yaml', 'explainer.builder')))\n"
+            "print(code, heavy)\n")
+    # Run twice: the first run may fill the knowledge-base cache (and so parse YAML).
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              cwd=ROOT, timeout=120, check=True)
+    assert done.stdout.strip() == "0 []"

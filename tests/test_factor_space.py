@@ -66,6 +66,15 @@ def test_every_category_and_subtype_once_with_a_reason(
         assert explanation.schema_version == 1
 
 
+def test_composed_explanations_are_valid_models(
+        space: list[tuple[dict[str, str], Explanation, list[str]]]) -> None:
+    # Compose builds its objects without validation (model_construct); every one of them must
+    # still be exactly what validation would accept and produce.
+    for raw, explanation, _ in space:
+        assert Explanation.model_validate(explanation.model_dump()) == explanation, raw
+        assert Explanation.model_validate_json(explanation.model_dump_json()) == explanation
+
+
 def test_category_relevance_is_the_strongest_subtype(
         space: list[tuple[dict[str, str], Explanation, list[str]]]) -> None:
     for _, explanation, _ in space:
