@@ -177,9 +177,14 @@ def _page_rules(paper: Paper) -> str:
     size = {"auto": "", "a4": " size: A4;", "letter": " size: letter;"}[paper]
     # A short reminder and the page number on every printed page (CSS page-margin boxes).
     return ("@page {" + size + " @bottom-left { content: " + _css_string(TEXT["footer"])
-            + "; font-size: 8pt; color: #555; } @bottom-right { content: "
+            + "; " + _MARGIN_BOX + " } @bottom-right { content: "
             + _css_string(TEXT["page"]) + " counter(page) " + _css_string(TEXT["of"])
-            + " counter(pages); font-size: 8pt; color: #555; } }")
+            + " counter(pages); " + _MARGIN_BOX + " } }")
+
+
+# Page-margin boxes do not inherit the body's font: give them the same one.
+_MARGIN_BOX = ("font: 8pt system-ui, -apple-system, \"Segoe UI\", Roboto, \"Helvetica Neue\", "
+               "Arial, sans-serif; color: #555;")
 
 
 @dataclass(frozen=True)
