@@ -564,3 +564,23 @@ def test_nothing_entered_is_logged(client: TestClient, app: Guard,
                   if record.name.startswith(("explainer", "uvicorn"))]
     assert "internal error (RuntimeError) on POST /api/explain" in server_log
     assert not [line for line in server_log if SECRET in line]
+
+
+def test_the_fastapi_route_answers_like_the_hot_path(client: TestClient, app: Guard) -> None:
+    # Guard answers POST /api/explain itself; the FastAPI route (documented in the OpenAPI
+    # description) must give the same answers when the app runs without Guard.
+    with TestClient(app.app) as plain:
+        for body in (MIXED_PROFILE, {"stage": "V"}, {}):
+            fast, routed = client.post("/api/explain", json=body), plain.post(
+                "/api/explain", json=body)
+            assert (fast.status_code, fast.json()) == (routed.status_code, routed.json())
+        too_big = b"{" + b" " * MAX_BODY_BYTES + b"}"
+        for target in (client, plain):
+            response = target.post("/api/explain", content=too_big,
+                                   headers={"content-type": "application/json",
+                                            "transfer-encoding": "chunked"})
+            assert response.status_code == 413
+        for target in (client, plain):
+            response = target.post("/api/explain", content=b"{}",
+                                   headers={"content-type": "text/plain"})
+            assert response.status_code == 415
