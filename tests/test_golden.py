@@ -12,22 +12,11 @@ from typing import Any
 import pytest
 
 from explainer import Explainer
+from explainer.lint.reading import REPRESENTATIVE_PROFILES
 from explainer.render import render
 
-PROFILES: dict[str, dict[str, Any]] = {
-    "metastatic-hr-positive": {"stage": "IV", "hr_status": "positive", "her2_status": "negative",
-                               "menopausal_status": "postmenopausal", "general_health": "good",
-                               "age": 63},
-    "early-her2-positive": {"stage": "II", "hr_status": "negative", "her2_status": "positive",
-                            "menopausal_status": "premenopausal", "general_health": "good",
-                            "age": 42},
-    "triple-negative": {"stage": "II", "hr_status": "negative", "her2_status": "negative",
-                        "menopausal_status": "premenopausal", "general_health": "fair",
-                        "side_effect_concerns": ["fertility", "hair_loss"]},
-    "dcis": {"stage": "0", "hr_status": "positive", "menopausal_status": "postmenopausal",
-             "general_health": "good"},
-    "all-unknown": {},
-}
+# The same five profiles the reading-level lint scores as whole explanations.
+PROFILES: dict[str, dict[str, Any]] = REPRESENTATIVE_PROFILES
 SUFFIX = {"text": "txt", "markdown": "md", "rich": "rich.txt", "json": "json"}
 
 
