@@ -509,6 +509,9 @@ def test_404_and_405_are_pages_or_json(client: TestClient) -> None:
     response = client.post("/api/factors", json={})
     assert response.status_code == 405
     assert client.get("/static/nothing.css").status_code == 404
+    for path in ("/", "/docs", "/static/handout.css", "/static/web.css"):
+        response = client.head(path)
+        assert response.status_code == 200 and not response.content, path
 
 
 def test_security_headers_on_every_kind_of_response(client: TestClient) -> None:
