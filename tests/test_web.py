@@ -587,3 +587,13 @@ def test_the_fastapi_route_answers_like_the_hot_path(client: TestClient, app: Gu
             response = target.post("/api/explain", content=b"{}",
                                    headers={"content-type": "text/plain"})
             assert response.status_code == 415
+
+
+def test_docs_show_backquoted_names_as_code_and_escape_the_rest(client: TestClient) -> None:
+    from explainer.web.views import inline_code
+
+    assert str(inline_code("run `explainer <x>` & see")) == (
+        "run <code>explainer &lt;x&gt;</code> &amp; see")
+    assert str(inline_code("an ` unpaired <b>")) == "an ` unpaired &lt;b&gt;"
+    docs = client.get("/docs").text
+    assert "<code>explainer explain --format json</code>" in docs

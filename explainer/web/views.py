@@ -99,6 +99,16 @@ def marked(text: str, marks: Marks = ()) -> Markup:
     return Markup(apply_marks(text, marks, _term, lambda part: str(escape(part))))
 
 
+def inline_code(text: str) -> Markup:
+    """``text`` escaped, with `backquoted` spans (as the API's descriptions write commands and
+    names) shown as code."""
+    parts = text.split("`")
+    if len(parts) % 2 == 0:  # an unpaired backquote: show the text as it is
+        return Markup(escape(text))
+    return Markup("".join(str(escape(part)) if index % 2 == 0 else f"<code>{escape(part)}</code>"
+                          for index, part in enumerate(parts)))
+
+
 def _question_groups(explanation: Explanation) -> list[tuple[str, list[str]]]:
     """The questions for the doctor by topic, as the handout groups them."""
     groups = []
@@ -119,6 +129,7 @@ class Views:
             autoescape=select_autoescape(default=True, default_for_string=True),
             undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         self.env.filters["marked"] = marked
+        self.env.filters["inline_code"] = inline_code
         self.env.globals.update(text=TEXT, handout=handout.TEXT, lang=handout.LANG,
                                 known_suffix=KNOWN_SUFFIX, what_if_field=WHAT_IF_FIELD,
                                 disclaimer=kb.disclaimer.disclaimer)
