@@ -3,7 +3,8 @@
     python bench/run.py [--quick] [--json PATH]
 
 1. Warm time per explanation (median and p99) for the engine alone, engine + compose, and
-   engine + compose + JSON, with the plain-Python oracle as the floor.
+   engine + compose + JSON (the compact JSON the web API sends, Explainer.explain_json), with
+   the plain-Python oracle as the floor.
 2. The whole factor space: every combination of the core factors explained and rendered to JSON
    in a fresh process (total time, profiles per second).
 3. Cold start: the whole `explainer explain ... --format json` process against a bare
@@ -62,18 +63,17 @@ def warm_times(passes: int) -> dict[str, Any]:
     from explainer.checks import factor_space
     from explainer.engine import oracle_fired
     from explainer.profiles import to_fact
-    from explainer.render import render
     ex = get_explainer(); kb = ex.kb
     profiles = [ex.parse(raw) for raw in factor_space(kb)]
     facts = [to_fact(p, kb.factors) for p in profiles]
     for p in profiles:
-        render(ex.composer.compose(p, ex.fired(p)), "json")
+        ex.composer.compose_json(p, ex.fired(p))
     stages = {{
         "oracle": lambda i: oracle_fired(kb, facts[i]),
         "engine": lambda i: ex.engine.fired(facts[i]),
         "engine_compose": lambda i: ex.composer.compose(profiles[i], ex.fired(profiles[i])),
-        "engine_compose_json": lambda i: render(
-            ex.composer.compose(profiles[i], ex.fired(profiles[i])), "json"),
+        "engine_compose_json": lambda i: ex.composer.compose_json(
+            profiles[i], ex.fired(profiles[i])),
     }}
     out = {{}}
     for name, action in stages.items():
@@ -95,13 +95,12 @@ def factor_space_run() -> dict[str, Any]:
     import json, time
     from explainer import get_explainer
     from explainer.checks import factor_space
-    from explainer.render import render
     ex = get_explainer()
     raws = list(factor_space(ex.kb))
     passes = []
     for _ in range(2):
         start = time.perf_counter()
-        size = sum(len(render(ex.explain(raw), "json")) for raw in raws)
+        size = sum(len(ex.explain_json(raw)) for raw in raws)
         passes.append(time.perf_counter() - start)
     print(json.dumps({"profiles": len(raws), "first_pass_s": passes[0],
                       "second_pass_s": passes[1], "json_bytes": size}))

@@ -41,6 +41,11 @@ class Explainer:
         profile = self.parse(data)
         return self.composer.compose(profile, self.fired(profile))
 
+    def explain_json(self, data: Mapping[str, Any] | Profile | None) -> bytes:
+        """``explain(data).model_dump_json()`` as bytes, faster (for APIs and benchmarks)."""
+        profile = self.parse(data)
+        return self.composer.compose_json(profile, self.fired(profile))
+
 
 _CACHE: dict[tuple[Path, str], Explainer] = {}
 _CACHE_LOCK = threading.Lock()

@@ -23,6 +23,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from pydantic import TypeAdapter
+
 from explainer.conditions import UNKNOWN, describe
 from explainer.errors import KnowledgeBaseError, KnowledgeIssue
 from explainer.knowledge import KnowledgeBase, LoadedRule
@@ -48,6 +50,10 @@ from explainer.models.knowledge import RELEVANCE_ORDER, Relevance, SourceRef
 from explainer.models.profile import Profile
 
 _CACHE_LIMIT = 4096
+# Fields of an Explanation that come from the cached parts (the rest depend on the profile).
+_PART_FIELDS = ("categories", "unknown_factors", "notes", "questions", "care_team", "knowledge")
+# The order model_dump_json() writes the fields in: the model's fields, then computed ones.
+_JSON_ORDER = (*Explanation.model_fields, *Explanation.model_computed_fields)
 M = TypeVar("M")
 
 SHOWN: frozenset[str] = frozenset({"often_discussed", "may_be_discussed"})
@@ -71,6 +77,7 @@ class Composer:
         # One shared instance per distinct question, care-team line, unknown factor... keeps the
         # cached parts of many explanations small.
         self._interned: dict[Any, Any] = {}
+        self._adapters: dict[str, TypeAdapter[Any]] | None = None
         self._reasons = {loaded.id: self._reason(loaded) for loaded in kb.rules}
         self._deciders: dict[str | None, list[LoadedRule]] = {}
         self._notes: dict[str | None, list[LoadedRule]] = {}
@@ -195,6 +202,43 @@ class Composer:
 
     def compose(self, profile: Profile, fired_ids: Sequence[str]) -> Explanation:
         """The explanation for ``profile`` given the ids of the rules that fired for it."""
+        cached, fields = self._assemble(profile, fired_ids)
+        return Explanation.model_construct(
+            **fields, **{name: cached[name] for name in _PART_FIELDS})
+
+    def compose_json(self, profile: Profile, fired_ids: Sequence[str]) -> bytes:
+        """``compose(profile, fired_ids).model_dump_json()``, faster.
+
+        The parts of an explanation that depend only on the rules that fired are serialised
+        once and kept with them; only the fields that depend on the profile are serialised on
+        each call. The tests check that the bytes are identical to ``model_dump_json()``.
+        """
+        cached, fields = self._assemble(profile, fired_ids)
+        adapters = self._json_adapters()
+        fragments = cached.get("json")
+        if fragments is None:
+            fragments = {name: adapters[name].dump_json(cached[name]) for name in _PART_FIELDS}
+            fragments["questions_for_doctor"] = adapters["questions_for_doctor"].dump_json(
+                [question.text for question in cached["questions"]])
+            cached["json"] = fragments
+        fragments = {**fragments, **{name: adapters[name].dump_json(value)
+                                     for name, value in fields.items()}}
+        return b"{" + b",".join(b'"' + name.encode() + b'":' + fragments[name]
+                                for name in _JSON_ORDER) + b"}"
+
+    def _json_adapters(self) -> dict[str, TypeAdapter[Any]]:
+        if self._adapters is None:
+            adapters: dict[str, TypeAdapter[Any]] = {}
+            for name, field in Explanation.model_fields.items():
+                assert field.annotation is not None
+                adapters[name] = TypeAdapter(field.annotation)
+            adapters["questions_for_doctor"] = TypeAdapter(list[str])
+            self._adapters = adapters
+        return self._adapters
+
+    def _assemble(self, profile: Profile, fired_ids: Sequence[str]
+                  ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The cached parts for these fired rules, and the fields that depend on the profile."""
         kb = self.kb
         fired = frozenset(fired_ids)
         unknown_ids = tuple(factor_id for factor_id, factor in kb.factors.items()
@@ -208,19 +252,19 @@ class Composer:
             if len(self._parts_cache) >= _CACHE_LIMIT:
                 self._parts_cache.clear()
             self._parts_cache[key] = cached
-        parts = dict(cached)
         entered = self._entered(profile)
-        term_ids = set(parts.pop("term_ids"))
+        term_ids = set(cached["term_ids"])
         for item in entered:
             term_ids |= self._terms_in(item.value_label)
-        return Explanation.model_construct(
-            disclaimer=kb.disclaimer.disclaimer,
-            profile={factor_id: _plain(profile.value(factor_id)) for factor_id in kb.factors},
-            entered=entered,
-            legend=self._legend,
-            glossary=tuple(self._glossary_patterns[index][0] for index in sorted(term_ids)),
-            **parts,
-        )
+        fields = {
+            "schema_version": 1,
+            "disclaimer": kb.disclaimer.disclaimer,
+            "profile": {factor_id: _plain(profile.value(factor_id)) for factor_id in kb.factors},
+            "entered": entered,
+            "legend": self._legend,
+            "glossary": tuple(self._glossary_patterns[index][0] for index in sorted(term_ids)),
+        }
+        return cached, fields
 
     def _parts(self, profile: Profile, fired: frozenset[str],
                unknown_ids: tuple[str, ...]) -> dict[str, Any]:

@@ -75,6 +75,21 @@ def test_composed_explanations_are_valid_models(
         assert Explanation.model_validate_json(explanation.model_dump_json()) == explanation
 
 
+def test_fast_json_is_byte_for_byte_model_dump_json(explainer: Explainer) -> None:
+    composer = explainer.composer
+    extras = [{}, {"age": 44, "brca_mutation": "positive"},
+              {"side_effect_concerns": ["fertility", "nausea"], "age": 80}]
+    for number, raw in enumerate(factor_space(explainer.kb)):
+        profile = explainer.parse({**raw, **extras[number % len(extras)]})
+        fired = explainer.fired(profile)
+        expected = composer.compose(profile, fired).model_dump_json().encode()
+        assert composer.compose_json(profile, fired) == expected, raw
+        # A second call is served from the cached fragments and must not differ either.
+        assert composer.compose_json(profile, fired) == expected
+    assert explainer.explain_json({"stage": "IV"}) == explainer.explain(
+        {"stage": "IV"}).model_dump_json().encode()
+
+
 def test_category_relevance_is_the_strongest_subtype(
         space: list[tuple[dict[str, str], Explanation, list[str]]]) -> None:
     for _, explanation, _ in space:
