@@ -16,7 +16,6 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -84,6 +83,8 @@ def store(kb: KnowledgeBase) -> None:
     folder = cache_dir()
     if folder is None:
         return
+    import tempfile  # only when writing: most commands just read the cache
+
     temporary = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
