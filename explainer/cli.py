@@ -285,31 +285,14 @@ def _run_explain(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def _profile_schema(kb: KnowledgeBase) -> dict[str, Any]:
-    properties: dict[str, Any] = {}
-    for factor in kb.factors.values():
-        if factor.kind == "number":
-            properties[factor.id] = {"type": ["integer", "null"], "minimum": factor.min,
-                                     "maximum": factor.max, "description": factor.question}
-        elif factor.kind == "multi":
-            properties[factor.id] = {"type": "array", "uniqueItems": True,
-                                     "items": {"enum": [value.id for value in factor.values]},
-                                     "description": factor.question}
-        else:
-            properties[factor.id] = {"enum": [value.id for value in factor.values],
-                                     "default": "unknown", "description": factor.question}
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
-            "title": "Profile", "type": "object", "additionalProperties": False,
-            "description": "The factors a person entered. Any factor left out is unknown.",
-            "properties": properties}
-
-
 def _run_schema(args: argparse.Namespace) -> int:
     from explainer.api import get_explainer
     from explainer.models.explanation import Explanation
 
     kb = get_explainer(args.knowledge).kb
-    schemas = {"profile": _profile_schema(kb),
+    from explainer.profiles import profile_json_schema
+
+    schemas = {"profile": profile_json_schema(kb.factors),
                "explanation": Explanation.model_json_schema(mode="serialization")}
     chosen = schemas if args.only is None else schemas[args.only]
     emit(json.dumps(chosen, indent=2, ensure_ascii=False) + "\n", args.output)

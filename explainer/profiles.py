@@ -189,3 +189,23 @@ def to_fact(profile: Profile, factors: Mapping[str, Factor]) -> dict[str, str]:
         else:
             fact[factor.id] = value if value is not None else UNKNOWN
     return fact
+
+
+def profile_json_schema(factors: Mapping[str, Factor]) -> dict[str, Any]:
+    """The JSON Schema of a profile for these factors (what `explainer schema` prints)."""
+    properties: dict[str, Any] = {}
+    for factor in factors.values():
+        if factor.kind == "number":
+            properties[factor.id] = {"type": ["integer", "null"], "minimum": factor.min,
+                                     "maximum": factor.max, "description": factor.question}
+        elif factor.kind == "multi":
+            properties[factor.id] = {"type": "array", "uniqueItems": True,
+                                     "items": {"enum": [value.id for value in factor.values]},
+                                     "description": factor.question}
+        else:
+            properties[factor.id] = {"enum": [value.id for value in factor.values],
+                                     "default": "unknown", "description": factor.question}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "title": "Profile", "type": "object", "additionalProperties": False,
+            "description": "The factors a person entered. Any factor left out is unknown.",
+            "properties": properties}

@@ -173,7 +173,8 @@ a { color: var(--may); overflow-wrap: anywhere; }
 """.strip()
 
 
-def _page_rules(paper: Paper) -> str:
+def page_rules(paper: Paper) -> str:
+    """The @page rules for printing on ``paper`` (also served to the web page's print CSS)."""
     size = {"auto": "", "a4": " size: A4;", "letter": " size: letter;"}[paper]
     # A short reminder and the page number on every printed page (CSS page-margin boxes).
     return ("@page {" + size + " @bottom-left { content: " + _css_string(TEXT["footer"])
@@ -218,7 +219,7 @@ def page(title: str, body: str, disclaimer: str, *, lang: str = LANG,
         "style-src 'unsafe-inline'\" />",
         '<meta name="referrer" content="no-referrer" />',
         f"<title>{escape(title)}</title>",
-        f"<style>\n{STYLE}\n{_page_rules(paper)}\n</style>",
+        f"<style>\n{STYLE}\n{page_rules(paper)}\n</style>",
         "</head>",
         "<body>",
         _disclaimer(disclaimer, "top"),

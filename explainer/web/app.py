@@ -253,9 +253,9 @@ def _prefixed(error: ProfileError, prefix: str) -> ProfileError:
 def _profile_schema(explainer: Explainer) -> dict[str, Any]:
     # The same JSON Schema `explainer schema --only profile` prints, without its $schema key
     # (OpenAPI documents carry their own).
-    from explainer.cli import _profile_schema as cli_profile_schema
+    from explainer.profiles import profile_json_schema
 
-    schema = cli_profile_schema(explainer.kb)
+    schema = profile_json_schema(explainer.kb.factors)
     schema.pop("$schema", None)
     return schema
 
@@ -269,7 +269,7 @@ class Site:
         self.views = pages.Views(explainer.kb)
         self.factors_json = json.dumps(self._factors(), ensure_ascii=False).encode()
         self.categories_json = json.dumps(self._categories(), ensure_ascii=False).encode()
-        self.handout_css = (handout.STYLE + "\n" + handout._page_rules("auto") + "\n").encode()
+        self.handout_css = (handout.STYLE + "\n" + handout.page_rules("auto") + "\n").encode()
 
     def _factors(self) -> dict[str, Any]:
         factors = []
