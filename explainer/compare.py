@@ -33,7 +33,15 @@ from explainer.models.explanation import (
     Reason,
 )
 from explainer.models.knowledge import Factor, Relevance
-from explainer.render.document import Audience, Document, Entry, Line, Section, Table
+from explainer.render.document import (
+    Audience,
+    Document,
+    Entry,
+    Line,
+    Section,
+    Table,
+    cite,
+)
 
 # Every fixed phrase of the comparison, in one place (as document.TEXT is for explanations).
 TEXT = {
@@ -288,17 +296,6 @@ def _side_lines(label: str, reasons: Sequence[Reason], audience: Audience) -> li
     return lines
 
 
-def _cite(citation: Citation, knowledge: KnowledgeInfo) -> str:
-    # The same short form as explainer.render.document.cite, from the knowledge info alone.
-    publisher = next((source.publisher for source in knowledge.sources
-                      if source.id == citation.source), None)
-    text = citation.source_title + (f" ({publisher})" if publisher else "")
-    text += f', section "{citation.section}"'
-    if citation.refs:
-        text += f", ref. {', '.join(citation.refs)}"
-    return text
-
-
 def _change_entry(change: RelevanceChange, comparison: Comparison, audience: Audience,
                   badge: str) -> Entry:
     title = change.name
@@ -311,7 +308,7 @@ def _change_entry(change: RelevanceChange, comparison: Comparison, audience: Aud
     else:
         lines = _side_lines(comparison.before_label, change.reasons_before, audience)
         lines += _side_lines(comparison.after_label, change.reasons_after, audience)
-    lines += [Line(_cite(citation, comparison.knowledge), "source")
+    lines += [Line(cite(citation, comparison.knowledge), "source")
               for citation in change.sources]
     return Entry(title=title, badge=badge, relevance=change.after, lines=tuple(lines))
 

@@ -21,6 +21,7 @@ from explainer.models.explanation import (
     Considered,
     Explanation,
     GlossaryEntry,
+    KnowledgeInfo,
     Reason,
     SubtypeResult,
 )
@@ -262,9 +263,9 @@ def _draft_names(explanation: Explanation) -> list[str]:
     return shown
 
 
-def cite(citation: Citation, explanation: Explanation) -> str:
+def cite(citation: Citation, knowledge: KnowledgeInfo) -> str:
     """A short citation: source title (publisher), section, reference markers."""
-    publisher = next((source.publisher for source in explanation.knowledge.sources
+    publisher = next((source.publisher for source in knowledge.sources
                       if source.id == citation.source), None)
     text = citation.source_title + (f" ({publisher})" if publisher else "")
     text += f', section "{citation.section}"'
@@ -306,7 +307,7 @@ def _considered_lines(considered: Sequence[Considered], labels: dict[str, str],
 
 
 def _source_lines(citations: Sequence[Citation], explanation: Explanation) -> list[Line]:
-    return [Line(cite(citation, explanation), "source") for citation in citations]
+    return [Line(cite(citation, explanation.knowledge), "source") for citation in citations]
 
 
 def _subtype_entry(subtype: SubtypeResult, explanation: Explanation,
