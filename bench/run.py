@@ -60,9 +60,9 @@ def warm_times(passes: int) -> dict[str, Any]:
     code = f"""
     import json, statistics, time
     from explainer import get_explainer
-    from explainer.checks import factor_space
-    from explainer.engine import oracle_fired
-    from explainer.profiles import to_fact
+    from explainer.lint.checks import factor_space
+    from explainer.engine.host import oracle_fired
+    from explainer.kb.profiles import to_fact
     ex = get_explainer(); kb = ex.kb
     profiles = [ex.parse(raw) for raw in factor_space(kb)]
     facts = [to_fact(p, kb.factors) for p in profiles]
@@ -94,7 +94,7 @@ def factor_space_run() -> dict[str, Any]:
     code = """
     import json, time
     from explainer import get_explainer
-    from explainer.checks import factor_space
+    from explainer.lint.checks import factor_space
     ex = get_explainer()
     raws = list(factor_space(ex.kb))
     passes = []
@@ -139,11 +139,11 @@ def cold_start(runs: int) -> dict[str, Any]:
         load_code = """
         import json, time
         start = time.perf_counter()
-        from explainer.loader import load_knowledge
+        from explainer.kb.loader import load_knowledge
         imported = time.perf_counter()
         kb = load_knowledge()
         loaded = time.perf_counter()
-        from explainer.engine import RulesEngine
+        from explainer.engine.host import RulesEngine
         RulesEngine(kb)
         compiled = time.perf_counter()
         print(json.dumps({"import_s": imported - start, "load_s": loaded - imported,
@@ -163,7 +163,7 @@ def memory(count: int) -> dict[str, Any]:
     code = f"""
     import json, itertools
     from explainer import get_explainer
-    from explainer.checks import factor_space
+    from explainer.lint.checks import factor_space
 
     def rss_mb():
         with open("/proc/self/statm") as handle:

@@ -20,17 +20,17 @@ __version__ = "0.1.0"
 # Public names are imported on first use (PEP 562), so that `explainer --help` or a command
 # that needs only part of the package does not pay for importing all of it.
 _EXPORTS = {
-    "Explainer": "explainer.api", "explain": "explainer.api", "get_explainer": "explainer.api",
+    "Explainer": "explainer.explanation.api", "explain": "explainer.explanation.api",
+    "get_explainer": "explainer.explanation.api",
     "EngineError": "explainer.errors", "ExitCode": "explainer.errors",
     "ExplainerError": "explainer.errors", "InputError": "explainer.errors",
     "KnowledgeBaseError": "explainer.errors", "KnowledgeIssue": "explainer.errors",
-    "ProfileError": "explainer.errors", "KnowledgeBase": "explainer.knowledge",
-    "load_knowledge": "explainer.loader", "Explanation": "explainer.models.explanation",
-    "Profile": "explainer.models.profile",
+    "ProfileError": "explainer.errors", "KnowledgeBase": "explainer.kb.knowledge",
+    "load_knowledge": "explainer.kb.loader", "Explanation": "explainer.explanation.models",
+    "Profile": "explainer.kb.profiles",
 }
 
 if TYPE_CHECKING:
-    from explainer.api import Explainer, explain, get_explainer
     from explainer.errors import (
         EngineError,
         ExitCode,
@@ -40,10 +40,11 @@ if TYPE_CHECKING:
         KnowledgeIssue,
         ProfileError,
     )
-    from explainer.knowledge import KnowledgeBase
-    from explainer.loader import load_knowledge
-    from explainer.models.explanation import Explanation
-    from explainer.models.profile import Profile
+    from explainer.explanation.api import Explainer, explain, get_explainer
+    from explainer.explanation.models import Explanation
+    from explainer.kb.knowledge import KnowledgeBase
+    from explainer.kb.loader import load_knowledge
+    from explainer.kb.profiles import Profile
 
 
 def __getattr__(name: str) -> Any:
@@ -60,8 +61,8 @@ def parse_profile(data: object, knowledge: KnowledgeBase | None = None) -> Profi
 
     Raises :class:`ProfileError` naming each bad field, its allowed values and a likely fix.
     """
-    from explainer.api import get_explainer
-    from explainer.profiles import parse_profile as check
+    from explainer.explanation.api import get_explainer
+    from explainer.kb.profiles import parse_profile as check
 
     kb = knowledge if knowledge is not None else get_explainer().kb
     return check(data, kb.factors)

@@ -1,6 +1,6 @@
 """``python -m explainer`` behaves exactly like the ``explainer`` command."""
 
-from explainer.cli import main
+from explainer.cli.main import main
 
 if __name__ == "__main__":
     main()

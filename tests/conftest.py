@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from explainer import Explainer, KnowledgeBase, get_explainer
-from explainer.cli import run
-from explainer.paths import bundled_root
+from explainer.cli.main import run
+from explainer.kb.paths import bundled_root
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"

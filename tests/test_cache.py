@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from explainer import builder, cache, load_knowledge
+from explainer import load_knowledge
 from explainer.errors import KnowledgeBaseError
+from explainer.kb import builder, cache
 
 
 @pytest.fixture

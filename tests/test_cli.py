@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, CliResult, run_process
 
-from explainer.cli import build_parser
+from explainer.cli.main import build_parser
 from explainer.errors import ExitCode
 
 Cli = Callable[..., CliResult]
@@ -277,11 +277,11 @@ def test_explain_loads_neither_the_web_server_nor_the_linter() -> None:
     import sys
 
     code = ("import io, sys, contextlib\n"
-            "from explainer.cli import run\n"
+            "from explainer.cli.main import run\n"
             "with contextlib.redirect_stdout(io.StringIO()):\n"
             "    code = run(['explain', '--stage', 'IV', '--format', 'json'])\n"
             "heavy = sorted(m for m in sys.modules if m.startswith(('explainer.web', "
-            "'explainer.lint', 'fastapi', 'rich', 'textstat', 'yaml', 'explainer.builder')))\n"
+            "'explainer.lint', 'fastapi', 'rich', 'textstat', 'yaml', 'explainer.kb.builder')))\n"
             "print(code, heavy)\n")
     # Run twice: the first run may fill the knowledge-base cache (and so parse YAML).
     for _ in range(2):

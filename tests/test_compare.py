@@ -11,7 +11,8 @@ import pytest
 from htmlcheck import check_self_contained
 
 from explainer import Explainer
-from explainer.compare import (
+from explainer.errors import ExitCode, InputError
+from explainer.render.compare import (
     COMPARISON_FORMATS,
     Comparison,
     apply_what_if,
@@ -19,7 +20,6 @@ from explainer.compare import (
     compare_what_if,
     render_comparison,
 )
-from explainer.errors import ExitCode, InputError
 
 EARLY_HR_POSITIVE = {"stage": "II", "hr_status": "positive", "her2_status": "negative",
                      "menopausal_status": "premenopausal", "general_health": "good"}

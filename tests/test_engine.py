@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
-import explainer.engine as engine_module
+import explainer.engine.host as engine_module
 from explainer import EngineError, Explainer, KnowledgeBase, load_knowledge
-from explainer.compiler import compile_ruleset
-from explainer.conditions import MARKER_FIELD, MARKER_VALUE
-from explainer.engine import RulesEngine, oracle_fired
-from explainer.profiles import parse_profile, to_fact
+from explainer.engine.compiler import compile_ruleset
+from explainer.engine.host import RulesEngine, oracle_fired
+from explainer.kb.conditions import MARKER_FIELD, MARKER_VALUE
+from explainer.kb.profiles import parse_profile, to_fact
 
 
 def _walk(node: Any) -> list[Any]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from explainer import Explainer, Explanation, KnowledgeBase
-from explainer.checks import decision_factors, factor_space, space_problems
-from explainer.engine import oracle_fired
-from explainer.models.knowledge import RELEVANCE_ORDER
-from explainer.profiles import to_fact
+from explainer.engine.host import oracle_fired
+from explainer.kb.models import RELEVANCE_ORDER
+from explainer.kb.profiles import to_fact
+from explainer.lint.checks import decision_factors, factor_space, space_problems
 
 CATEGORY_IDS = ["surgery", "radiation_therapy", "chemotherapy", "hormone_therapy",
                 "targeted_therapy", "immunotherapy", "tissue_agnostic_therapy", "palliative_care",

@@ -37,7 +37,7 @@ def test_installed_wheel_explains_from_its_own_copy(wheel: Path, tmp_path: Path)
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target",
                     str(target), str(wheel)], check=True, timeout=600, capture_output=True)
-    code = ("import explainer, explainer.paths as p; "
+    code = ("import explainer, explainer.kb.paths as p; "
             "print(explainer.__file__); print(p.bundled_root()); "
             "print(explainer.explain(stage='IV').relevance_of('palliative_care'))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -8,7 +8,7 @@ import pytest
 
 from explainer import KnowledgeBase, Profile, ProfileError, parse_profile
 from explainer.errors import ExitCode
-from explainer.profiles import to_fact
+from explainer.kb.profiles import to_fact
 
 
 def _error(kb: KnowledgeBase, data: Any) -> str:

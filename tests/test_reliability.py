@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from explainer import Explainer, Explanation, KnowledgeBaseError, ProfileError, load_knowledge
-from explainer.checks import factor_space
 from explainer.errors import ExitCode
-from explainer.paths import bundled_root
+from explainer.kb.paths import bundled_root
+from explainer.lint.checks import factor_space
 
 KEYS = ["stage", "menopausal_status", "age", "hr_status", "her2_status", "general_health",
         "brca_mutation", "side_effect_concerns", "hr", "her2", "", "stage ", "Stage",
@@ -206,7 +206,7 @@ def test_threads_with_forced_switching_match_single_threaded(explainer: Explaine
 
 
 def test_long_run_leaves_no_session_alive(explainer: Explainer) -> None:
-    from explainer import engine as engine_module
+    from explainer.engine import host as engine_module
 
     engine = explainer.engine
     raws = list(factor_space(explainer.kb))

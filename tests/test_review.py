@@ -11,8 +11,8 @@ import pytest
 from conftest import CliResult
 
 from explainer import KnowledgeBase, load_knowledge
+from explainer.cli.review import CSV_COLUMNS, review_packet, statements, when_then
 from explainer.errors import ExitCode
-from explainer.review import CSV_COLUMNS, review_packet, statements, when_then
 
 Cli = Callable[..., CliResult]
 SUFFIX = {"markdown": "md", "html": "html", "csv": "csv"}

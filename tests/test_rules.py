@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 
 from explainer import Explainer, KnowledgeBase, get_explainer, load_knowledge
-from explainer.checks import case_file_problems, run_rule_cases
-from explainer.loader import CASES_SUFFIX
-from explainer.paths import bundled_root
+from explainer.kb.paths import CASES_SUFFIX, bundled_root
+from explainer.lint.checks import case_file_problems, run_rule_cases
 
 RULE_IDS = sorted(loaded.id for loaded in load_knowledge().rules)
 

@@ -24,7 +24,7 @@ import pytest
 from conftest import ROOT, run_process
 
 from explainer import Explainer
-from explainer.checks import factor_space
+from explainer.lint.checks import factor_space
 
 pytest.importorskip("fastapi", reason="the web extra is needed: pip install -e .[web]")
 pytest.importorskip("uvicorn", reason="the web extra is needed: pip install -e .[web]")
@@ -193,7 +193,7 @@ def test_serve_uses_an_edited_knowledge_base(kb_copy: Path) -> None:
 
 
 def test_help_does_not_import_the_web_stack() -> None:
-    code = ("import sys; from explainer.cli import run; run(['--help']); "
+    code = ("import sys; from explainer.cli.main import run; run(['--help']); "
             "print(sorted(m for m in ('fastapi', 'uvicorn', 'jinja2', 'starlette') "
             "if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

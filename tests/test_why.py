@@ -10,9 +10,9 @@ import pytest
 from conftest import CliResult
 
 from explainer import Explainer
+from explainer.cli.why import explain_why
 from explainer.errors import ExitCode
 from explainer.render.document import Entry, build_document
-from explainer.why import explain_why
 
 Cli = Callable[..., CliResult]
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
     from explainer.errors import KnowledgeIssue
-    from explainer.knowledge import KnowledgeBase
+    from explainer.kb.knowledge import KnowledgeBase
     from explainer.lint.texts import TextItem
 
 

@@ -15,10 +15,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from explainer.conditions import UNKNOWN, Condition, holds
-from explainer.knowledge import KnowledgeBase
-from explainer.models.knowledge import RELEVANCE_ORDER, Factor
-from explainer.profiles import parse_profile, to_fact
+from explainer.kb.conditions import UNKNOWN, Condition, holds
+from explainer.kb.knowledge import KnowledgeBase
+from explainer.kb.models import RELEVANCE_ORDER, Factor
+from explainer.kb.profiles import parse_profile, to_fact
 
 
 def _choices(factor: Factor) -> list[Any]:
@@ -77,8 +77,8 @@ class Coverage:
 
 def coverage(kb: KnowledgeBase) -> Coverage:
     """Enumerate the deciding factors of ``kb`` and record what every combination leads to."""
-    from explainer.compose import Composer
     from explainer.errors import KnowledgeBaseError
+    from explainer.explanation.compose import Composer
 
     composer = Composer(kb)
     factor_ids = deciding_factor_ids(kb)

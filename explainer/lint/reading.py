@@ -167,10 +167,10 @@ def measure(context: LintContext) -> ReadingReport:
 
 
 def _explanations(context: LintContext, words: Vocabulary) -> list[tuple[str, Grades]]:
-    from explainer.compose import Composer
-    from explainer.engine import oracle_fired
+    from explainer.engine.host import oracle_fired
     from explainer.errors import ExplainerError
-    from explainer.profiles import parse_profile, to_fact
+    from explainer.explanation.compose import Composer
+    from explainer.kb.profiles import parse_profile, to_fact
     from explainer.render.document import build_document
 
     kb = context.kb

@@ -84,7 +84,8 @@ def run_lint(knowledge: str | Path | None = None, options: LintOptions | None = 
     issues of the ``knowledge-base`` validator, and the checks that need a loaded base are
     skipped. Raises ValueError for an unknown validator name in ``exclude``.
     """
-    from explainer.loader import load_knowledge, resolve_root
+    from explainer.kb.loader import load_knowledge
+    from explainer.kb.paths import resolve_root
 
     excluded = set(exclude)
     unknown = excluded - set(VALIDATOR_NAMES)

@@ -7,9 +7,9 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from explainer.kb.yamlio import LineDict, LineList
 from explainer.lint.base import LintContext, LintIssue, Severity, Validator
 from explainer.lint.texts import iter_rules
-from explainer.yamlio import LineDict, LineList
 
 # Loader messages about citations; the citations validator reports these itself, with its own
 # wording, so the knowledge-base validator leaves them out when both run.

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from explainer.loader import CASES_SUFFIX, KNOWLEDGE_FILES
-from explainer.yamlio import LineDict, LineList, YamlReadError, read_yaml_file
+from explainer.kb.paths import CASES_SUFFIX, KNOWLEDGE_FILES
+from explainer.kb.yamlio import LineDict, LineList, YamlReadError, read_yaml_file
 
 TextKind = Literal["prose", "question", "label"]
 """``prose``: running text; ``question``: a question for the doctor; ``label``: a name or a

@@ -10,10 +10,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from explainer.kb.models import Review, SourceRef
+from explainer.kb.yamlio import LineDict, line_for
 from explainer.lint.base import LintContext, LintIssue, Severity, Validator
 from explainer.lint.coverage import Coverage, coverage, describe_profile, satisfiable
-from explainer.models.knowledge import Review, SourceRef
-from explainer.yamlio import LineDict, line_for
 
 
 def shared_coverage(context: LintContext) -> Coverage:
@@ -78,8 +78,8 @@ class RuleCasesValidator(Validator):
     needs_kb = True
 
     def check(self, context: LintContext) -> Iterator[LintIssue]:
-        from explainer.api import get_explainer
-        from explainer.checks import case_file_problems, run_rule_cases
+        from explainer.explanation.api import get_explainer
+        from explainer.lint.checks import case_file_problems, run_rule_cases
 
         kb = context.kb
         assert kb is not None

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from explainer.render.document import AUDIENCES, Audience, Document, build_document
 
 if TYPE_CHECKING:
-    from explainer.models.explanation import Explanation
+    from explainer.explanation.models import Explanation
 
 # Each format imports its drawing module only when used: `--format json` never loads rich.
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from explainer.models.explanation import (
+from explainer.explanation.models import (
     CategoryResult,
     Citation,
     Considered,
@@ -25,7 +25,7 @@ from explainer.models.explanation import (
     Reason,
     SubtypeResult,
 )
-from explainer.models.knowledge import RELEVANCE_ORDER
+from explainer.kb.models import RELEVANCE_ORDER
 
 Audience = Literal["patient", "clinician"]
 AUDIENCES: tuple[Audience, ...] = ("patient", "clinician")

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from explainer.models.explanation import QUESTION_TOPICS, Explanation, SourceInfo
+from explainer.explanation.models import QUESTION_TOPICS, Explanation, SourceInfo
 from explainer.render.document import (
     Audience,
     Document,

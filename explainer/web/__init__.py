@@ -3,7 +3,7 @@
 Needs the ``web`` extra (FastAPI, Jinja2, uvicorn). This package's ``__init__`` imports nothing
 heavy, so that registering the ``serve`` command keeps ``explainer --help`` fast:
 
-* :mod:`explainer.web.command` -- the ``serve`` command (imports the server only when run);
+* :mod:`explainer.cli.serve` -- the ``serve`` command (imports the server only when run);
 * :mod:`explainer.web.app` -- :func:`~explainer.web.app.create_app`, the FastAPI application;
 * :mod:`explainer.web.forms` -- turning form fields into a profile and back;
 * :mod:`explainer.web.views` -- the HTML pages, drawn from the shared layout with Jinja2;

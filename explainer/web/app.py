@@ -13,7 +13,7 @@ Privacy and safety, in one place:
   anything is read, and again while reading a body sent without one;
 * every value printed into a page is escaped (Jinja2 autoescape);
 * explanations run in the thread pool, so the event loop never waits on the engine, whose
-  lock (:mod:`explainer.engine`) keeps durable-rules to one evaluation at a time.
+  lock (:mod:`explainer.engine.host`) keeps durable-rules to one evaluation at a time.
 """
 
 from __future__ import annotations
@@ -35,12 +35,12 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from explainer import __version__
-from explainer.api import Explainer, get_explainer
-from explainer.compare import Comparison, apply_what_if, compare, compare_what_if
 from explainer.errors import FieldProblem, InputError, ProfileError
-from explainer.models.explanation import Explanation
-from explainer.profiles import allowed_values
+from explainer.explanation.api import Explainer, get_explainer
+from explainer.explanation.models import Explanation
+from explainer.kb.profiles import allowed_values
 from explainer.render import html as handout
+from explainer.render.compare import Comparison, apply_what_if, compare, compare_what_if
 from explainer.web import views as pages
 from explainer.web.forms import WHAT_IF_FIELD, parse_form, profile_from_form
 
@@ -253,7 +253,7 @@ def _prefixed(error: ProfileError, prefix: str) -> ProfileError:
 def _profile_schema(explainer: Explainer) -> dict[str, Any]:
     # The same JSON Schema `explainer schema --only profile` prints, without its $schema key
     # (OpenAPI documents carry their own).
-    from explainer.profiles import profile_json_schema
+    from explainer.kb.profiles import profile_json_schema
 
     schema = profile_json_schema(explainer.kb.factors)
     schema.pop("$schema", None)

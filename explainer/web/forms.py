@@ -13,16 +13,16 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
-from explainer.conditions import UNKNOWN
 from explainer.errors import FieldProblem, InputError, ProfileError
-from explainer.models.knowledge import Factor
-from explainer.models.profile import Profile
+from explainer.kb.conditions import UNKNOWN
+from explainer.kb.models import Factor
+from explainer.kb.profiles import Profile
 
 KNOWN_SUFFIX = "__known"
 """A number factor's radio pair: ``age__known=unknown`` ("I don't know") or ``known``."""
 
 WHAT_IF_FIELD = "what_if"
-"""The what-if select: one ``FACTOR=VALUE`` (see :func:`explainer.compare.apply_what_if`)."""
+"""The what-if select: one ``FACTOR=VALUE`` (see :func:`explainer.render.compare.apply_what_if`)."""
 
 MAX_FORM_FIELDS = 100
 """More fields than any form of this page has; a longer body is not a form of ours."""

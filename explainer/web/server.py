@@ -149,8 +149,8 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
     :class:`~explainer.errors.KnowledgeBaseError` before anything listens); then the port is
     bound (a busy one raises :class:`~explainer.errors.InputError`).
     """
-    from explainer.api import get_explainer
-    from explainer.loader import resolve_root
+    from explainer.explanation.api import get_explainer
+    from explainer.kb.paths import resolve_root
 
     if not 1 <= workers <= MAX_WORKERS:
         raise InputError(f"--workers must be from 1 to {MAX_WORKERS}, got {workers}")

@@ -1,8 +1,8 @@
 """The HTML pages, drawn with Jinja2 (autoescaped) from the layout every format shares.
 
 What a result page says comes from :func:`explainer.render.document.build_document` (and a
-what-if page from :func:`explainer.compare.build_comparison_document`), so the page says exactly
-what the command line says; the templates only decide how it looks. The content uses the
+what-if page from :func:`explainer.render.compare.build_comparison_document`), so the page says
+exactly what the command line says; the templates only decide how it looks. The content uses the
 printable handout's stylesheet (:data:`explainer.render.html.STYLE`, served as
 ``/static/handout.css``), so printing the page gives the handout.
 """
@@ -15,11 +15,11 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from explainer.compare import Comparison, build_comparison_document
-from explainer.knowledge import KnowledgeBase
-from explainer.models.explanation import QUESTION_TOPICS, Explanation
-from explainer.models.profile import Profile
+from explainer.explanation.models import QUESTION_TOPICS, Explanation
+from explainer.kb.knowledge import KnowledgeBase
+from explainer.kb.profiles import Profile
 from explainer.render import html as handout
+from explainer.render.compare import Comparison, build_comparison_document
 from explainer.render.document import Document, Marks, TermMark, apply_marks, build_document
 from explainer.web.forms import (
     KNOWN_SUFFIX,

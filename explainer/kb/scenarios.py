@@ -22,11 +22,10 @@ from typing import Annotated, Any
 from pydantic import Field, StrictStr, ValidationError
 
 from explainer.errors import KnowledgeBaseError, KnowledgeIssue, ProfileError
-from explainer.knowledge import KnowledgeBase
-from explainer.models.knowledge import Frozen, Relevance, Review, ShortText, Sources, Text
-from explainer.models.profile import Profile
-from explainer.profiles import parse_profile
-from explainer.yamlio import YamlReadError, line_for, read_yaml_file
+from explainer.kb.knowledge import KnowledgeBase
+from explainer.kb.models import Frozen, Relevance, Review, ShortText, Sources, Text
+from explainer.kb.profiles import Profile, parse_profile
+from explainer.kb.yamlio import YamlReadError, line_for, read_yaml_file
 
 SCENARIOS_FILE = "scenarios.yaml"
 ScenarioId = Annotated[StrictStr, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]

@@ -2,7 +2,7 @@
 
 Every problem is collected (not just the first) and reported with ``file:line`` and a fix, so a
 person editing a copy of the knowledge base can repair it in one pass. Used by
-:func:`explainer.loader.load_knowledge` when the knowledge-base cache has no entry.
+:func:`explainer.kb.loader.load_knowledge` when the knowledge-base cache has no entry.
 """
 
 from __future__ import annotations
@@ -15,17 +15,10 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from explainer.conditions import ConditionError, parse_condition
 from explainer.errors import KnowledgeBaseError, KnowledgeIssue, ProfileError
-from explainer.knowledge import KnowledgeBase, LoadedRule
-from explainer.loader import (
-    CASES_SUFFIX,
-    KNOWLEDGE_FILES,
-    MAX_FILE_BYTES,
-    NOTES_FOLDER,
-    RESERVED_FLAGS,
-)
-from explainer.models.knowledge import (
+from explainer.kb.conditions import ConditionError, parse_condition
+from explainer.kb.knowledge import KnowledgeBase, LoadedRule
+from explainer.kb.models import (
     CareTeamFile,
     CategoriesFile,
     DisclaimerFile,
@@ -38,9 +31,15 @@ from explainer.models.knowledge import (
     SourceFile,
     SourceRef,
 )
-from explainer.models.profile import Profile
-from explainer.profiles import parse_profile
-from explainer.yamlio import LineDict, YamlReadError, line_for, read_yaml_file
+from explainer.kb.paths import (
+    CASES_SUFFIX,
+    KNOWLEDGE_FILES,
+    MAX_FILE_BYTES,
+    NOTES_FOLDER,
+    RESERVED_FLAGS,
+)
+from explainer.kb.profiles import Profile, parse_profile
+from explainer.kb.yamlio import LineDict, YamlReadError, line_for, read_yaml_file
 
 M = TypeVar("M", bound=BaseModel)
 

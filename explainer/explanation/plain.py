@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from explainer.conditions import UNKNOWN, Condition, FactorTest
-from explainer.knowledge import KnowledgeBase
-from explainer.models.knowledge import Factor
+from explainer.kb.conditions import UNKNOWN, Condition, FactorTest
+from explainer.kb.knowledge import KnowledgeBase
+from explainer.kb.models import Factor
 
 NOT_KNOWN = "not known"
 

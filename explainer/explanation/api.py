@@ -7,13 +7,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from explainer.compose import Composer
-from explainer.engine import RulesEngine
-from explainer.knowledge import KnowledgeBase
-from explainer.loader import load_knowledge, resolve_root
-from explainer.models.explanation import Explanation
-from explainer.models.profile import Profile
-from explainer.profiles import parse_profile, to_fact
+from explainer.engine.host import RulesEngine
+from explainer.explanation.compose import Composer
+from explainer.explanation.models import Explanation
+from explainer.kb.knowledge import KnowledgeBase
+from explainer.kb.loader import load_knowledge
+from explainer.kb.paths import resolve_root
+from explainer.kb.profiles import Profile, parse_profile, to_fact
 
 
 class Explainer:

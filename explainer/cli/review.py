@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from explainer.knowledge import KnowledgeBase, LoadedRule
+from explainer.explanation.plain import plain_condition, plain_profile
+from explainer.kb.knowledge import KnowledgeBase, LoadedRule
+from explainer.kb.models import RELEVANCE_ORDER, Review, SourceRef
+from explainer.kb.yamlio import line_for
 from explainer.lint.coverage import Coverage, coverage, describe_profile
 from explainer.lint.texts import read_raw, ui_texts
-from explainer.models.knowledge import RELEVANCE_ORDER, Review, SourceRef
-from explainer.plain import plain_condition, plain_profile
-from explainer.yamlio import line_for
 
 FORMATS = ("markdown", "html", "csv")
 CSV_COLUMNS = ("number", "section", "entry", "field", "text", "detail", "sources", "status",
@@ -379,7 +379,7 @@ def _rules_section(packet: _Packet) -> None:
 
 
 def _describe(loaded: LoadedRule) -> str:
-    from explainer.conditions import describe
+    from explainer.kb.conditions import describe
 
     return describe(loaded.condition)
 
@@ -601,7 +601,7 @@ def review_packet(kb: KnowledgeBase, fmt: str = "markdown") -> str:
 
 def register(subparsers: Any) -> None:
     """Add the ``review`` command."""
-    from explainer.cli import add_knowledge_option
+    from explainer.cli.main import add_knowledge_option
 
     parser = subparsers.add_parser(
         "review", help="write the clinician review packet (every statement, its source, "
@@ -623,9 +623,9 @@ def register(subparsers: Any) -> None:
 
 
 def _run_review(args: argparse.Namespace) -> int:
-    from explainer.cli import emit
+    from explainer.cli.main import emit
     from explainer.errors import ExitCode
-    from explainer.loader import load_knowledge
+    from explainer.kb.loader import load_knowledge
 
     emit(review_packet(load_knowledge(args.knowledge), args.format), args.output)
     return ExitCode.OK

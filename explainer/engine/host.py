@@ -27,10 +27,10 @@ import warnings
 from collections.abc import Mapping
 from typing import Any
 
-from explainer.compiler import compile_ruleset
-from explainer.conditions import MARKER_FIELD, MARKER_VALUE, holds
+from explainer.engine.compiler import compile_ruleset
 from explainer.errors import EngineError
-from explainer.knowledge import KnowledgeBase
+from explainer.kb.conditions import MARKER_FIELD, MARKER_VALUE, holds
+from explainer.kb.knowledge import KnowledgeBase
 
 _LOCK = threading.Lock()
 _HOST: Any = None

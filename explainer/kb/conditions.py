@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from explainer.models.knowledge import Factor
+from explainer.kb.models import Factor
 
 MARKER_FIELD = "_kind"
 MARKER_VALUE = "profile"

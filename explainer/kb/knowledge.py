@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from explainer.conditions import Condition
-from explainer.models.knowledge import (
+from explainer.kb.conditions import Condition
+from explainer.kb.models import (
     CareTeamRole,
     Category,
     DisclaimerFile,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from explainer.conditions import to_durable
-from explainer.knowledge import KnowledgeBase
+from explainer.kb.conditions import to_durable
+from explainer.kb.knowledge import KnowledgeBase
 
 
 def compile_ruleset(kb: KnowledgeBase) -> dict[str, dict[str, Any]]:

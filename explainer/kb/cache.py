@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from explainer.knowledge import KnowledgeBase
+    from explainer.kb.knowledge import KnowledgeBase
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent  # explainer/kb
 # The code whose classes end up in the pickle: a change to any of it must miss the cache.
-_MODEL_SOURCES = ("models/knowledge.py", "knowledge.py", "conditions.py", "cache.py",
+_MODEL_SOURCES = ("models.py", "knowledge.py", "conditions.py", "profiles.py", "cache.py",
                   "builder.py")
 _KEEP = 8  # entries kept per cache folder; older ones are removed
 
@@ -73,7 +73,7 @@ def load(key: str) -> KnowledgeBase | None:
             loaded = pickle.load(handle)
     except Exception:  # a missing, partial or stale entry is just a miss
         return None
-    from explainer.knowledge import KnowledgeBase
+    from explainer.kb.knowledge import KnowledgeBase
 
     return loaded if isinstance(loaded, KnowledgeBase) and loaded.fingerprint == key else None
 

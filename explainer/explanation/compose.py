@@ -25,10 +25,8 @@ from typing import Any, TypeVar
 
 from pydantic import TypeAdapter
 
-from explainer.conditions import UNKNOWN, describe
 from explainer.errors import KnowledgeBaseError, KnowledgeIssue
-from explainer.knowledge import KnowledgeBase, LoadedRule
-from explainer.models.explanation import (
+from explainer.explanation.models import (
     QUESTION_TOPICS,
     CareTeamMember,
     CategoryResult,
@@ -46,8 +44,10 @@ from explainer.models.explanation import (
     SubtypeResult,
     UnknownFactor,
 )
-from explainer.models.knowledge import RELEVANCE_ORDER, Relevance, SourceRef
-from explainer.models.profile import Profile
+from explainer.kb.conditions import UNKNOWN, describe
+from explainer.kb.knowledge import KnowledgeBase, LoadedRule
+from explainer.kb.models import RELEVANCE_ORDER, Relevance, SourceRef
+from explainer.kb.profiles import Profile
 
 _CACHE_LIMIT = 4096
 # Fields of an Explanation that come from the cached parts (the rest depend on the profile).

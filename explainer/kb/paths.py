@@ -1,8 +1,7 @@
-"""Loading the knowledge base: from the cache when its files are unchanged, else built anew.
+"""Where a knowledge base lives and which files it is made of.
 
-Building (YAML -> frozen pydantic models -> cross-checked KnowledgeBase, every problem reported
-with ``file:line``) lives in :mod:`explainer.builder`; it is imported only on a cache miss, so
-a command whose knowledge base is cached never loads the YAML parser.
+The bundled copy is inside the installed package, or beside it in a checkout; any other folder
+holding ``knowledge/`` and ``rules/`` may be named instead.
 """
 
 from __future__ import annotations
@@ -11,10 +10,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from explainer import cache
 from explainer.errors import KnowledgeBaseError, KnowledgeIssue
-from explainer.knowledge import KnowledgeBase
-from explainer.models.knowledge import (
+from explainer.kb.models import (
     CareTeamFile,
     CategoriesFile,
     DisclaimerFile,
@@ -23,7 +20,23 @@ from explainer.models.knowledge import (
     RelevanceFile,
     SourceFile,
 )
-from explainer.paths import bundled_root
+
+# The package folder (explainer/), one level above this file's kb/ folder.
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def bundled_root() -> Path:
+    """The folder holding the bundled ``knowledge/`` and ``rules/``.
+
+    A wheel carries them in ``explainer/_data``; a source checkout (or an editable install) has
+    them beside the package, at the top of the repository.
+    """
+    for candidate in (_PACKAGE / "_data", _PACKAGE.parent):
+        if (candidate / "knowledge").is_dir() and (candidate / "rules").is_dir():
+            return candidate
+    raise KnowledgeBaseError([KnowledgeIssue(
+        _PACKAGE, None, "the bundled knowledge base is missing from this installation",
+        "reinstall the package (pip install .) or pass --knowledge DIR")])
 
 KNOWLEDGE_FILES: dict[str, type[BaseModel]] = {
     "source.yaml": SourceFile,
@@ -57,23 +70,3 @@ def resolve_root(path: str | Path | None) -> Path:
     raise KnowledgeBaseError([KnowledgeIssue(
         candidate, None, "not a knowledge base folder",
         "point at a folder that holds knowledge/ and rules/ (copy both from the project)")])
-
-
-def load_knowledge(path: str | Path | None = None) -> KnowledgeBase:
-    """Load, validate and cross-check a knowledge base.
-
-    ``path`` is a folder holding ``knowledge/`` and ``rules/`` (or the ``knowledge/`` folder
-    itself); None loads the copy bundled with the package. Raises
-    :class:`~explainer.errors.KnowledgeBaseError` listing every problem with ``file:line``.
-    A validated knowledge base is kept in the cache (see :mod:`explainer.cache`).
-    """
-    root = resolve_root(path)
-    fingerprint = cache.digest(root)
-    cached = cache.load(fingerprint)
-    if cached is not None:
-        return cached
-    from explainer.builder import build_knowledge
-
-    kb = build_knowledge(root, fingerprint)
-    cache.store(kb)
-    return kb

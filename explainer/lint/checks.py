@@ -11,12 +11,12 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from explainer.api import Explainer
-from explainer.conditions import UNKNOWN
-from explainer.engine import oracle_fired
+from explainer.engine.host import oracle_fired
 from explainer.errors import KnowledgeBaseError
-from explainer.knowledge import KnowledgeBase
-from explainer.profiles import to_fact
+from explainer.explanation.api import Explainer
+from explainer.kb.conditions import UNKNOWN
+from explainer.kb.knowledge import KnowledgeBase
+from explainer.kb.profiles import to_fact
 
 
 @dataclass(frozen=True)

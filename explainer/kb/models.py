@@ -2,7 +2,7 @@
 
 Every model is frozen and forbids unknown keys, so a typo in a YAML key is an error with its
 file and line rather than a silently ignored setting. Cross-references between files (a rule
-naming a category, a factor value, a source section) are checked by :mod:`explainer.loader`.
+naming a category, a factor value, a source section) are checked by :mod:`explainer.kb.loader`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """``explainer compare PROFILE_A PROFILE_B``: what changes between two profile files.
 
-Kept apart from :mod:`explainer.compare` so that building the command line stays light: the
+Kept apart from :mod:`explainer.render.compare` so that building the command line stays light: the
 comparison's models and renderers are imported only when the command runs.
 """
 
@@ -24,7 +24,7 @@ This is education, not medical advice: please discuss your situation with your d
 
 def register(commands: Any) -> None:
     """Add the ``compare`` command to the CLI's subparsers."""
-    from explainer.cli import add_knowledge_option, add_output_options
+    from explainer.cli.main import add_knowledge_option, add_output_options
 
     parser = commands.add_parser(
         "compare", help="show what changes between two profiles (files)",
@@ -43,10 +43,10 @@ def register(commands: Any) -> None:
 
 def run_compare(args: argparse.Namespace) -> int:
     """Explain both profiles and print what changes between them."""
-    from explainer.api import get_explainer
-    from explainer.cli import _output_width, emit, profile_from_args, use_color
-    from explainer.compare import compare, render_comparison
+    from explainer.cli.main import _output_width, emit, profile_from_args, use_color
     from explainer.errors import ExitCode, ProfileError
+    from explainer.explanation.api import get_explainer
+    from explainer.render.compare import compare, render_comparison
 
     explainer = get_explainer(args.knowledge)
     explanations = []

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from explainer.knowledge import KnowledgeBase
-    from explainer.models.knowledge import Factor
+    from explainer.kb.knowledge import KnowledgeBase
+    from explainer.kb.models import Factor
 
 # Every fixed phrase of the interview, in one place.
 TEXT = {
@@ -123,7 +123,7 @@ class Interview:
     def _parse(self, factor: Factor, text: str) -> Answer | None:
         """The answer ``text`` means, or None if it is not understood."""
         from explainer.errors import ProfileError
-        from explainer.profiles import parse_profile
+        from explainer.kb.profiles import parse_profile
 
         if _norm(text) in _DONT_KNOW or text.strip() == "?":
             return Answer(None, TEXT["dont_know"])
@@ -236,7 +236,7 @@ This is education, not medical advice: please discuss your situation with your d
 
 def register(commands: Any) -> None:
     """Add the ``interview`` command to the CLI's subparsers."""
-    from explainer.cli import add_knowledge_option, add_output_options
+    from explainer.cli.main import add_knowledge_option, add_output_options
 
     parser = commands.add_parser(
         "interview", help="answer the questions one at a time, then see the explanation",
@@ -266,9 +266,9 @@ def run_interview(args: argparse.Namespace) -> int:
     from rich.panel import Panel
     from rich.text import Text
 
-    from explainer.api import get_explainer
-    from explainer.cli import emit, render_for
+    from explainer.cli.main import emit, render_for
     from explainer.errors import ExitCode
+    from explainer.explanation.api import get_explainer
 
     explainer = get_explainer(args.knowledge)
     console = _console()

@@ -26,13 +26,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from explainer.errors import InputError
-from explainer.models.explanation import (
+from explainer.explanation.models import (
     Citation,
     Explanation,
     KnowledgeInfo,
     Reason,
 )
-from explainer.models.knowledge import Factor, Relevance
+from explainer.kb.models import Factor, Relevance
 from explainer.render.document import (
     Audience,
     Document,

@@ -21,10 +21,10 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from explainer.api import Explainer
-    from explainer.models.explanation import Explanation
+    from explainer.explanation.api import Explainer
+    from explainer.explanation.models import Explanation
+    from explainer.kb.scenarios import LoadedScenario
     from explainer.render.document import Document
-    from explainer.scenarios import LoadedScenario
 
 # Every fixed phrase of the demos, in one place.
 TEXT = {
@@ -74,7 +74,7 @@ This is education, not medical advice: please discuss your situation with your d
 
 def register(commands: Any) -> None:
     """Add the ``demo`` command to the CLI's subparsers."""
-    from explainer.cli import add_knowledge_option, add_output_options
+    from explainer.cli.main import add_knowledge_option, add_output_options
 
     parser = commands.add_parser(
         "demo", help="teaching scenarios for educators (list, show one, or a walkthrough)",
@@ -97,9 +97,9 @@ def register(commands: Any) -> None:
 
 def run_demo(args: argparse.Namespace) -> int:
     """Handle ``explainer demo``."""
-    from explainer.api import get_explainer
     from explainer.errors import ExitCode, InputError
-    from explainer.scenarios import find_scenario, load_scenarios
+    from explainer.explanation.api import get_explainer
+    from explainer.kb.scenarios import find_scenario, load_scenarios
 
     chosen = [flag for flag, on in (("NAME", bool(args.name)), ("--list", args.list),
                                     ("--walkthrough", args.walkthrough)) if on]
@@ -115,7 +115,7 @@ def run_demo(args: argparse.Namespace) -> int:
     if args.walkthrough:
         return _walkthrough(explainer, scenarios, args)
     loaded = find_scenario(scenarios, args.name)
-    from explainer.cli import _output_width, emit, use_color
+    from explainer.cli.main import _output_width, emit, use_color
 
     emit(render_scenario(loaded, explainer.explain(loaded.profile), args.format,
                          args.audience, width=_output_width(args), color=use_color(args)),
@@ -173,7 +173,7 @@ def render_scenario(loaded: LoadedScenario, explanation: Explanation, fmt: str =
 
 
 def _list(scenarios: Sequence[LoadedScenario], args: argparse.Namespace) -> int:
-    from explainer.cli import emit
+    from explainer.cli.main import emit
     from explainer.errors import ExitCode
 
     if args.format == "json":
@@ -219,8 +219,8 @@ class Step:
 def walkthrough_steps(explainer: Explainer, scenarios: Sequence[LoadedScenario]
                       ) -> list[Step]:
     """The walkthrough as plain data: an opening, one step per scenario, and a closing."""
-    from explainer.compare import compare
-    from explainer.models.knowledge import RELEVANCE_ORDER
+    from explainer.kb.models import RELEVANCE_ORDER
+    from explainer.render.compare import compare
 
     explanations = {item.id: explainer.explain(item.profile) for item in scenarios}
     first = explanations[scenarios[0].id]
@@ -347,7 +347,7 @@ def render_steps_markdown(steps: Sequence[Step]) -> str:
 
 def _walkthrough(explainer: Explainer, scenarios: Sequence[LoadedScenario],
                  args: argparse.Namespace) -> int:
-    from explainer.cli import _output_width, emit, use_color
+    from explainer.cli.main import _output_width, emit, use_color
     from explainer.errors import ExitCode, InputError
 
     if args.format not in ("rich", "text", "markdown"):

@@ -15,10 +15,16 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from explainer.conditions import Condition, holds
 from explainer.errors import InputError
-from explainer.knowledge import KnowledgeBase, LoadedRule
-from explainer.plain import lower_first, plain_condition, plain_profile, plain_test, value_label
+from explainer.explanation.plain import (
+    lower_first,
+    plain_condition,
+    plain_profile,
+    plain_test,
+    value_label,
+)
+from explainer.kb.conditions import Condition, holds
+from explainer.kb.knowledge import KnowledgeBase, LoadedRule
 
 
 @dataclass(frozen=True)
@@ -85,7 +91,7 @@ def resolve_target(kb: KnowledgeBase, text: str) -> str:
 
 
 def _fact(explainer: Any, profile: Any) -> dict[str, str]:
-    from explainer.profiles import to_fact
+    from explainer.kb.profiles import to_fact
 
     return to_fact(profile, explainer.kb.factors)
 
@@ -258,7 +264,7 @@ def _note_lines(note: RuleNote, levels: Mapping[str, str]) -> list[str]:
 
 def register(subparsers: Any, kb: KnowledgeBase | None = None) -> None:
     """Add the ``why`` command (its factor flags come from ``kb``)."""
-    from explainer.cli import add_factor_options, add_knowledge_option
+    from explainer.cli.main import add_factor_options, add_knowledge_option
 
     parser = subparsers.add_parser(
         "why", help="why a category or kind has its relevance for a profile",
@@ -284,9 +290,9 @@ def register(subparsers: Any, kb: KnowledgeBase | None = None) -> None:
 
 
 def _run_why(args: argparse.Namespace) -> int:
-    from explainer.api import get_explainer
-    from explainer.cli import emit, profile_from_args
+    from explainer.cli.main import emit, profile_from_args
     from explainer.errors import ExitCode
+    from explainer.explanation.api import get_explainer
 
     explainer = get_explainer(args.knowledge)
     target = resolve_target(explainer.kb, args.target)

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from explainer.errors import ExitCode, ExplainerError, InputError, KnowledgeBaseError
 
 if TYPE_CHECKING:
-    from explainer.knowledge import KnowledgeBase
-    from explainer.models.knowledge import Factor
+    from explainer.kb.knowledge import KnowledgeBase
+    from explainer.kb.models import Factor
 
 PROG = "explainer"
 MAX_PROFILE_BYTES = 64 * 1024
@@ -34,13 +34,13 @@ AUDIENCES = ("patient", "clinician")
 # the command being run is imported, so `explainer explain` does not load the web server or
 # the linter; `explainer --help` imports them all to list them.
 COMMAND_MODULES: dict[str, str] = {
-    "lint": "explainer.lint.command",
-    "review": "explainer.review",
-    "why": "explainer.why",
-    "compare": "explainer.compare_command",
-    "demo": "explainer.demo",
-    "interview": "explainer.interview",
-    "serve": "explainer.web.command",
+    "lint": "explainer.cli.lint",
+    "review": "explainer.cli.review",
+    "why": "explainer.cli.why",
+    "compare": "explainer.cli.compare",
+    "demo": "explainer.cli.demo",
+    "interview": "explainer.cli.interview",
+    "serve": "explainer.cli.serve",
 }
 
 # The contract's core factors and values, used for --help when the knowledge base itself
@@ -109,7 +109,7 @@ def _unrecognized(words: Sequence[str], command: argparse.ArgumentParser,
 
 
 def _read_profile_file(path_text: str) -> Any:
-    from explainer.yamlio import YamlReadError, parse_yaml
+    from explainer.kb.yamlio import YamlReadError, parse_yaml
 
     path = Path(path_text)
     try:
@@ -144,7 +144,7 @@ def _read_profile_file(path_text: str) -> Any:
 
 
 def _factor_help(factor: Factor) -> tuple[str, str]:
-    from explainer.profiles import allowed_values
+    from explainer.kb.profiles import allowed_values
 
     allowed = allowed_values(factor)
     if factor.kind == "number":
@@ -265,13 +265,13 @@ def render_for(args: argparse.Namespace, explanation: Any) -> str:
 
 
 def _run_explain(args: argparse.Namespace) -> int:
-    from explainer.api import get_explainer
+    from explainer.explanation.api import get_explainer
 
     explainer = get_explainer(args.knowledge)
     data = profile_from_args(args)
     if args.what_if:
         # Not the explanation but what changes from it: both sides are checked first.
-        from explainer.compare import apply_what_if, compare_what_if, render_comparison
+        from explainer.render.compare import apply_what_if, compare_what_if, render_comparison
 
         before = explainer.explain(data)
         after = explainer.explain(apply_what_if(data, args.what_if, explainer.kb.factors))
@@ -286,11 +286,11 @@ def _run_explain(args: argparse.Namespace) -> int:
 
 
 def _run_schema(args: argparse.Namespace) -> int:
-    from explainer.api import get_explainer
-    from explainer.models.explanation import Explanation
+    from explainer.explanation.api import get_explainer
+    from explainer.explanation.models import Explanation
 
     kb = get_explainer(args.knowledge).kb
-    from explainer.profiles import profile_json_schema
+    from explainer.kb.profiles import profile_json_schema
 
     schemas = {"profile": profile_json_schema(kb.factors),
                "explanation": Explanation.model_json_schema(mode="serialization")}
@@ -300,8 +300,8 @@ def _run_schema(args: argparse.Namespace) -> int:
 
 
 def _run_factors(args: argparse.Namespace) -> int:
-    from explainer.api import get_explainer
-    from explainer.profiles import allowed_values
+    from explainer.explanation.api import get_explainer
+    from explainer.kb.profiles import allowed_values
 
     kb = get_explainer(args.knowledge).kb
     if args.format == "json":
@@ -328,7 +328,7 @@ def _load_kb_quietly(argv: Sequence[str]) -> tuple[KnowledgeBase | None, Knowled
     pre.add_argument("--knowledge")
     known, _ = pre.parse_known_args(argv)
     try:
-        from explainer.api import get_explainer
+        from explainer.explanation.api import get_explainer
 
         return get_explainer(known.knowledge).kb, None
     except KnowledgeBaseError as error:

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, computed_field, model_validator
 
-from explainer.models.knowledge import CategoryKind, Relevance, ReviewStatus
+from explainer.kb.models import CategoryKind, Relevance, ReviewStatus
 
 
 class Model(BaseModel):

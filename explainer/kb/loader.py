@@ -1,0 +1,34 @@
+"""Loading the knowledge base: from the cache when its files are unchanged, else built anew.
+
+Building (YAML -> frozen pydantic models -> cross-checked KnowledgeBase, every problem reported
+with ``file:line``) lives in :mod:`explainer.kb.builder`; it is imported only on a cache miss, so
+a command whose knowledge base is cached never loads the YAML parser.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from explainer.kb import cache
+from explainer.kb.knowledge import KnowledgeBase
+from explainer.kb.paths import resolve_root
+
+
+def load_knowledge(path: str | Path | None = None) -> KnowledgeBase:
+    """Load, validate and cross-check a knowledge base.
+
+    ``path`` is a folder holding ``knowledge/`` and ``rules/`` (or the ``knowledge/`` folder
+    itself); None loads the copy bundled with the package. Raises
+    :class:`~explainer.errors.KnowledgeBaseError` listing every problem with ``file:line``.
+    A validated knowledge base is kept in the cache (see :mod:`explainer.kb.cache`).
+    """
+    root = resolve_root(path)
+    fingerprint = cache.digest(root)
+    cached = cache.load(fingerprint)
+    if cached is not None:
+        return cached
+    from explainer.kb.builder import build_knowledge
+
+    kb = build_knowledge(root, fingerprint)
+    cache.store(kb)
+    return kb
