@@ -12,14 +12,9 @@ from htmlcheck import check_self_contained
 
 from explainer import Explainer
 from explainer.errors import ExitCode, InputError
-from explainer.render.compare import (
-    COMPARISON_FORMATS,
-    Comparison,
-    apply_what_if,
-    compare,
-    compare_what_if,
-    render_comparison,
-)
+from explainer.explanation.compare import Comparison, apply_what_if, compare, compare_what_if
+from explainer.render.compare import render_comparison
+from explainer.render.formats import FORMATS as COMPARISON_FORMATS
 
 EARLY_HR_POSITIVE = {"stage": "II", "hr_status": "positive", "her2_status": "negative",
                      "menopausal_status": "premenopausal", "general_health": "good"}

@@ -23,7 +23,7 @@ pytest.importorskip("httpx2", reason="the test extra is needed: pip install -e .
 from starlette.testclient import TestClient
 
 from explainer import Explainer
-from explainer.render.compare import compare, compare_what_if
+from explainer.explanation.compare import compare, compare_what_if
 from explainer.render.document import build_document
 from explainer.web.app import MAX_BODY_BYTES, Guard, build
 

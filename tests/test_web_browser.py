@@ -24,7 +24,7 @@ import pytest
 from test_web_serve import Served, serving
 
 from explainer import Explainer
-from explainer.render.compare import compare_what_if
+from explainer.explanation.compare import compare_what_if
 
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

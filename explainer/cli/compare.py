@@ -1,7 +1,7 @@
 """``explainer compare PROFILE_A PROFILE_B``: what changes between two profile files.
 
-Kept apart from :mod:`explainer.render.compare` so that building the command line stays light: the
-comparison's models and renderers are imported only when the command runs.
+The comparison's models and renderers are imported only when the command runs, so that building
+the command line stays light.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ This is education, not medical advice: please discuss your situation with your d
 
 def register(commands: Any) -> None:
     """Add the ``compare`` command to the CLI's subparsers."""
-    from explainer.cli.main import add_knowledge_option, add_output_options
+    from explainer.cli.options import add_knowledge_option, add_output_options
 
     parser = commands.add_parser(
         "compare", help="show what changes between two profiles (files)",
@@ -43,10 +43,11 @@ def register(commands: Any) -> None:
 
 def run_compare(args: argparse.Namespace) -> int:
     """Explain both profiles and print what changes between them."""
-    from explainer.cli.main import _output_width, emit, profile_from_args, use_color
+    from explainer.cli.options import emit, output_width, profile_from_args, use_color
     from explainer.errors import ExitCode, ProfileError
     from explainer.explanation.api import get_explainer
-    from explainer.render.compare import compare, render_comparison
+    from explainer.explanation.compare import compare
+    from explainer.render.compare import render_comparison
 
     explainer = get_explainer(args.knowledge)
     explanations = []
@@ -60,6 +61,6 @@ def run_compare(args: argparse.Namespace) -> int:
                                 for problem in error.problems]) from None
     comparison = compare(*explanations, before_label=args.profile_a,
                          after_label=args.profile_b)
-    emit(render_comparison(comparison, args.format, args.audience, width=_output_width(args),
+    emit(render_comparison(comparison, args.format, args.audience, width=output_width(args),
                            color=use_color(args)), args.output)
     return ExitCode.OK

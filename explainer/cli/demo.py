@@ -74,7 +74,7 @@ This is education, not medical advice: please discuss your situation with your d
 
 def register(commands: Any) -> None:
     """Add the ``demo`` command to the CLI's subparsers."""
-    from explainer.cli.main import add_knowledge_option, add_output_options
+    from explainer.cli.options import add_knowledge_option, add_output_options
 
     parser = commands.add_parser(
         "demo", help="teaching scenarios for educators (list, show one, or a walkthrough)",
@@ -115,10 +115,10 @@ def run_demo(args: argparse.Namespace) -> int:
     if args.walkthrough:
         return _walkthrough(explainer, scenarios, args)
     loaded = find_scenario(scenarios, args.name)
-    from explainer.cli.main import _output_width, emit, use_color
+    from explainer.cli.options import emit, output_width, use_color
 
     emit(render_scenario(loaded, explainer.explain(loaded.profile), args.format,
-                         args.audience, width=_output_width(args), color=use_color(args)),
+                         args.audience, width=output_width(args), color=use_color(args)),
          args.output)
     return ExitCode.OK
 
@@ -173,7 +173,7 @@ def render_scenario(loaded: LoadedScenario, explanation: Explanation, fmt: str =
 
 
 def _list(scenarios: Sequence[LoadedScenario], args: argparse.Namespace) -> int:
-    from explainer.cli.main import emit
+    from explainer.cli.options import emit
     from explainer.errors import ExitCode
 
     if args.format == "json":
@@ -219,8 +219,8 @@ class Step:
 def walkthrough_steps(explainer: Explainer, scenarios: Sequence[LoadedScenario]
                       ) -> list[Step]:
     """The walkthrough as plain data: an opening, one step per scenario, and a closing."""
+    from explainer.explanation.compare import compare
     from explainer.kb.models import RELEVANCE_ORDER
-    from explainer.render.compare import compare
 
     explanations = {item.id: explainer.explain(item.profile) for item in scenarios}
     first = explanations[scenarios[0].id]
@@ -347,7 +347,7 @@ def render_steps_markdown(steps: Sequence[Step]) -> str:
 
 def _walkthrough(explainer: Explainer, scenarios: Sequence[LoadedScenario],
                  args: argparse.Namespace) -> int:
-    from explainer.cli.main import _output_width, emit, use_color
+    from explainer.cli.options import emit, output_width, use_color
     from explainer.errors import ExitCode, InputError
 
     if args.format not in ("rich", "text", "markdown"):
@@ -360,7 +360,7 @@ def _walkthrough(explainer: Explainer, scenarios: Sequence[LoadedScenario],
 
     from rich.console import Console
 
-    width = _output_width(args)
+    width = output_width(args)
     color = use_color(args)
     pause = not args.no_pause and not args.output
     written: list[str] = []

@@ -236,7 +236,7 @@ This is education, not medical advice: please discuss your situation with your d
 
 def register(commands: Any) -> None:
     """Add the ``interview`` command to the CLI's subparsers."""
-    from explainer.cli.main import add_knowledge_option, add_output_options
+    from explainer.cli.options import add_knowledge_option, add_output_options
 
     parser = commands.add_parser(
         "interview", help="answer the questions one at a time, then see the explanation",
@@ -266,7 +266,7 @@ def run_interview(args: argparse.Namespace) -> int:
     from rich.panel import Panel
     from rich.text import Text
 
-    from explainer.cli.main import emit, render_for
+    from explainer.cli.options import emit, render_for
     from explainer.errors import ExitCode
     from explainer.explanation.api import get_explainer
 

@@ -601,7 +601,7 @@ def review_packet(kb: KnowledgeBase, fmt: str = "markdown") -> str:
 
 def register(subparsers: Any) -> None:
     """Add the ``review`` command."""
-    from explainer.cli.main import add_knowledge_option
+    from explainer.cli.options import add_knowledge_option
 
     parser = subparsers.add_parser(
         "review", help="write the clinician review packet (every statement, its source, "
@@ -623,7 +623,7 @@ def register(subparsers: Any) -> None:
 
 
 def _run_review(args: argparse.Namespace) -> int:
-    from explainer.cli.main import emit
+    from explainer.cli.options import emit
     from explainer.errors import ExitCode
     from explainer.kb.loader import load_knowledge
 

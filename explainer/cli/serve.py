@@ -24,7 +24,7 @@ This is education, not medical advice: please discuss your situation with your d
 
 def register(commands: Any) -> None:
     """Add the ``serve`` command to the CLI's subparsers."""
-    from explainer.cli.main import add_knowledge_option
+    from explainer.cli.options import add_knowledge_option
 
     parser = commands.add_parser(
         "serve", help="serve the explainer as a local web page and JSON API",

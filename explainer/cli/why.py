@@ -264,7 +264,7 @@ def _note_lines(note: RuleNote, levels: Mapping[str, str]) -> list[str]:
 
 def register(subparsers: Any, kb: KnowledgeBase | None = None) -> None:
     """Add the ``why`` command (its factor flags come from ``kb``)."""
-    from explainer.cli.main import add_factor_options, add_knowledge_option
+    from explainer.cli.options import add_factor_options, add_knowledge_option
 
     parser = subparsers.add_parser(
         "why", help="why a category or kind has its relevance for a profile",
@@ -290,7 +290,7 @@ def register(subparsers: Any, kb: KnowledgeBase | None = None) -> None:
 
 
 def _run_why(args: argparse.Namespace) -> int:
-    from explainer.cli.main import emit, profile_from_args
+    from explainer.cli.options import emit, profile_from_args
     from explainer.errors import ExitCode
     from explainer.explanation.api import get_explainer
 

@@ -1,84 +1,55 @@
-"""Renderers: every output format reads only the Explanation (through one shared layout)."""
+"""Stage 4, rendering: every output format reads only the result it draws (an Explanation, a
+Comparison, a scenario, the review packet) through one shared layout per kind of result.
+
+* :mod:`~explainer.render.formats` -- the format lists; :mod:`~explainer.render.dispatch` --
+  the one dispatch from a format to its writer;
+* :mod:`~explainer.render.document` -- the layout of an explanation (sections, entries, lines);
+* :mod:`~explainer.render.text`, :mod:`~explainer.render.markdown`,
+  :mod:`~explainer.render.rich`, :mod:`~explainer.render.html` -- the writers;
+* :mod:`~explainer.render.compare`, :mod:`~explainer.render.walkthrough`,
+  :mod:`~explainer.render.packet` -- the layouts of comparisons, demo screens, review packets.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from explainer.render.document import AUDIENCES, Audience, Document, build_document
+from explainer.render.dispatch import dispatch, document_writers
+from explainer.render.formats import AUDIENCES, FORMATS, Audience
 
 if TYPE_CHECKING:
     from explainer.explanation.models import Explanation
-
-# Each format imports its drawing module only when used: `--format json` never loads rich.
-
-
-def _json(explanation: Explanation, audience: Audience, width: int, color: bool) -> str:
-    # The JSON carries everything (rule ids and conditions included) for both audiences.
-    del audience, width, color
-    return explanation.model_dump_json(indent=2) + "\n"
+    from explainer.render.document import Document
 
 
-def _html(explanation: Explanation, audience: Audience, width: int, color: bool) -> str:
-    # A page for printing: the width of a terminal and colour codes do not apply.
-    from explainer.render.html import render_html
+def build_document(explanation: Explanation, audience: Audience = "patient") -> Document:
+    """The shared layout of ``explanation`` (:func:`explainer.render.document.build_document`)."""
+    from explainer.render.document import build_document as build
 
-    del width, color
-    return render_html(explanation, audience)
-
-
-def _rich(document: Document, width: int, color: bool) -> str:
-    from explainer.render.rich import render_rich
-
-    return render_rich(document, width, color)
-
-
-def _text(document: Document, width: int, color: bool) -> str:
-    from explainer.render.text import render_text
-
-    del color
-    return render_text(document, width)
-
-
-def _markdown(document: Document, width: int, color: bool) -> str:
-    from explainer.render.markdown import render_markdown
-
-    del width, color
-    return render_markdown(document)
-
-
-def _from_document(
-    draw: Callable[[Document, int, bool], str],
-) -> Callable[[Explanation, Audience, int, bool], str]:
-    def renderer(explanation: Explanation, audience: Audience, width: int, color: bool) -> str:
-        return draw(build_document(explanation, audience), width, color)
-
-    return renderer
-
-
-RENDERERS: dict[str, Callable[[Explanation, Audience, int, bool], str]] = {
-    "rich": _from_document(_rich),
-    "text": _from_document(_text),
-    "markdown": _from_document(_markdown),
-    "json": _json,
-    "html": _html,
-}
-"""Output formats by name. Each takes (explanation, audience, width, color) -> str."""
-
-FORMATS: tuple[str, ...] = tuple(RENDERERS)
+    return build(explanation, audience)
 
 
 def render(explanation: Explanation, fmt: str = "text", audience: Audience = "patient",
            *, width: int = 88, color: bool = False) -> str:
     """Render ``explanation`` as ``fmt`` (one of :data:`FORMATS`) for ``audience``.
 
-    The whole output is built before it is returned, so a failure never leaves half a result.
+    The JSON carries everything (rule ids and conditions included) for both audiences; the
+    HTML is a page for printing, so a terminal's width and colour do not apply to it.
     """
-    if fmt not in RENDERERS:
+    if fmt not in FORMATS:
         raise ValueError(f"unknown format '{fmt}'; use one of {', '.join(FORMATS)}")
     if audience not in AUDIENCES:
         raise ValueError(f"unknown audience '{audience}'; use one of {', '.join(AUDIENCES)}")
-    return RENDERERS[fmt](explanation, audience, width, color)
+
+    def page() -> str:
+        from explainer.render.html import render_html
+
+        return render_html(explanation, audience)
+
+    return dispatch(fmt, document_writers(
+        lambda: build_document(explanation, audience),
+        json=lambda: explanation.model_dump_json(indent=2) + "\n", html=page,
+        width=width, color=color))
 
 
-__all__ = ["AUDIENCES", "FORMATS", "RENDERERS", "Audience", "build_document", "render"]
+__all__ = ["AUDIENCES", "FORMATS", "Audience", "build_document", "render"]

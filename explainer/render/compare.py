@@ -1,40 +1,17 @@
-"""What changes between two explanations: the what-if view and ``explainer compare``.
+"""Laying out and drawing a comparison (see :mod:`explainer.explanation.compare`).
 
-:func:`compare` turns two explanations into a :class:`Comparison` (a frozen pydantic model, also
-the JSON of ``--format json``): which factors differ, which categories and subtypes change
-relevance (from what to what, with the reasons on each side), which keep their relevance for
-other reasons, which do not change at all (summarised in one line), and the questions that
-appear or drop out. :func:`render_comparison` prints it in every output format; the human
-formats share one layout (:func:`build_comparison_document`), drawn by the same renderers as
-an explanation.
-
-    >>> from explainer import explain
-    >>> from explainer.compare import compare, render_comparison
-    >>> before = explain(stage="II", hr_status="positive", her2_status="negative")
-    >>> after = explain(stage="II", hr_status="positive", her2_status="positive")
-    >>> comparison = compare(before, after, before_label="As entered", after_label="What if")
-    >>> [change.id for change in comparison.changes][:2]
-    ['chemotherapy', 'targeted_therapy']
+The human formats share one layout (:func:`build_comparison_document`), drawn by the same
+writers as an explanation.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from collections.abc import Sequence
 
-from pydantic import BaseModel, ConfigDict
-
-from explainer.errors import InputError
-from explainer.explanation.models import (
-    Citation,
-    Explanation,
-    KnowledgeInfo,
-    Reason,
-)
-from explainer.kb.models import Factor, Relevance
+from explainer.explanation.compare import Comparison, RelevanceChange
+from explainer.explanation.models import Reason
+from explainer.render.dispatch import dispatch, document_writers
 from explainer.render.document import (
-    Audience,
     Document,
     Entry,
     Line,
@@ -42,8 +19,10 @@ from explainer.render.document import (
     Table,
     cite,
 )
+from explainer.render.formats import Audience
 
-# Every fixed phrase of the comparison, in one place (as document.TEXT is for explanations).
+# Every fixed phrase of the comparison's layout, in one place (as document.TEXT is for
+# explanations).
 TEXT = {
     "title": "What changes between two sets of factors",
     "what_if_title": "What changes if the factors were different",
@@ -60,10 +39,6 @@ TEXT = {
     "reasons_changed": "Same outcome, different reasons",
     "reasons_changed_intro": "These come up just as often on both sides, for other reasons.",
     "unchanged": "No change",
-    "unchanged_names": "No change for {names}.",
-    "unchanged_kinds": "No change for {names}, or for {count} kinds of treatment within them.",
-    "unchanged_only_kinds": "No change for {count} kinds of treatment.",
-    "nothing_unchanged": "Every treatment changes.",
     "questions_added": "New questions you could ask",
     "questions_removed": "Questions no longer listed",
     "sources": "Where this comes from",
@@ -72,218 +47,7 @@ TEXT = {
                   "care team.",
     "side": "{label}: {text}",
     "trace": "{label}: rule {rule_id} (priority {priority}) when {condition}",
-    "what_if": "What if",
-    "as_entered": "As entered",
-    "and": " and ",
 }
-
-COMPARISON_FORMATS: tuple[str, ...] = ("rich", "text", "markdown", "json", "html")
-"""The formats :func:`render_comparison` accepts."""
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class FactorChange(_Model):
-    """A factor whose value differs between the two sides."""
-
-    factor: str
-    label: str
-    before: str
-    """The value on the first side, in plain words."""
-    after: str
-
-
-class RelevanceChange(_Model):
-    """A category or subtype on both sides: its relevance and the reasons for it."""
-
-    id: str
-    name: str
-    category: str | None
-    """For a subtype, the id of its category; None for a category."""
-    category_name: str | None
-    before: Relevance
-    after: Relevance
-    before_label: str
-    after_label: str
-    reasons_before: tuple[Reason, ...]
-    """Why it has its relevance on the first side (and its notes)."""
-    reasons_after: tuple[Reason, ...]
-    sources: tuple[Citation, ...]
-    """The sources of the reasons on both sides, each once."""
-
-
-class Comparison(_Model):
-    """What changes between two explanations (``--what-if`` and ``explainer compare``)."""
-
-    schema_version: Literal[1] = 1
-    disclaimer: str
-    what_if: bool
-    """True when the second side is the first with some factors changed (``--what-if``)."""
-    before_label: str
-    after_label: str
-    before_profile: dict[str, Any]
-    after_profile: dict[str, Any]
-    factor_changes: tuple[FactorChange, ...]
-    changes: tuple[RelevanceChange, ...]
-    """Categories and subtypes whose relevance differs, in the contract's order."""
-    reasons_changed: tuple[RelevanceChange, ...]
-    """Same relevance on both sides, but for other reasons (or with other notes)."""
-    unchanged: tuple[str, ...]
-    """Ids of the categories and subtypes with the same relevance on both sides."""
-    unchanged_summary: str
-    """The unchanged ones in one line of plain words."""
-    questions_added: tuple[str, ...]
-    questions_removed: tuple[str, ...]
-    knowledge: KnowledgeInfo
-
-
-def _targets(explanation: Explanation) -> dict[str, tuple[str, Any, Any]]:
-    """Every category and subtype by id: (name, its category or None, its result)."""
-    found: dict[str, tuple[str, Any, Any]] = {}
-    for category in explanation.categories:
-        found[category.id] = (category.name, None, category)
-        for subtype in category.subtypes:
-            found[subtype.id] = (subtype.name, category, subtype)
-    return found
-
-
-def _rule_ids(reasons: Sequence[Reason]) -> list[str]:
-    return [reason.rule_id for reason in reasons]
-
-
-def _sources(*groups: Sequence[Reason]) -> tuple[Citation, ...]:
-    merged: dict[tuple[str, str, tuple[str, ...]], Citation] = {}
-    for group in groups:
-        for reason in group:
-            for citation in reason.sources:
-                merged.setdefault((citation.source, citation.section_id, citation.refs),
-                                  citation)
-    return tuple(merged.values())
-
-
-def _names(names: Sequence[str]) -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + TEXT["and"] + names[-1]
-
-
-def _unchanged_summary(before: Explanation, unchanged: set[str]) -> str:
-    categories = [category.name for category in before.categories if category.id in unchanged]
-    kinds = sum(1 for category in before.categories for subtype in category.subtypes
-                if subtype.id in unchanged)
-    if categories and kinds:
-        return TEXT["unchanged_kinds"].format(names=_names(categories), count=kinds)
-    if categories:
-        return TEXT["unchanged_names"].format(names=_names(categories))
-    if kinds:
-        return TEXT["unchanged_only_kinds"].format(count=kinds)
-    return TEXT["nothing_unchanged"]
-
-
-def compare(before: Explanation, after: Explanation, *, before_label: str = "A",
-            after_label: str = "B", what_if: bool = False) -> Comparison:
-    """What changes from ``before`` to ``after`` (two explanations of one knowledge base).
-
-    ``before_label`` and ``after_label`` name the two sides in every output (for example
-    "As entered" and "What if HER2 status is HER2-positive").
-    """
-    labels = {entry.relevance: entry.label for entry in before.legend}
-    after_targets = _targets(after)
-    changes: list[RelevanceChange] = []
-    reasons_changed: list[RelevanceChange] = []
-    unchanged: list[str] = []
-    for target_id, (name, parent, old) in _targets(before).items():
-        new = after_targets[target_id][2]
-        category_id = parent.id if parent is not None else None
-        # A category with kinds takes its reasons from them; the kinds are compared one by one,
-        # so only its own notes count for it here.
-        has_kinds = category_id is None and bool(old.subtypes)
-        old_reasons = tuple(old.notes) if has_kinds else (*old.reasons, *old.notes)
-        new_reasons = tuple(new.notes) if has_kinds else (*new.reasons, *new.notes)
-        if has_kinds and old.relevance != new.relevance:
-            old_reasons, new_reasons = (*old.reasons, *old.notes), (*new.reasons, *new.notes)
-        change = RelevanceChange(
-            id=target_id, name=name, category=category_id,
-            category_name=parent.name if parent is not None else None, before=old.relevance,
-            after=new.relevance, before_label=labels[old.relevance],
-            after_label=labels[new.relevance], reasons_before=old_reasons,
-            reasons_after=new_reasons, sources=_sources(old_reasons, new_reasons))
-        if old.relevance != new.relevance:
-            changes.append(change)
-        else:
-            unchanged.append(target_id)
-            if _rule_ids(old_reasons) != _rule_ids(new_reasons):
-                reasons_changed.append(change)
-    factor_changes = tuple(
-        FactorChange(factor=old.factor, label=old.label, before=old.value_label,
-                     after=new.value_label)
-        for old, new in zip(before.entered, after.entered, strict=True)
-        if old.value != new.value)
-    # General questions name the treatments often discussed, so their wording follows the
-    # changes already listed; only the other questions are compared.
-    old_questions = [q.text for q in before.questions if q.topic != "general"]
-    new_questions = [q.text for q in after.questions if q.topic != "general"]
-    return Comparison(
-        disclaimer=before.disclaimer, what_if=what_if, before_label=before_label,
-        after_label=after_label, before_profile=before.profile, after_profile=after.profile,
-        factor_changes=factor_changes, changes=tuple(changes),
-        reasons_changed=tuple(reasons_changed), unchanged=tuple(unchanged),
-        unchanged_summary=_unchanged_summary(before, set(unchanged)),
-        questions_added=tuple(text for text in new_questions if text not in old_questions),
-        questions_removed=tuple(text for text in old_questions if text not in new_questions),
-        knowledge=after.knowledge)
-
-
-# -- what-if --------------------------------------------------------------------------------
-
-_WHAT_IF = re.compile(r"^\s*([A-Za-z][\w-]*)\s*=\s*(.*?)\s*$", re.DOTALL)
-
-
-def _factor_for(name: str, factors: Mapping[str, Factor]) -> Factor:
-    import difflib
-
-    wanted = name.strip().lower().replace("-", "_")
-    for factor in factors.values():
-        if wanted in (factor.id, factor.cli_flag.replace("-", "_")):
-            return factor
-    names = [factor.cli_flag for factor in factors.values()]
-    near = difflib.get_close_matches(name.lower(), names + list(factors), n=1)
-    hint = f" (did you mean '{near[0]}'?)" if near else ""
-    raise InputError(f"--what-if: '{name}' is not a factor{hint}; factors: {', '.join(names)}")
-
-
-def apply_what_if(data: Mapping[str, Any], changes: Sequence[str],
-                  factors: Mapping[str, Factor]) -> dict[str, Any]:
-    """``data`` with each ``FACTOR=VALUE`` of ``changes`` applied (all together).
-
-    FACTOR is a factor id or its flag (``her2`` or ``her2_status``); VALUE is checked later like
-    any entered value. Raises :class:`~explainer.errors.InputError` for a malformed change or an
-    unknown factor.
-    """
-    result = dict(data)
-    for change in changes:
-        match = _WHAT_IF.match(change)
-        if match is None:
-            raise InputError(f"--what-if: '{change}' is not FACTOR=VALUE (for example "
-                             "--what-if her2=positive)")
-        factor = _factor_for(match.group(1), factors)
-        value: Any = match.group(2)
-        if factor.kind == "multi":
-            value = [part for part in re.split(r"[,;]", value) if part.strip()]
-        result[factor.id] = value
-    return result
-
-
-def compare_what_if(before: Explanation, after: Explanation) -> Comparison:
-    """A what-if comparison: "As entered" against "What if" (the changes are in the table)."""
-    return compare(before, after, before_label=TEXT["as_entered"],
-                   after_label=TEXT["what_if"], what_if=True)
-
-
-# -- layout and rendering ---------------------------------------------------------------------
-
 
 def _side_lines(label: str, reasons: Sequence[Reason], audience: Audience) -> list[Line]:
     lines = [Line(TEXT["side"].format(label=label, text=reason.text), "text")
@@ -365,28 +129,11 @@ def build_comparison_document(comparison: Comparison, audience: Audience = "pati
 def render_comparison(comparison: Comparison, fmt: str = "text",
                       audience: Audience = "patient", *, width: int = 88,
                       color: bool = False) -> str:
-    """Render ``comparison`` as ``fmt`` (one of :data:`COMPARISON_FORMATS`).
+    """Render ``comparison`` as ``fmt`` (one of :data:`~explainer.render.formats.FORMATS`).
 
     ``html`` is a complete, self-contained page (see :mod:`explainer.render.html`); ``json`` is
-    the :class:`Comparison` model.
+    the :class:`~explainer.explanation.compare.Comparison` model.
     """
-    if fmt == "json":
-        return comparison.model_dump_json(indent=2) + "\n"
-    if fmt not in COMPARISON_FORMATS:
-        raise ValueError(f"unknown format '{fmt}'; use one of {', '.join(COMPARISON_FORMATS)}")
-    document = build_comparison_document(comparison, audience)
-    if fmt == "html":
-        from explainer.render.html import render_document_html
-
-        return render_document_html(document, notes_box=False)
-    if fmt == "markdown":
-        from explainer.render.markdown import render_markdown
-
-        return render_markdown(document)
-    if fmt == "rich":
-        from explainer.render.rich import render_rich
-
-        return render_rich(document, width, color)
-    from explainer.render.text import render_text
-
-    return render_text(document, width)
+    return dispatch(fmt, document_writers(
+        lambda: build_comparison_document(comparison, audience),
+        json=lambda: comparison.model_dump_json(indent=2) + "\n", width=width, color=color))

@@ -26,9 +26,9 @@ from explainer.explanation.models import (
     SubtypeResult,
 )
 from explainer.kb.models import RELEVANCE_ORDER
+from explainer.render.formats import Audience
 
-Audience = Literal["patient", "clinician"]
-AUDIENCES: tuple[Audience, ...] = ("patient", "clinician")
+# Audiences and formats are listed once, in explainer.render.formats (read by the CLI).
 
 LineKind = Literal["text", "why", "note", "source", "trace", "muted"]
 

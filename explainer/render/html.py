@@ -25,7 +25,6 @@ from typing import Literal
 
 from explainer.explanation.models import QUESTION_TOPICS, Explanation, SourceInfo
 from explainer.render.document import (
-    Audience,
     Document,
     Entry,
     Line,
@@ -35,6 +34,7 @@ from explainer.render.document import (
     apply_marks,
     build_document,
 )
+from explainer.render.formats import Audience
 
 Paper = Literal["auto", "a4", "letter"]
 """``auto`` lets the browser's print dialog choose the paper; ``a4``/``letter`` fix it."""

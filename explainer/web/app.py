@@ -37,10 +37,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from explainer import __version__
 from explainer.errors import FieldProblem, InputError, ProfileError
 from explainer.explanation.api import Explainer, get_explainer
+from explainer.explanation.compare import Comparison, apply_what_if, compare, compare_what_if
 from explainer.explanation.models import Explanation
 from explainer.kb.profiles import allowed_values
 from explainer.render import html as handout
-from explainer.render.compare import Comparison, apply_what_if, compare, compare_what_if
 from explainer.web import views as pages
 from explainer.web.forms import WHAT_IF_FIELD, parse_form, profile_from_form
 

@@ -22,7 +22,8 @@ KNOWN_SUFFIX = "__known"
 """A number factor's radio pair: ``age__known=unknown`` ("I don't know") or ``known``."""
 
 WHAT_IF_FIELD = "what_if"
-"""The what-if select: one ``FACTOR=VALUE`` (see :func:`explainer.render.compare.apply_what_if`)."""
+"""The what-if select: one ``FACTOR=VALUE`` (see
+:func:`explainer.explanation.compare.apply_what_if`)."""
 
 MAX_FORM_FIELDS = 100
 """More fields than any form of this page has; a longer body is not a form of ours."""

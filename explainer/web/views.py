@@ -15,11 +15,12 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
+from explainer.explanation.compare import Comparison
 from explainer.explanation.models import QUESTION_TOPICS, Explanation
 from explainer.kb.knowledge import KnowledgeBase
 from explainer.kb.profiles import Profile
 from explainer.render import html as handout
-from explainer.render.compare import Comparison, build_comparison_document
+from explainer.render.compare import build_comparison_document
 from explainer.render.document import Document, Marks, TermMark, apply_marks, build_document
 from explainer.web.forms import (
     KNOWN_SUFFIX,

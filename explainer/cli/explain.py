@@ -1,0 +1,81 @@
+"""``explainer explain``: which treatment categories are often discussed, and why.
+
+With ``--what-if FACTOR=VALUE`` it prints what changes instead (see
+:mod:`explainer.explanation.compare`).
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from explainer.cli.options import (
+    add_factor_options,
+    add_knowledge_option,
+    add_output_options,
+    emit,
+    output_width,
+    profile_from_args,
+    render_for,
+    use_color,
+)
+from explainer.errors import ExitCode
+
+if TYPE_CHECKING:
+    from explainer.kb.knowledge import KnowledgeBase
+
+EXAMPLES = """\
+examples:
+  explainer explain --stage IV --hr positive --her2 negative --menopause postmenopausal
+  explainer explain --stage II --her2 positive --format markdown --output notes.md
+  explainer explain --profile my-profile.yaml --audience clinician
+  explainer explain --stage 0 --concerns fertility,body_image --format json
+  explainer explain --stage II --hr positive --her2 negative --what-if her2=positive
+  explainer explain --stage IV --format html --output handout.html
+
+Any factor left out is treated as unknown ("I don't know"). Values are not case-sensitive,
+and common spellings work (--stage 4 means IV; --hr + means positive).
+This is education, not medical advice: please discuss your situation with your doctor.
+"""
+
+
+def register(commands: Any, kb: KnowledgeBase | None) -> None:
+    """Add the ``explain`` command (one flag per factor of ``kb``)."""
+    explain = commands.add_parser(
+        "explain", help="explain which treatment categories are often discussed, and why",
+        description="Explain which treatment categories are often discussed for the factors "
+                    "given, why, and where each statement comes from.",
+        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False)
+    add_factor_options(explain, kb)
+    explain.add_argument("--profile", metavar="FILE",
+                         help="read factors from a YAML or JSON file (keys as in the JSON "
+                              "profile: stage, hr_status, ...); flags override it")
+    explain.add_argument("--what-if", metavar="FACTOR=VALUE", action="append", default=[],
+                         dest="what_if",
+                         help="show what changes if FACTOR had VALUE (e.g. her2=positive); "
+                              "repeat it to change several factors at once")
+    add_output_options(explain)
+    add_knowledge_option(explain)
+    explain.set_defaults(handler=run_explain)
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    """Explain the profile given (or what changes with --what-if) and print it."""
+    from explainer.explanation.api import get_explainer
+
+    explainer = get_explainer(args.knowledge)
+    data = profile_from_args(args)
+    if args.what_if:
+        # Not the explanation but what changes from it: both sides are checked first.
+        from explainer.explanation.compare import apply_what_if, compare_what_if
+        from explainer.render.compare import render_comparison
+
+        before = explainer.explain(data)
+        after = explainer.explain(apply_what_if(data, args.what_if, explainer.kb.factors))
+        comparison = compare_what_if(before, after)
+        emit(render_comparison(comparison, args.format, args.audience,
+                               width=output_width(args), color=use_color(args)), args.output)
+        return ExitCode.OK
+    emit(render_for(args, explainer.explain(data)), args.output)
+    return ExitCode.OK

@@ -1,0 +1,190 @@
+"""What the commands share: the output, factor and knowledge options, reading a profile file,
+and writing the result (to the screen or a file). Commands import this, never the entry point.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from explainer.errors import InputError
+from explainer.render.formats import AUDIENCES, FORMATS
+
+if TYPE_CHECKING:
+    from explainer.kb.knowledge import KnowledgeBase
+    from explainer.kb.models import Factor
+
+MAX_PROFILE_BYTES = 64 * 1024
+
+# The contract's core factors and values, used for --help when the knowledge base itself
+# cannot be loaded (the error is then reported when a command needs it).
+_FALLBACK_FLAGS = {
+    "stage": ("stage", "0, I, II, III, IV, unknown"),
+    "menopausal_status": ("menopause",
+                          "premenopausal, perimenopausal, postmenopausal, not_applicable, unknown"),
+    "hr_status": ("hr", "positive, negative, unknown"),
+    "her2_status": ("her2", "positive, low, negative, unknown"),
+    "general_health": ("health", "good, fair, poor, unknown"),
+    "age": ("age", "a whole number, or unknown"),
+}
+
+
+def _read_profile_file(path_text: str) -> Any:
+    from explainer.kb.yamlio import YamlReadError, parse_yaml
+
+    path = Path(path_text)
+    try:
+        if path.is_dir():
+            raise InputError(f"profile file '{path}' is a folder; give a YAML or JSON file")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_PROFILE_BYTES + 1)
+    except OSError as error:
+        raise InputError(f"cannot read profile file '{path}': {error.strerror}; check the "
+                         "path") from None
+    if len(data) > MAX_PROFILE_BYTES:
+        raise InputError(f"profile file '{path}' is larger than {MAX_PROFILE_BYTES // 1024} KB; "
+                         "a profile needs only a few lines")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"profile file '{path}' is not UTF-8 text; save it as UTF-8") from None
+    if path.suffix.lower() == ".json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as error:
+            raise InputError(f"profile file '{path}' line {error.lineno}: {error.msg}; fix the "
+                             "JSON") from None
+        except RecursionError:
+            raise InputError(f"profile file '{path}' is nested too deeply") from None
+    try:
+        return parse_yaml(text, path, untrusted=True)
+    except YamlReadError as error:
+        where = f" line {error.line}" if error.line else ""
+        raise InputError(f"profile file '{path}'{where}: {error.message}; fix the YAML "
+                         "(factor: value, one per line)") from None
+
+
+def _factor_help(factor: Factor) -> tuple[str, str]:
+    from explainer.kb.profiles import allowed_values
+
+    allowed = allowed_values(factor)
+    if factor.kind == "number":
+        return "N", f"{factor.question} ({allowed[0]})"
+    metavar = "{" + ",".join(allowed) + "}"
+    if factor.kind == "multi":
+        return metavar, f"{factor.question} Repeat the flag or separate values with commas."
+    return metavar, factor.question
+
+
+def add_knowledge_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--knowledge DIR`` (an edited copy of the knowledge base)."""
+    parser.add_argument(
+        "--knowledge", metavar="DIR",
+        help="use the knowledge base in DIR (a folder holding knowledge/ and rules/) instead "
+             "of the bundled one")
+
+
+def add_output_options(parser: argparse.ArgumentParser, formats: Sequence[str] = FORMATS,
+                       default: str = "rich") -> None:
+    """Add the output options every command that prints an explanation shares."""
+    group = parser.add_argument_group("output")
+    group.add_argument("--format", choices=list(formats), default=default,
+                       help=f"output format (default: {default}; rich is plain text when "
+                            "piped)")
+    group.add_argument("--audience", choices=list(AUDIENCES), default="patient",
+                       help="clinician adds rule ids and the exact conditions behind each line")
+    group.add_argument("--output", metavar="FILE",
+                       help="write to FILE instead of the screen")
+    group.add_argument("--width", type=int, default=None, metavar="N",
+                       help="line width for text and rich output (default: terminal width)")
+
+
+def add_factor_options(parser: argparse.ArgumentParser, kb: KnowledgeBase | None) -> None:
+    """Add one flag per factor of ``kb`` (or the core factors if it could not be loaded)."""
+    group = parser.add_argument_group(
+        "factors (each is optional; anything left out means unknown)")
+    if kb is None:
+        for factor_id, (flag, allowed) in _FALLBACK_FLAGS.items():
+            group.add_argument(f"--{flag}", dest=f"factor__{factor_id}", metavar="VALUE",
+                               help=f"one of: {allowed}")
+        return
+    for factor in kb.factors.values():
+        metavar, text = _factor_help(factor)
+        group.add_argument(f"--{factor.cli_flag}", dest=f"factor__{factor.id}",
+                           metavar=metavar, help=text,
+                           action="append" if factor.kind == "multi" else "store")
+
+
+def profile_from_args(args: argparse.Namespace) -> dict[str, Any]:
+    """The raw profile: the --profile file's values, overridden by factor flags."""
+    data: dict[str, Any] = {}
+    if getattr(args, "profile", None):
+        loaded = _read_profile_file(args.profile)
+        if loaded is None:
+            loaded = {}
+        if not isinstance(loaded, dict):
+            from explainer.errors import FieldProblem, ProfileError
+
+            raise ProfileError([FieldProblem(
+                "profile", f"the file '{args.profile}' must hold factor: value pairs, not a "
+                           f"{type(loaded).__name__}")])
+        data.update(loaded)
+    for key, value in vars(args).items():
+        if key.startswith("factor__") and value is not None:
+            data[key.removeprefix("factor__")] = (
+                [part for item in value for part in item.split(",")]
+                if isinstance(value, list) else value)
+    return data
+
+
+def _terminal_width() -> int:
+    try:
+        return max(40, min(120, os.get_terminal_size().columns))
+    except OSError:
+        return 88
+
+
+def emit(text: str, output: str | None) -> None:
+    """Print ``text`` whole, or write it to ``output`` (via a temporary file, then rename)."""
+    if output:
+        target = Path(output)
+        temporary = target.with_name(f".{target.name}.partial")
+        try:
+            temporary.write_text(text, encoding="utf-8")
+            temporary.replace(target)
+        except OSError as error:
+            temporary.unlink(missing_ok=True)
+            raise InputError(f"cannot write '{target}': {error.strerror}; check the folder "
+                             "exists and is writable") from None
+        print(f"Wrote {target}", file=sys.stderr)
+        return
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def use_color(args: argparse.Namespace) -> bool:
+    """Colour only for the rich format, on a terminal, unless NO_COLOR is set."""
+    return (args.format == "rich" and not args.output and sys.stdout.isatty()
+            and "NO_COLOR" not in os.environ)
+
+
+def output_width(args: argparse.Namespace) -> int:
+    """The line width from --width, or the terminal's (88 when not a terminal)."""
+    width: int = args.width or (
+        _terminal_width() if sys.stdout.isatty() and not args.output else 88)
+    if width < 40 or width > 400:
+        raise InputError(f"--width must be from 40 to 400, got {width}")
+    return width
+
+
+def render_for(args: argparse.Namespace, explanation: Any) -> str:
+    """Render an explanation with the shared output options."""
+    from explainer.render import render
+
+    return render(explanation, args.format, args.audience, width=output_width(args),
+                  color=use_color(args))

@@ -1,0 +1,37 @@
+"""``explainer schema``: the JSON Schema of the profile and of the explanation."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from explainer.cli.options import add_knowledge_option, emit
+from explainer.errors import ExitCode
+
+
+def register(commands: Any) -> None:
+    """Add the ``schema`` command."""
+    schema = commands.add_parser(
+        "schema", help="print the JSON Schema of the profile and of the explanation",
+        description="Print the JSON Schema of the profile (built from the knowledge base) and "
+                    "of the explanation (the --format json output).", allow_abbrev=False)
+    schema.add_argument("--only", choices=["profile", "explanation"],
+                        help="print just one of the two schemas")
+    schema.add_argument("--output", metavar="FILE", help="write to FILE instead of the screen")
+    add_knowledge_option(schema)
+    schema.set_defaults(handler=run_schema)
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    """Print one or both schemas."""
+    from explainer.explanation.api import get_explainer
+    from explainer.explanation.models import Explanation
+    from explainer.kb.profiles import profile_json_schema
+
+    kb = get_explainer(args.knowledge).kb
+    schemas = {"profile": profile_json_schema(kb.factors),
+               "explanation": Explanation.model_json_schema(mode="serialization")}
+    chosen = schemas if args.only is None else schemas[args.only]
+    emit(json.dumps(chosen, indent=2, ensure_ascii=False) + "\n", args.output)
+    return ExitCode.OK
