@@ -11,8 +11,9 @@ import pytest
 from conftest import CliResult
 
 from explainer import KnowledgeBase, load_knowledge
-from explainer.cli.review import CSV_COLUMNS, review_packet, statements, when_then
 from explainer.errors import ExitCode
+from explainer.lint.packet import review_packet
+from explainer.lint.statements import CSV_COLUMNS, statements, when_then
 
 Cli = Callable[..., CliResult]
 SUFFIX = {"markdown": "md", "html": "html", "csv": "csv"}

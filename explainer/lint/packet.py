@@ -1,0 +1,285 @@
+"""The review packet a clinician reads and signs (``explainer review``).
+
+One document holds every statement the tool can show, with its source and review status:
+the disclaimer, the plain wording of the relevance values, every category and subtype, every
+rule as "When ... then ..." with its reason, questions, sources, review status and test cases,
+the factors with their questions and help, the care team, the glossary, the fixed phrases of
+the layout, and a coverage table (for each category and subtype, how many combinations of the
+deciding factors lead to each relevance). Formats: Markdown and HTML to read and sign; CSV,
+one row per statement, to track the review in a spreadsheet. The statements are gathered in
+:mod:`explainer.lint.statements`; the packet is drawn by :mod:`explainer.render.packet`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from explainer.explanation.plain import plain_profile
+from explainer.kb.knowledge import KnowledgeBase, LoadedRule
+from explainer.kb.models import RELEVANCE_ORDER, Review, SourceRef
+from explainer.lint.coverage import Coverage, coverage
+from explainer.lint.statements import (
+    CSV_COLUMNS,
+    Statement,
+    cite_refs,
+    statement_rows,
+    statements,
+    when_then,
+)
+from explainer.render.packet import Block, Bullets, Fields, Grid, Heading, Paragraph, render_packet
+
+
+def _review_text(review: Review) -> str:
+    if review.status == "reviewed":
+        return f"reviewed by {review.reviewed_by} on {review.last_reviewed}"
+    text = "DRAFT, awaiting clinician review"
+    if review.reviewed_by:
+        text += f" (last looked at by {review.reviewed_by}"
+        text += f" on {review.last_reviewed})" if review.last_reviewed else ")"
+    return text
+
+
+@dataclass
+class _Packet:
+    kb: KnowledgeBase
+    space: Coverage
+    found: list[Statement]
+    blocks: list[Block] = field(default_factory=list)
+
+    def add(self, *blocks: Block) -> None:
+        self.blocks.extend(blocks)
+
+    def sources(self, refs: Sequence[SourceRef]) -> str:
+        return cite_refs(self.kb, refs)
+
+
+def build_packet(kb: KnowledgeBase) -> list[Block]:
+    """The review packet of ``kb`` as a list of blocks (rendered to Markdown or HTML)."""
+    found = statements(kb)
+    packet = _Packet(kb, coverage(kb), found)
+    drafts = sum(1 for item in found if item.status == "draft")
+    entries = {(item.section, item.entry) for item in found if item.review is not None}
+    draft_entries = {(item.section, item.entry) for item in found if item.status == "draft"}
+    primary = next(source for source in kb.sources.values() if source.primary)
+    packet.add(
+        Paragraph(kb.disclaimer.disclaimer, "quote"),
+        Heading(1, "Clinician review packet"),
+        Fields((
+            ("Knowledge base", f"version {kb.version}, last reviewed "
+                               f"{kb.source_file.last_reviewed}"),
+            ("Primary source", f"{primary.title}"
+                               + (f", reviewed by {primary.reviewer}" if primary.reviewer else "")
+                               + (f", {primary.last_reviewed}" if primary.last_reviewed else "")),
+            ("Statements", f"{len(found)} texts in {len(entries)} entries; {drafts} texts in "
+                           f"{len(draft_entries)} entries are drafts awaiting review"),
+            ("Rules", f"{len(kb.rules)}"),
+        )),
+        Paragraph("Every text the tool can show a person is below, with where it comes from and "
+                  "whether a clinician has reviewed it. Please check that each is accurate, "
+                  "balanced, plain, and sourced. The CSV form of this packet (explainer review "
+                  "--format csv) has one row per statement, with columns for your verdict and "
+                  "comments.", "muted"),
+        Heading(2, "Sign-off"),
+        Grid(("", "Filled in by the reviewer"), (
+            ("Reviewer", " "), ("Role", " "), ("Date", " "), ("Signature", " "),
+            ("Statements needing changes (number or file:line)", " "))),
+    )
+    _coverage_section(packet)
+    _categories_section(packet)
+    _rules_section(packet)
+    _factors_section(packet)
+    _care_team_section(packet)
+    _glossary_section(packet)
+    _general_section(packet)
+    _sources_section(packet)
+    packet.add(Paragraph(kb.disclaimer.disclaimer, "quote"))
+    return packet.blocks
+
+
+def _coverage_section(packet: _Packet) -> None:
+    kb, space = packet.kb, packet.space
+    labels = [kb.relevance_levels[level].label for level in RELEVANCE_ORDER]
+    rows = []
+    for category in kb.categories.values():
+        targets = [(category.id, category.name)] + [
+            (subtype.id, f"— {subtype.name}") for subtype in category.subtypes]
+        for target_id, name in targets:
+            counts = space.counts.get(target_id, Counter())
+            rows.append((name, *(str(counts.get(level, 0)) for level in RELEVANCE_ORDER)))
+    factors = ", ".join(kb.factors[factor_id].label for factor_id in space.factor_ids)
+    others = ", ".join(factor.label for factor_id, factor in kb.factors.items()
+                       if factor_id not in space.factor_ids)
+    packet.add(
+        Heading(2, "Coverage: how many profiles lead to each relevance"),
+        Paragraph(f"Every combination of the factors that decide relevance ({factors}; each "
+                  f"value, including not known) was run through the rules: {space.total} "
+                  f"combinations. The other factors ({others}) only add notes. A category with "
+                  "kinds takes the strongest relevance among its kinds."),
+        Grid(("Category or kind", *labels), tuple(rows)))
+    if space.gaps:
+        packet.add(Bullets(tuple(f"Gap: {gap}" for gap in space.gaps)))
+
+
+def _categories_section(packet: _Packet) -> None:
+    kb = packet.kb
+    packet.add(Heading(2, "Categories and their kinds"))
+    kind_names = {"local": "local treatment", "systemic": "systemic treatment",
+                  "supportive": "supportive care", "research": "research"}
+    for category in kb.categories.values():
+        packet.add(Heading(3, f"{category.name} ({kind_names[category.kind]})"),
+                   Fields((("Summary", category.summary), ("Description", category.description),
+                           ("Side effects", category.side_effects),
+                           *_questions(category.questions),
+                           *_never(category.never_discussed),
+                           ("Sources", packet.sources(category.sources)),
+                           ("Review", _review_text(category.review)))))
+        for subtype in category.subtypes:
+            packet.add(Heading(4, subtype.name),
+                       Fields((("Summary", subtype.summary),
+                               ("Description", subtype.description),
+                               *_questions(subtype.questions),
+                               *_never(subtype.never_discussed),
+                               ("Sources", packet.sources(subtype.sources)),
+                               ("Review", _review_text(subtype.review)))))
+
+
+def _questions(questions: Sequence[str]) -> list[tuple[str, str]]:
+    return [("Question for the doctor", text) for text in questions]
+
+
+def _never(reason: str | None) -> list[tuple[str, str]]:
+    return [("Never often or may be discussed, on purpose", reason)] if reason else []
+
+
+def _rules_section(packet: _Packet) -> None:
+    kb = packet.kb
+    packet.add(Heading(2, "Rules"),
+               Paragraph("Each rule sets the relevance of one category or kind, or adds a note. "
+                         "When several rules for the same one fire, the highest priority "
+                         "decides. Cases are the profiles the rule is tested on: it must fire "
+                         "and decide, fire but be outranked, or stay silent."))
+    groups: dict[str, list[LoadedRule]] = {}
+    for loaded in kb.rules:
+        groups.setdefault(loaded.rule.target or "", []).append(loaded)
+    order = [target for category in kb.categories.values()
+             for target in (category.id, *(subtype.id for subtype in category.subtypes))]
+    for target in [*order, ""]:
+        if target not in groups:
+            continue
+        packet.add(Heading(3, kb.target_name(target) if target else "General notes"))
+        for loaded in groups[target]:
+            rule = loaded.rule
+            items: list[tuple[str, str]] = [
+                ("Rule", when_then(kb, loaded)),
+                ("Reason shown", " ".join(rule.reason.split())),
+                *(("Question for the doctor", text) for text in rule.questions),
+                ("Sources", packet.sources(rule.sources)),
+                ("Review", _review_text(rule.review)),
+                ("Exact condition", f"`{_describe(loaded)}`"),
+            ]
+            items.extend(_cases(kb, loaded))
+            items.append(("File", str(loaded.path.relative_to(kb.root))
+                          if loaded.path.is_relative_to(kb.root) else str(loaded.path)))
+            packet.add(Heading(4, rule.id), Fields(tuple(items)))
+
+
+def _describe(loaded: LoadedRule) -> str:
+    from explainer.kb.conditions import describe
+
+    return describe(loaded.condition)
+
+
+def _cases(kb: KnowledgeBase, loaded: LoadedRule) -> Iterator[tuple[str, str]]:
+    cases = loaded.cases
+    if cases is None:
+        yield ("Cases", "none (explainer lint reports this)")
+        return
+    fires = "Fires and decides for" if loaded.decides else "Fires for"
+    for label, group in ((fires, cases.fires), ("Fires but is outranked for", cases.overridden),
+                         ("Stays silent for", cases.silent)):
+        if group:
+            yield (label, "; ".join(plain_profile(kb, case) for case in group))
+
+
+def _factors_section(packet: _Packet) -> None:
+    kb = packet.kb
+    packet.add(Heading(2, "Factors: the questions a person answers"))
+    for factor in kb.factors.values():
+        values = []
+        for value in factor.values:
+            values.append(f"{value.label}" + (f": {value.help}" if value.help else ""))
+        for band in factor.bands:
+            values.append(band.label)
+        packet.add(Heading(3, factor.label),
+                   Fields((("Question", factor.question), ("Help", factor.help),
+                           ("Why it matters", factor.why_it_matters),
+                           *((("If not known, ask", factor.if_unknown_question),)
+                             if factor.if_unknown_question else ()),
+                           ("Sources", packet.sources(factor.sources)),
+                           ("Review", _review_text(factor.review)))),
+                   Bullets(tuple(values)))
+
+
+def _care_team_section(packet: _Packet) -> None:
+    kb = packet.kb
+    rows = []
+    for role in kb.care_team:
+        shown = "always" if role.always else ", ".join(kb.categories[c].name
+                                                       for c in role.categories)
+        rows.append((role.role, role.why, shown, packet.sources(role.sources),
+                     _review_text(role.review)))
+    packet.add(Heading(2, "Care team"),
+               Grid(("Role", "Why", "Shown with", "Sources", "Review"), tuple(rows)))
+
+
+def _glossary_section(packet: _Packet) -> None:
+    kb = packet.kb
+    rows = tuple((term.term, term.definition, ", ".join(term.aliases),
+                  packet.sources(term.sources), _review_text(term.review))
+                 for term in kb.glossary)
+    packet.add(Heading(2, "Glossary"),
+               Paragraph("Each term is explained where an output first uses it, and listed "
+                         "under \"Words used here\"."),
+               Grid(("Term", "Plain meaning", "Other spellings", "Sources", "Review"), rows))
+
+
+def _general_section(packet: _Packet) -> None:
+    kb = packet.kb
+    packet.add(Heading(2, "Disclaimer, relevance wording and general questions"),
+               Fields((("Disclaimer (first and last in every output)", kb.disclaimer.disclaimer),
+                       ("Review", _review_text(kb.disclaimer.review)))),
+               Grid(("Relevance", "Label", "Meaning shown"), tuple(
+                   (level.id, level.label, level.meaning)
+                   for level in kb.relevance_levels.values())))
+    rows = []
+    for question in kb.disclaimer.general_questions:
+        tailored = question.tailored.text if question.tailored is not None else ""
+        rows.append((question.text, tailored, _review_text(question.review)))
+    packet.add(Grid(("Question asked whatever was entered", "Wording naming the treatments",
+                     "Review"), tuple(rows)))
+    phrases = [item for item in packet.found if item.section == "fixed phrase"]
+    packet.add(Heading(3, "Fixed phrases of every explanation"),
+               Paragraph("These live in explainer/render/document.py; {braces} are filled in."),
+               Grid(("Key", "Phrase"), tuple((item.entry, item.text) for item in phrases)))
+
+
+def _sources_section(packet: _Packet) -> None:
+    kb = packet.kb
+    rows = []
+    for source in kb.sources.values():
+        about = ", ".join(part for part in (
+            source.publisher, f"reviewed by {source.reviewer}" if source.reviewer else None,
+            source.last_reviewed, source.url) if part)
+        sections = "; ".join(section.title + (f" (ref. {', '.join(section.refs)})"
+                                              if section.refs else "")
+                             for section in source.sections)
+        rows.append((source.title + (" (primary)" if source.primary else ""), about, sections))
+    packet.add(Heading(2, "Sources"), Grid(("Source", "About", "Sections cited"), tuple(rows)))
+
+
+def review_packet(kb: KnowledgeBase, fmt: str = "markdown") -> str:
+    """The whole review packet of ``kb`` as ``fmt`` (markdown, html or csv)."""
+    return render_packet(fmt, lambda: build_packet(kb),
+                         lambda: (CSV_COLUMNS, statement_rows(statements(kb))))

@@ -1,0 +1,182 @@
+"""Every statement the tool can show, gathered for the clinician review (see
+:mod:`explainer.lint.packet`): its text, where it comes from, its sources and review status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from explainer.explanation.plain import plain_condition
+from explainer.kb.knowledge import KnowledgeBase, LoadedRule
+from explainer.kb.models import Review, SourceRef
+from explainer.kb.yamlio import line_for
+from explainer.lint.texts import read_raw, ui_texts
+
+CSV_COLUMNS = ("number", "section", "entry", "field", "text", "detail", "sources", "status",
+               "reviewed_by", "last_reviewed", "location", "clinician_ok", "clinician_comment")
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One reviewable text, with everything a reviewer needs to judge and find it."""
+
+    section: str
+    entry: str
+    field: str
+    text: str
+    detail: str
+    sources: str
+    review: Review | None
+    """None for the fixed phrases of the layout (they live in code, not in the YAML)."""
+    location: str
+
+    @property
+    def status(self) -> str:
+        """``draft`` or ``reviewed``; ``code`` for a fixed phrase of the layout; ``untracked``
+        for the relevance wording (relevance.yaml has no review fields)."""
+        if self.review is not None:
+            return self.review.status
+        return "code" if self.section == "fixed phrase" else "untracked"
+
+
+# --- gathering ---------------------------------------------------------------------------------
+
+
+def cite_refs(kb: KnowledgeBase, refs: Sequence[SourceRef]) -> str:
+    """Sources in one line: ``Title, "Section" (ref. 1, 2); ...``."""
+    parts = []
+    for ref in refs:
+        section = kb.section(ref)
+        markers = ref.refs if ref.refs is not None else section.refs
+        parts.append(f"{kb.sources[ref.source].title}, \"{section.title}\""
+                     + (f" (ref. {', '.join(markers)})" if markers else ""))
+    return "; ".join(parts)
+
+
+class _Gatherer:
+    """Collects the statements of a knowledge base, with file:line locations."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.raw = read_raw(kb.root)
+        self.statements: list[Statement] = []
+
+    def where(self, path: Path, location: tuple[Any, ...]) -> str:
+        line = line_for(self.raw.get(path), location)
+        shown = path.relative_to(self.kb.root) if path.is_relative_to(self.kb.root) else path
+        return f"{shown}:{line}" if line else str(shown)
+
+    def add(self, section: str, entry: str, fields: Sequence[tuple[str, str | None]],
+            review: Review | None, refs: Sequence[SourceRef], path: Path,
+            location: tuple[Any, ...], detail: str = "") -> None:
+        sources = cite_refs(self.kb, refs)
+        for name, text in fields:
+            if text:
+                self.statements.append(Statement(
+                    section, entry, name, " ".join(text.split()), detail, sources, review,
+                    self.where(path, (*location, name.split("[")[0]))))
+
+    def gather(self) -> list[Statement]:
+        kb = self.kb
+        knowledge = kb.root / "knowledge"
+        disclaimer = knowledge / "disclaimer.yaml"
+        self.add("disclaimer", "disclaimer", [("disclaimer", kb.disclaimer.disclaimer)],
+                 kb.disclaimer.review, (), disclaimer, ())
+        for index, level in enumerate(kb.relevance_levels.values()):
+            self.add("relevance", level.id, [("label", level.label), ("meaning", level.meaning)],
+                     None, (), knowledge / "relevance.yaml", ("levels", index))
+        for index, category in enumerate(kb.categories.values()):
+            here = ("categories", index)
+            self.add("category", category.id, [
+                ("summary", category.summary), ("description", category.description),
+                ("side_effects", category.side_effects),
+                *((f"questions[{n}]", text) for n, text in enumerate(category.questions)),
+                ("never_discussed", category.never_discussed)],
+                category.review, category.sources, knowledge / "categories.yaml", here)
+            for sub_index, subtype in enumerate(category.subtypes):
+                self.add("subtype", subtype.id, [
+                    ("summary", subtype.summary), ("description", subtype.description),
+                    *((f"questions[{n}]", text) for n, text in enumerate(subtype.questions)),
+                    ("never_discussed", subtype.never_discussed)],
+                    subtype.review, subtype.sources, knowledge / "categories.yaml",
+                    (*here, "subtypes", sub_index), detail=f"a kind of {category.name}")
+        for loaded in kb.rules:
+            rule = loaded.rule
+            self.add("rule", rule.id, [
+                ("reason", rule.reason),
+                *((f"questions[{n}]", text) for n, text in enumerate(rule.questions))],
+                rule.review, rule.sources, loaded.path, (), detail=when_then(kb, loaded))
+        for index, factor in enumerate(kb.factors.values()):
+            here = ("factors", index)
+            self.add("factor", factor.id, [
+                ("question", factor.question), ("help", factor.help),
+                ("why_it_matters", factor.why_it_matters),
+                ("if_unknown_question", factor.if_unknown_question)],
+                factor.review, factor.sources, knowledge / "factors.yaml", here)
+            for value_index, value in enumerate(factor.values):
+                self.add("factor value", f"{factor.id}={value.id}", [("help", value.help)],
+                         factor.review, factor.sources, knowledge / "factors.yaml",
+                         (*here, "values", value_index), detail=value.label)
+        for index, role in enumerate(kb.care_team):
+            shown_with = ("always shown" if role.always else "shown with "
+                          + ", ".join(kb.categories[c].name for c in role.categories))
+            self.add("care team", role.id, [("why", role.why)], role.review, role.sources,
+                     knowledge / "care_team.yaml", ("roles", index),
+                     detail=f"{role.role} ({shown_with})")
+        for index, term in enumerate(kb.glossary):
+            self.add("glossary", term.term, [("definition", term.definition)], term.review,
+                     term.sources, knowledge / "glossary.yaml", ("terms", index),
+                     detail=", ".join(term.aliases))
+        for index, question in enumerate(kb.disclaimer.general_questions):
+            fields = [("text", question.text)]
+            if question.tailored is not None:
+                fields.append(("tailored", question.tailored.text))
+            self.add("general question", question.id, fields, question.review,
+                     question.sources, disclaimer, ("general_questions", index))
+        for item in ui_texts():
+            location = f"explainer/render/document.py:{item.line}" if item.line else ""
+            self.statements.append(Statement("fixed phrase", item.where, "text",
+                                             _original_phrase(item.where), "", "", None,
+                                             location))
+        return self.statements
+
+
+def _original_phrase(where: str) -> str:
+    from explainer.render.document import TEXT
+
+    return TEXT[where.removeprefix("TEXT[").removesuffix("]")]
+
+
+def when_then(kb: KnowledgeBase, loaded: LoadedRule) -> str:
+    """A rule in plain words: ``When <condition>, then <target> is <relevance>.``"""
+    rule = loaded.rule
+    when = f"When {plain_condition(loaded.condition)}"
+    if rule.target is None:
+        return f"{when}, then add this general note."
+    target = kb.target_name(rule.target)
+    if rule.relevance is None:
+        return f"{when}, then add this note to {target}."
+    label = kb.relevance_levels[rule.relevance].label.lower()
+    return f"{when}, then {target}: {label} (priority {rule.priority})."
+
+
+def statements(kb: KnowledgeBase) -> list[Statement]:
+    """Every statement of ``kb``, in packet order."""
+    return _Gatherer(kb).gather()
+
+
+def statement_rows(found: Sequence[Statement]) -> list[tuple[object, ...]]:
+    """One row per statement, in the order of :data:`CSV_COLUMNS` (the last two are for the
+    reviewer to fill in)."""
+    rows: list[tuple[object, ...]] = []
+    for number, item in enumerate(found, 1):
+        review = item.review
+        rows.append((number, item.section, item.entry, item.field, item.text, item.detail,
+                     item.sources, item.status,
+                     review.reviewed_by or "" if review else "",
+                     str(review.last_reviewed or "") if review else "", item.location,
+                     "", ""))
+    return rows
