@@ -16,9 +16,9 @@ import pytest
 from htmlcheck import check_self_contained
 
 from explainer import Explainer, get_explainer, load_knowledge
-from explainer.cli.demo import TEXT, render_scenario, walkthrough_steps
 from explainer.errors import ExitCode
 from explainer.kb.scenarios import LoadedScenario, load_scenarios
+from explainer.render.walkthrough import TEXT, render_scenario, walkthrough_steps
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMATS = ("rich", "text", "markdown", "json", "html")
