@@ -10,8 +10,8 @@ import pytest
 from conftest import CliResult
 
 from explainer import Explainer
-from explainer.cli.why import explain_why
 from explainer.errors import ExitCode
+from explainer.explanation.why import explain_why
 from explainer.render.document import Entry, build_document
 
 Cli = Callable[..., CliResult]

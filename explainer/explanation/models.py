@@ -218,12 +218,16 @@ class Explanation(Model):
                 return category
         raise KeyError(category_id)
 
-    def relevance_of(self, target_id: str) -> Relevance:
-        """The relevance of a category or subtype id."""
+    def result_of(self, target_id: str) -> CategoryResult | SubtypeResult:
+        """The result for a category or subtype id (KeyError if absent)."""
         for category in self.categories:
             if category.id == target_id:
-                return category.relevance
+                return category
             for subtype in category.subtypes:
                 if subtype.id == target_id:
-                    return subtype.relevance
+                    return subtype
         raise KeyError(target_id)
+
+    def relevance_of(self, target_id: str) -> Relevance:
+        """The relevance of a category or subtype id."""
+        return self.result_of(target_id).relevance

@@ -18,3 +18,5 @@ SCREEN_FORMATS: tuple[str, ...] = ("rich", "text", "markdown")
 """The formats of the demo walkthrough (screens to show, not a page or data)."""
 PACKET_FORMATS: tuple[str, ...] = ("markdown", "html", "csv")
 """The formats of the clinician review packet (to read and sign, or a spreadsheet)."""
+WHY_FORMATS: tuple[str, ...] = ("text", "json")
+"""The formats of ``explainer why``: plain text to read, or the answer as data."""
