@@ -15,8 +15,8 @@ import pytest
 from htmlcheck import check_self_contained, text_of, tree_of
 
 from explainer import Explainer
-from explainer.cli.interview import TEXT, Interview, Stop
 from explainer.errors import ExitCode
+from explainer.explanation.interview import TEXT, Interview, Stop
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,6 +9,15 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from explainer.cli.options import (
+    add_knowledge_option,
+    add_output_options,
+    emit,
+    output_width,
+    profile_from_args,
+    use_color,
+)
+
 EXAMPLES = """\
 examples:
   explainer compare early.yaml metastatic.yaml
@@ -24,8 +33,6 @@ This is education, not medical advice: please discuss your situation with your d
 
 def register(commands: Any) -> None:
     """Add the ``compare`` command to the CLI's subparsers."""
-    from explainer.cli.options import add_knowledge_option, add_output_options
-
     parser = commands.add_parser(
         "compare", help="show what changes between two profiles (files)",
         description="Show which treatment categories and kinds change how likely they are to "
@@ -43,7 +50,6 @@ def register(commands: Any) -> None:
 
 def run_compare(args: argparse.Namespace) -> int:
     """Explain both profiles and print what changes between them."""
-    from explainer.cli.options import emit, output_width, profile_from_args, use_color
     from explainer.errors import ExitCode, ProfileError
     from explainer.explanation.api import get_explainer
     from explainer.explanation.compare import compare

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from explainer.cli.options import add_knowledge_option, emit
 from explainer.errors import InputError
 
 LINT_EPILOG = """\
@@ -25,7 +26,6 @@ examples:
 
 def register(subparsers: Any) -> None:
     """Add the ``lint`` command."""
-    from explainer.cli.options import add_knowledge_option
     from explainer.lint.runner import VALIDATORS
 
     listing = "\n".join(f"  {validator.name:<15} {validator.concern}" for validator in VALIDATORS)
@@ -55,7 +55,6 @@ def register(subparsers: Any) -> None:
 
 def run_lint_command(args: argparse.Namespace) -> int:
     """Run the validators and print the report; the exit code follows the report's outcome."""
-    from explainer.cli.options import emit
     from explainer.lint.base import LintOptions
     from explainer.lint.runner import VALIDATOR_NAMES, format_json, format_text, run_lint
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from explainer.cli.options import add_knowledge_option
+
 EXAMPLES = """\
 examples:
   explainer serve                          # http://127.0.0.1:8000/ on this computer only
@@ -24,8 +26,6 @@ This is education, not medical advice: please discuss your situation with your d
 
 def register(commands: Any) -> None:
     """Add the ``serve`` command to the CLI's subparsers."""
-    from explainer.cli.options import add_knowledge_option
-
     parser = commands.add_parser(
         "serve", help="serve the explainer as a local web page and JSON API",
         description="Serve the explainer as a web page and a JSON API. It listens on this "
