@@ -1,0 +1,97 @@
+"""The routes of the JSON API, each answered by :class:`~explainer.web.site.Site`, with the
+OpenAPI description of their bodies and errors."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+
+from explainer.explanation.compare import Comparison
+from explainer.explanation.models import Explanation
+from explainer.web.guard import JSON, MAX_BODY_BYTES, parse_json, read_body
+from explainer.web.site import Site, profile_schema
+
+PROFILE_EXAMPLE = {"stage": "IV", "hr_status": "positive", "her2_status": "low",
+                   "menopausal_status": "postmenopausal"}
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    413: {"description": f"The body is larger than {MAX_BODY_BYTES // 1024} KB."},
+    415: {"description": "The body is not sent as application/json."},
+    422: {"description": "Bad input: `detail` is one line naming each bad field, its allowed "
+                         "values and the likely intended one (the same message as the command "
+                         "line); `problems` lists them one by one."},
+}
+
+
+def examples(base: str) -> dict[str, str]:
+    """Ready-to-run curl commands for each endpoint, against ``base``."""
+    curl = f"curl -s -H 'Content-Type: {JSON}'"
+    return {
+        "post /api/explain": f"{curl} -d '{json.dumps(PROFILE_EXAMPLE)}' {base}/api/explain",
+        "post /api/compare": f"{curl} -d '{json.dumps({'profile': PROFILE_EXAMPLE, 'what_if': {'her2_status': 'negative'}})}' {base}/api/compare",  # noqa: E501
+        "get /api/factors": f"curl -s {base}/api/factors",
+        "get /api/categories": f"curl -s {base}/api/categories",
+        "get /healthz": f"curl -s {base}/healthz",
+    }
+
+
+
+
+def add_api_routes(app: FastAPI, site: Site) -> None:
+    """POST /api/explain and /api/compare, GET /api/factors, /api/categories and /healthz."""
+    profile_body = {"required": True, "content": {JSON: {
+        "schema": profile_schema(site.explainer), "example": PROFILE_EXAMPLE}}}
+
+    @app.post("/api/explain", operation_id="explain", summary="Explain a profile",
+              description="The body is a profile: factor: value, as `explainer explain "
+                          "--profile FILE` reads (any factor left out is unknown). The answer "
+                          "is the explanation JSON, the same as `explainer explain --format "
+                          "json`.",
+              responses={200: {"model": Explanation, "description": "The explanation."},
+                         **ERROR_RESPONSES},
+              openapi_extra={"requestBody": profile_body})
+    async def api_explain(request: Request) -> Response:
+        data = parse_json(await read_body(request.receive), request.headers.get("content-type"))
+        return Response(site.explain_json(data), media_type=JSON)
+
+    compare_body = {"required": True, "content": {JSON: {"schema": {
+        "oneOf": [
+            {"type": "object", "additionalProperties": False, "required": ["before", "after"],
+             "properties": {"before": profile_schema(site.explainer),
+                            "after": profile_schema(site.explainer)}},
+            {"type": "object", "additionalProperties": False,
+             "required": ["profile", "what_if"],
+             "properties": {"profile": profile_schema(site.explainer),
+                            "what_if": {"type": "object",
+                                        "description": "factor: new value, for each factor "
+                                                       "to change"}}}]},
+        "example": {"profile": PROFILE_EXAMPLE, "what_if": {"her2_status": "negative"}}}}}
+
+    @app.post("/api/compare", operation_id="compare", summary="What changes between profiles",
+              description="Send two profiles (`before`, `after`), or one `profile` and "
+                          "`what_if` (the factors to change). The answer is the comparison "
+                          "JSON, the same as `explainer compare --format json`.",
+              responses={200: {"model": Comparison, "description": "The comparison."},
+                         **ERROR_RESPONSES},
+              openapi_extra={"requestBody": compare_body})
+    async def api_compare(request: Request) -> Response:
+        data = parse_json(await read_body(request.receive), request.headers.get("content-type"))
+        return Response(site.compare_json(data), media_type=JSON)
+
+    @app.get("/api/factors", operation_id="factors", summary="The factors",
+             description="Every factor of the knowledge base: its question, help text and "
+                         "allowed values (each can be unknown).")
+    def api_factors() -> Response:
+        return Response(site.factors_json, media_type=JSON)
+
+    @app.get("/api/categories", operation_id="categories", summary="The treatment categories",
+             description="Every treatment category and kind of the knowledge base, and what "
+                         "each relevance means.")
+    def api_categories() -> Response:
+        return Response(site.categories_json, media_type=JSON)
+
+    @app.get("/healthz", operation_id="healthz", summary="Health check",
+             description="`ok` with the versions, once the knowledge base is loaded.")
+    def healthz() -> dict[str, Any]:
+        return site.health()

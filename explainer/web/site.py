@@ -1,0 +1,188 @@
+"""The routes' shared state and work: one explainer (one knowledge base), its pages and the
+answers of the JSON API. The routes themselves (pages, API, errors) only call these."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from explainer import __version__
+from explainer.errors import FieldProblem, InputError, ProfileError
+from explainer.explanation.api import Explainer
+from explainer.explanation.compare import Comparison, apply_what_if, compare, compare_what_if
+from explainer.explanation.models import Explanation
+from explainer.kb.profiles import allowed_values
+from explainer.render import html as handout
+from explainer.web import views as pages
+from explainer.web.forms import WHAT_IF_FIELD, profile_from_form
+
+
+def _prefixed(error: ProfileError, prefix: str) -> ProfileError:
+    return ProfileError([FieldProblem(f"{prefix}.{problem.field}", problem.message)
+                         for problem in error.problems])
+
+
+def _profile_schema(explainer: Explainer) -> dict[str, Any]:
+    # The same JSON Schema `explainer schema --only profile` prints, without its $schema key
+    # (OpenAPI documents carry their own).
+    from explainer.kb.profiles import profile_json_schema
+
+    schema = profile_json_schema(explainer.kb.factors)
+    schema.pop("$schema", None)
+    return schema
+
+
+def profile_schema(explainer: Explainer) -> dict[str, Any]:
+    """The same JSON Schema `explainer schema --only profile` prints, without its $schema key
+    (OpenAPI documents carry their own)."""
+    from explainer.kb.profiles import profile_json_schema
+
+    schema = profile_json_schema(explainer.kb.factors)
+    schema.pop("$schema", None)
+    return schema
+
+
+class Site:
+    """The routes' shared state: one explainer (one knowledge base) and its pages."""
+
+    def __init__(self, explainer: Explainer) -> None:
+        self.explainer = explainer
+        self.kb = explainer.kb
+        self.views = pages.Views(explainer.kb)
+        self.factors_json = json.dumps(self._factors(), ensure_ascii=False).encode()
+        self.categories_json = json.dumps(self._categories(), ensure_ascii=False).encode()
+        self.handout_css = (handout.STYLE + "\n" + handout.page_rules("auto") + "\n").encode()
+
+    def _factors(self) -> dict[str, Any]:
+        factors = []
+        for factor in self.kb.factors.values():
+            item: dict[str, Any] = {
+                "id": factor.id, "label": factor.label, "kind": factor.kind,
+                "core": factor.core, "question": factor.question, "help": factor.help,
+                "why_it_matters": factor.why_it_matters, "cli_flag": f"--{factor.cli_flag}",
+                "allowed": allowed_values(factor),
+                "values": [{"id": value.id, "label": value.label, "help": value.help,
+                            "exclusive": value.exclusive} for value in factor.values]}
+            if factor.kind == "number":
+                item.update(min=factor.min, max=factor.max)
+            factors.append(item)
+        return {"knowledge_version": self.kb.version, "factors": factors}
+
+    def _categories(self) -> dict[str, Any]:
+        categories = [{
+            "id": category.id, "name": category.name, "kind": category.kind,
+            "summary": category.summary, "description": category.description,
+            "side_effects": category.side_effects,
+            "subtypes": [{"id": sub.id, "name": sub.name, "summary": sub.summary,
+                          "description": sub.description} for sub in category.subtypes]}
+            for category in self.kb.categories.values()]
+        levels = [{"id": level.id, "label": level.label, "meaning": level.meaning}
+                  for level in self.kb.relevance_levels.values()]
+        return {"knowledge_version": self.kb.version, "categories": categories,
+                "relevance_levels": levels}
+
+    # -- pages ----------------------------------------------------------------------------
+
+    def _problem_lines(self, error: ProfileError) -> list[tuple[str, str]]:
+        lines = []
+        for problem in error.problems:
+            factor = self.kb.factors.get(problem.field)
+            shown = (factor.label if factor is not None else pages.TEXT["what_if_label"]
+                     if problem.field == WHAT_IF_FIELD else problem.field)
+            lines.append((problem.field, f"{shown}: {problem.message}"))
+        return lines
+
+    def explain_page(self, fields: dict[str, list[str]]) -> tuple[int, str]:
+        """The result page for a posted form (or the form again, with what is wrong)."""
+        data: dict[str, Any] = {}
+        try:
+            data = profile_from_form(fields, self.kb.factors)
+            profile = self.explainer.parse(data)
+        except ProfileError as error:
+            return 422, self.views.start(data, self._problem_lines(error))
+        return 200, self.views.result(self.explainer.explain(profile), profile)
+
+    def change_page(self, fields: dict[str, list[str]]) -> tuple[int, str]:
+        """The form again, filled in with the answers the result page carried."""
+        data: dict[str, Any] = {}
+        try:
+            data = profile_from_form(fields, self.kb.factors)
+            profile = self.explainer.parse(data)
+        except ProfileError as error:
+            return 422, self.views.start(data, self._problem_lines(error))
+        return 200, self.views.start(profile.model_dump())
+
+    def what_if_page(self, fields: dict[str, list[str]]) -> tuple[int, str]:
+        """What changes if one answer were different (the what-if select)."""
+        data: dict[str, Any] = {}
+        try:
+            data = profile_from_form(fields, self.kb.factors)
+            before_profile = self.explainer.parse(data)
+            chosen = fields.get(WHAT_IF_FIELD, [])
+            if len(chosen) != 1:
+                raise ProfileError([FieldProblem(
+                    WHAT_IF_FIELD, "choose one answer to change from the list")])
+            try:
+                changed = apply_what_if(data, chosen, self.kb.factors)
+            except InputError as error:
+                raise ProfileError([FieldProblem(WHAT_IF_FIELD, str(error))]) from None
+            after_profile = self.explainer.parse(changed)
+        except ProfileError as error:
+            return 422, self.views.start(data, self._problem_lines(error))
+        comparison = compare_what_if(self.explainer.explain(before_profile),
+                                     self.explainer.explain(after_profile))
+        return 200, self.views.comparison(comparison, before_profile, after_profile)
+
+    # -- API ------------------------------------------------------------------------------
+
+    def explain_json(self, data: Any) -> bytes:
+        """POST /api/explain: the explanation JSON (as ``--format json``, compact)."""
+        # The same bytes as explain(data).model_dump_json(), with the parts that depend only
+        # on the rules that fired serialised once and reused (Composer.compose_json).
+        return self.explainer.explain_json(data)
+
+    def compare_json(self, data: Any) -> bytes:
+        """POST /api/compare: two profiles, or one profile and what changes."""
+        if not isinstance(data, dict):
+            raise ProfileError([FieldProblem("body", (
+                f"expected a JSON object, got {type(data).__name__}; send {{\"before\": "
+                "{...}, \"after\": {...}} or {\"profile\": {...}, \"what_if\": {...}}"))])
+        keys = set(data)
+        if keys == {"before", "after"}:
+            before = self._explain_side(data["before"], "before")
+            after = self._explain_side(data["after"], "after")
+            comparison = compare(before, after)
+        elif keys == {"profile", "what_if"}:
+            profile, changes = data["profile"], data["what_if"]
+            before = self._explain_side(profile, "profile")
+            if not isinstance(changes, dict) or not changes:
+                raise ProfileError([FieldProblem(
+                    "what_if", "expected a JSON object with at least one factor: new value, "
+                               'for example {"her2_status": "positive"}')])
+            unknown = [key for key in changes if key not in self.kb.factors]
+            if unknown:
+                raise ProfileError([FieldProblem(
+                    f"what_if.{key}", f"unknown field; known fields: {', '.join(self.kb.factors)}")
+                    for key in unknown])
+            merged = {**(profile or {}), **changes} if isinstance(profile, dict) else changes
+            after = self._explain_side(merged, "what_if")
+            comparison = compare_what_if(before, after)
+        else:
+            extra = sorted(keys - {"before", "after", "profile", "what_if"})
+            hint = f"unknown field '{extra[0]}'; " if extra else ""
+            raise ProfileError([FieldProblem("body", (
+                f"{hint}send either \"before\" and \"after\" (two profiles) or \"profile\" and "
+                "\"what_if\" (a profile and the factors to change)"))])
+        result: Comparison = comparison
+        return result.model_dump_json().encode()
+
+    def _explain_side(self, data: Any, side: str) -> Explanation:
+        try:
+            return self.explainer.explain(data)
+        except ProfileError as error:
+            raise _prefixed(error, side) from None
+
+    def health(self) -> dict[str, Any]:
+        """GET /healthz."""
+        return {"status": "ok", "version": __version__, "knowledge_version": self.kb.version,
+                "rules": len(self.kb.rules)}
