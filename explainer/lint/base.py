@@ -101,3 +101,36 @@ class Validator:
               hint: str = "") -> LintIssue:
         """An issue found by this validator."""
         return LintIssue(self.name, severity, path, line, message, hint)
+
+
+class ProblemCode(enum.Enum):
+    """What a whole-knowledge-base check found (rule cases, the factor space). Callers branch
+    on the code, never on a message's words."""
+
+    NO_CASES_FILE = "no-cases-file"
+    NO_FIRING_CASE = "no-firing-case"
+    NO_SILENT_CASE = "no-silent-case"
+    NOTE_OVERRIDDEN = "note-overridden"
+    """A note's cases list it as overridden, which a note cannot be."""
+    CASE_DID_NOT_FIRE = "case-did-not-fire"
+    CASE_FIRED = "case-fired"
+    """A silent case fired."""
+    CASE_DID_NOT_DECIDE = "case-did-not-decide"
+    CASE_DECIDED = "case-decided"
+    """An overridden case decided its target after all."""
+    ENGINE_DIFFERS = "engine-differs"
+    """durable-rules and the plain-Python oracle fired different rules."""
+    DECISION_GAP = "decision-gap"
+    """No rule decides a target for some profile, or rules of equal priority disagree."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One failed check: its code, which rule or profile, and what is wrong."""
+
+    code: ProblemCode
+    subject: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.subject}: {self.message}"

@@ -12,8 +12,8 @@ from typing import Any
 
 from explainer.kb.models import Review, SourceRef
 from explainer.kb.yamlio import LineDict, line_for
-from explainer.lint.base import LintContext, LintIssue, Severity, Validator
-from explainer.lint.coverage import Coverage, coverage, describe_profile, satisfiable
+from explainer.lint.base import LintContext, LintIssue, ProblemCode, Severity, Validator
+from explainer.lint.factor_space import Coverage, coverage, describe_profile, satisfiable
 
 
 def shared_coverage(context: LintContext) -> Coverage:
@@ -79,14 +79,16 @@ class RuleCasesValidator(Validator):
 
     def check(self, context: LintContext) -> Iterator[LintIssue]:
         from explainer.explanation.api import get_explainer
-        from explainer.lint.checks import case_file_problems, run_rule_cases
+        from explainer.lint.cases import case_file_problems, run_rule_cases
 
         kb = context.kb
         assert kb is not None
         for problem in case_file_problems(kb):
             loaded = kb.rule(problem.subject)
             path = loaded.cases_path or loaded.path
-            severity = Severity.ERROR if "overridden" in problem.message else Severity.WARNING
+            # A missing case is a gap in the tests; an overridden note is a contradiction.
+            severity = (Severity.ERROR if problem.code is ProblemCode.NOTE_OVERRIDDEN
+                        else Severity.WARNING)
             yield self.issue(severity, path, None, f"rule {problem.subject}: {problem.message}",
                              f"list profiles under fires: and silent: in "
                              f"{loaded.path.with_name(loaded.id + '.cases.yaml').name}")
