@@ -10,6 +10,7 @@ import argparse
 from typing import Any
 
 from explainer.cli.options import (
+    add_command,
     add_knowledge_option,
     add_output_options,
     emit,
@@ -33,12 +34,11 @@ This is education, not medical advice: please discuss your situation with your d
 
 def register(commands: Any) -> None:
     """Add the ``compare`` command to the CLI's subparsers."""
-    parser = commands.add_parser(
-        "compare", help="show what changes between two profiles (files)",
+    parser = add_command(
+        commands, "compare", help="show what changes between two profiles (files)",
         description="Show which treatment categories and kinds change how likely they are to "
                     "come up between two profiles, from what to what, and why on each side.",
-        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
-        allow_abbrev=False)
+        epilog=EXAMPLES)
     parser.add_argument("profile_a", metavar="PROFILE_A",
                         help="the first profile (a YAML or JSON file)")
     parser.add_argument("profile_b", metavar="PROFILE_B",

@@ -20,6 +20,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from explainer.cli.options import (
+    add_command,
     add_knowledge_option,
     add_output_options,
     emit,
@@ -47,12 +48,12 @@ This is education, not medical advice: please discuss your situation with your d
 
 def register(commands: Any) -> None:
     """Add the ``demo`` command to the CLI's subparsers."""
-    parser = commands.add_parser(
-        "demo", help="teaching scenarios for educators (list, show one, or a walkthrough)",
+    parser = add_command(
+        commands, "demo",
+        help="teaching scenarios for educators (list, show one, or a walkthrough)",
         description="Show named teaching scenarios: each a set of factors with a one-line "
                     "teaching point. --walkthrough steps through all of them.",
-        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
-        allow_abbrev=False)
+        epilog=EXAMPLES)
     parser.add_argument("name", nargs="?", metavar="NAME",
                         help="the scenario to show (see --list)")
     mode = parser.add_mutually_exclusive_group()

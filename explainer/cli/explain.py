@@ -10,6 +10,7 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from explainer.cli.options import (
+    add_command,
     add_factor_options,
     add_knowledge_option,
     add_output_options,
@@ -41,12 +42,11 @@ This is education, not medical advice: please discuss your situation with your d
 
 def register(commands: Any, kb: KnowledgeBase | None) -> None:
     """Add the ``explain`` command (one flag per factor of ``kb``)."""
-    explain = commands.add_parser(
-        "explain", help="explain which treatment categories are often discussed, and why",
+    explain = add_command(
+        commands, "explain", help="explain which treatment categories are often discussed, and why",
         description="Explain which treatment categories are often discussed for the factors "
                     "given, why, and where each statement comes from.",
-        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
-        allow_abbrev=False)
+        epilog=EXAMPLES)
     add_factor_options(explain, kb)
     explain.add_argument("--profile", metavar="FILE",
                          help="read factors from a YAML or JSON file (keys as in the JSON "

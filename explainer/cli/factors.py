@@ -6,16 +6,15 @@ import argparse
 import json
 from typing import Any
 
-from explainer.cli.options import add_knowledge_option, emit
+from explainer.cli.options import add_command, add_knowledge_option, emit
 from explainer.errors import ExitCode
 
 
 def register(commands: Any) -> None:
     """Add the ``factors`` command."""
-    factors = commands.add_parser(
-        "factors", help="list the factors you can enter and their allowed values",
-        description="List every factor, its question, its flag and its allowed values.",
-        allow_abbrev=False)
+    factors = add_command(
+        commands, "factors", help="list the factors you can enter and their allowed values",
+        description="List every factor, its question, its flag and its allowed values.")
     factors.add_argument("--format", choices=["text", "json"], default="text",
                          help="output format (default: text)")
     add_knowledge_option(factors)

@@ -81,6 +81,16 @@ def _factor_help(factor: Factor) -> tuple[str, str]:
     return metavar, factor.question
 
 
+def add_command(commands: Any, name: str, *, help: str, description: str,
+                epilog: str | None = None) -> argparse.ArgumentParser:
+    """Add a command's parser: its one-line help, its description and (laid out as written)
+    its examples. Abbreviated options are refused, so that a typo is not taken for a flag."""
+    return commands.add_parser(  # type: ignore[no-any-return]
+        name, help=help, description=description, epilog=epilog, allow_abbrev=False,
+        formatter_class=(argparse.RawDescriptionHelpFormatter if epilog
+                         else argparse.HelpFormatter))
+
+
 def add_knowledge_option(parser: argparse.ArgumentParser) -> None:
     """Add ``--knowledge DIR`` (an edited copy of the knowledge base)."""
     parser.add_argument(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from explainer.cli.options import add_knowledge_option
+from explainer.cli.options import add_command, add_knowledge_option
 
 EXAMPLES = """\
 examples:
@@ -26,12 +26,11 @@ This is education, not medical advice: please discuss your situation with your d
 
 def register(commands: Any) -> None:
     """Add the ``serve`` command to the CLI's subparsers."""
-    parser = commands.add_parser(
-        "serve", help="serve the explainer as a local web page and JSON API",
+    parser = add_command(
+        commands, "serve", help="serve the explainer as a local web page and JSON API",
         description="Serve the explainer as a web page and a JSON API. It listens on this "
                     "computer only (127.0.0.1) unless --host says otherwise.",
-        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
-        allow_abbrev=False)
+        epilog=EXAMPLES)
     parser.add_argument("--host", default="127.0.0.1",
                         help="address to listen on (default: 127.0.0.1, this computer only; "
                              "0.0.0.0 lets other computers on the network open the page)")
