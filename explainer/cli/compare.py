@@ -12,7 +12,6 @@ from typing import Any
 from explainer.cli.options import (
     EDUCATION_NOTE,
     add_command,
-    add_knowledge_option,
     add_output_options,
     emit,
     output_width,
@@ -44,7 +43,6 @@ def register(commands: Any) -> None:
     parser.add_argument("profile_b", metavar="PROFILE_B",
                         help="the second profile (a YAML or JSON file)")
     add_output_options(parser)
-    add_knowledge_option(parser)
 
 
 def run_compare(args: argparse.Namespace) -> int:

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 from explainer.cli.options import (
     EDUCATION_NOTE,
     add_command,
-    add_knowledge_option,
     add_output_options,
     emit,
     output_width,
@@ -63,7 +62,6 @@ def register(commands: Any) -> None:
     parser.add_argument("--no-pause", action="store_true",
                         help="with --walkthrough: do not wait for Enter between scenarios")
     add_output_options(parser)
-    add_knowledge_option(parser)
 
 
 def run_demo(args: argparse.Namespace) -> int:

@@ -13,7 +13,6 @@ from explainer.cli.options import (
     EDUCATION_NOTE,
     add_command,
     add_factor_options,
-    add_knowledge_option,
     add_output_options,
     emit,
     output_width,
@@ -56,7 +55,6 @@ def register(commands: Any, kb: KnowledgeBase | None) -> None:
                          help="show what changes if FACTOR had VALUE (e.g. her2=positive); "
                               "repeat it to change several factors at once")
     add_output_options(explain)
-    add_knowledge_option(explain)
 
 
 def run_explain(args: argparse.Namespace) -> int:

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 from explainer.cli.options import (
     EDUCATION_NOTE,
     add_command,
-    add_knowledge_option,
     add_output_options,
     emit,
     render_for,
@@ -44,7 +43,6 @@ def register(commands: Any) -> None:
                         help="also write the printable HTML handout to FILE (no question "
                              "asked at the end)")
     add_output_options(parser)
-    add_knowledge_option(parser)
 
 
 def _console() -> Console:

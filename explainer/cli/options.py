@@ -110,7 +110,8 @@ def add_knowledge_option(parser: argparse.ArgumentParser) -> None:
 
 def add_output_options(parser: argparse.ArgumentParser, formats: Sequence[str] = FORMATS,
                        default: str = "rich") -> None:
-    """Add the output options every command that prints an explanation shares."""
+    """Add the options every command that prints an explanation shares: the output options
+    (format, audience, file, width), then ``--knowledge DIR``."""
     group = parser.add_argument_group("output")
     group.add_argument("--format", choices=list(formats), default=default,
                        help=f"output format (default: {default}; rich is plain text when "
@@ -121,6 +122,7 @@ def add_output_options(parser: argparse.ArgumentParser, formats: Sequence[str] =
                        help="write to FILE instead of the screen")
     group.add_argument("--width", type=int, default=None, metavar="N",
                        help="line width for text and rich output (default: terminal width)")
+    add_knowledge_option(parser)
 
 
 def add_factor_options(parser: argparse.ArgumentParser, kb: KnowledgeBase | None) -> None:
