@@ -231,6 +231,13 @@ class ReachabilityValidator(Validator, name="reachability", needs_kb=True,
                     f"'{category.id}' takes its relevance from its kinds, so "
                     "never_discussed there has no effect",
                     "put never_discussed on the kinds it is true of")
+        yield from self._targets(context, space, where)
+        yield from self._rules(context, space)
+
+    def _targets(self, context: LintContext, space: Coverage, where: _Locator
+                 ) -> Iterator[LintIssue]:
+        """Categories and kinds that no profile shows (or that show despite never_discussed)."""
+        kb = context.knowledge
         targets = [(category.id, category.never_discussed) for category in kb.categories.values()
                    if not category.subtypes]
         targets += [(subtype_id, subtype.never_discussed)
@@ -261,6 +268,10 @@ class ReachabilityValidator(Validator, name="reachability", needs_kb=True,
                                      f"discussed ({counts} of {space.total} combinations)",
                                      "fix the rules, or if it is deliberate say why in the "
                                      "entry with never_discussed: <reason>")
+
+    def _rules(self, context: LintContext, space: Coverage) -> Iterator[LintIssue]:
+        """Rules that can never fire, or that fire but never decide."""
+        kb = context.knowledge
         for loaded in kb.rules:
             # The space holds every factor a deciding rule uses; a note may use others (age,
             # concerns), so its condition is checked on its own.
