@@ -24,6 +24,7 @@ from explainer.cli.options import (
     add_command,
     add_output_options,
     emit,
+    explainer_for,
     output_width,
     use_color,
 )
@@ -66,7 +67,6 @@ def register(commands: Any) -> None:
 
 def run_demo(args: argparse.Namespace) -> int:
     """Handle ``explainer demo``."""
-    from explainer.explanation.api import get_explainer
     from explainer.kb.scenarios import find_scenario, load_scenarios
 
     chosen = [flag for flag, on in (("NAME", bool(args.name)), ("--list", args.list),
@@ -76,7 +76,7 @@ def run_demo(args: argparse.Namespace) -> int:
                          "'explainer demo --help'")
     if args.no_pause and not args.walkthrough:
         raise InputError("--no-pause goes with --walkthrough")
-    explainer = get_explainer(args.knowledge)
+    explainer = explainer_for(args)
     scenarios = load_scenarios(explainer.kb)
     if args.list:
         return _list(scenarios, args)

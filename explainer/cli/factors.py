@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from explainer.cli.options import add_command, add_knowledge_option, emit
+from explainer.cli.options import add_command, add_knowledge_option, emit, knowledge_for
 from explainer.errors import ExitCode
 
 
@@ -23,10 +23,9 @@ def register(commands: Any) -> None:
 
 def run_factors(args: argparse.Namespace) -> int:
     """Print every factor, its flag, question and values."""
-    from explainer.explanation.api import get_explainer
     from explainer.kb.profiles import allowed_values
 
-    kb = get_explainer(args.knowledge).kb
+    kb = knowledge_for(args)
     if args.format == "json":
         data = [{"id": factor.id, "flag": f"--{factor.cli_flag}", "label": factor.label,
                  "question": factor.question, "help": factor.help, "core": factor.core,

@@ -16,9 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from explainer.engine.host import oracle_fired
 from explainer.errors import DecisionGap
-from explainer.explanation.compose import Composer
 from explainer.kb.conditions import UNKNOWN, Condition, holds
 from explainer.kb.knowledge import KnowledgeBase
 from explainer.kb.models import RELEVANCE_ORDER, Factor
@@ -100,6 +98,9 @@ class Coverage:
 
 def coverage(kb: KnowledgeBase) -> Coverage:
     """Enumerate the deciding factors of ``kb`` and record what every combination leads to."""
+    # Imported here: `explainer lint --help` (and so `explainer --help`) imports this module.
+    from explainer.explanation.compose import Composer
+
     composer = Composer(kb)
     factor_ids = deciding_factor_ids(kb)
     result = Coverage(factor_ids=factor_ids)
@@ -137,6 +138,8 @@ def space_problems(explainer: Explainer, factor_ids: list[str] | None = None,
                    compare_oracle: bool = True) -> list[Problem]:
     """Check every profile of the factor space: a decision for every target, no conflicts,
     and (optionally) the same fired rules from durable-rules and the plain-Python oracle."""
+    from explainer.engine.host import oracle_fired
+
     problems: list[Problem] = []
     kb = explainer.kb
     seen: set[str] = set()
