@@ -5,6 +5,8 @@ and writing the result (to the screen or a file). Commands import this, never th
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import json
 import os
 import sys
@@ -12,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from explainer.errors import InputError
+from explainer.errors import InputError, OutputError
 from explainer.render.formats import AUDIENCES, FORMATS
 
 if TYPE_CHECKING:
@@ -37,6 +39,9 @@ _FALLBACK_FLAGS = {
 def _read_profile_file(path_text: str) -> Any:
     from explainer.kb.yamlio import YamlReadError, parse_yaml
 
+    if not path_text:
+        raise InputError("--profile needs a file name (an empty one was given); leave it out "
+                         "to give the factors as flags")
     path = Path(path_text)
     try:
         if path.is_dir():
@@ -123,7 +128,7 @@ def add_factor_options(parser: argparse.ArgumentParser, kb: KnowledgeBase | None
 def profile_from_args(args: argparse.Namespace) -> dict[str, Any]:
     """The raw profile: the --profile file's values, overridden by factor flags."""
     data: dict[str, Any] = {}
-    if getattr(args, "profile", None):
+    if getattr(args, "profile", None) is not None:
         loaded = _read_profile_file(args.profile)
         if loaded is None:
             loaded = {}
@@ -149,34 +154,61 @@ def _terminal_width() -> int:
         return 88
 
 
-def emit(text: str, output: str | None) -> None:
-    """Print ``text`` whole, or write it to ``output`` (via a temporary file, then rename)."""
-    if output:
-        target = Path(output)
-        temporary = target.with_name(f".{target.name}.partial")
-        try:
-            temporary.write_text(text, encoding="utf-8")
-            temporary.replace(target)
-        except OSError as error:
-            temporary.unlink(missing_ok=True)
-            raise InputError(f"cannot write '{target}': {error.strerror}; check the folder "
-                             "exists and is writable") from None
-        print(f"Wrote {target}", file=sys.stderr)
+def input_files(args: argparse.Namespace) -> list[str]:
+    """The files a command reads (its profiles, a report): --output may not overwrite them."""
+    return [value for name in ("profile", "profile_a", "profile_b", "report")
+            if isinstance(value := getattr(args, name, None), str) and value]
+
+
+def write_stdout(text: str) -> None:
+    """Print ``text`` whole; a failed write (a full disk, a closed output) is one line."""
+    try:
+        if sys.stdout is None:
+            raise OSError(errno.EBADF, "standard output is closed")
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        raise stdout_failure(error) from None
+
+
+def stdout_failure(error: OSError) -> OutputError:
+    """The one-line error for a failed write to standard output. What is still buffered is
+    sent to the null device, so that Python's last flush at exit cannot fail again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    reason = error.strerror or str(error)
+    return OutputError(f"cannot write the output: {reason}; write to a file with --output "
+                       "FILE instead")
+
+
+def emit(text: str, output: str | None, inputs: Sequence[str] = ()) -> None:
+    """Print ``text`` whole, or write it to ``output`` safely (see
+    :mod:`explainer.cli.safe_write`), never over one of ``inputs`` (the files read)."""
+    if output is not None:
+        from explainer.cli.safe_write import write_output
+
+        write_output(text, output, inputs)
+        print(f"Wrote {output}", file=sys.stderr)
         return
-    sys.stdout.write(text)
-    sys.stdout.flush()
+    write_stdout(text)
 
 
 def use_color(args: argparse.Namespace) -> bool:
     """Colour only for the rich format, on a terminal, unless NO_COLOR is set."""
-    return (args.format == "rich" and not args.output and sys.stdout.isatty()
+    return (args.format == "rich" and args.output is None and sys.stdout is not None
+            and sys.stdout.isatty()
             and "NO_COLOR" not in os.environ)
 
 
 def output_width(args: argparse.Namespace) -> int:
     """The line width from --width, or the terminal's (88 when not a terminal)."""
     width: int = args.width or (
-        _terminal_width() if sys.stdout.isatty() and not args.output else 88)
+        _terminal_width() if args.output is None and sys.stdout is not None
+        and sys.stdout.isatty() else 88)
     if width < 40 or width > 400:
         raise InputError(f"--width must be from 40 to 400, got {width}")
     return width
