@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import errno
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -37,35 +36,31 @@ _FALLBACK_FLAGS = {
 
 
 def _read_profile_file(path_text: str) -> Any:
-    from explainer.kb.yamlio import YamlReadError, parse_yaml
+    from explainer.kb.files import UnreadableFile, read_bounded
+    from explainer.kb.jsonio import JsonReadError, parse_json
 
     if not path_text:
         raise InputError("--profile needs a file name (an empty one was given); leave it out "
                          "to give the factors as flags")
     path = Path(path_text)
     try:
-        if path.is_dir():
-            raise InputError(f"profile file '{path}' is a folder; give a YAML or JSON file")
-        with path.open("rb") as handle:
-            data = handle.read(MAX_PROFILE_BYTES + 1)
-    except OSError as error:
-        raise InputError(f"cannot read profile file '{path}': {error.strerror}; check the "
-                         "path") from None
-    if len(data) > MAX_PROFILE_BYTES:
-        raise InputError(f"profile file '{path}' is larger than {MAX_PROFILE_BYTES // 1024} KB; "
-                         "a profile needs only a few lines")
+        data = read_bounded(path, MAX_PROFILE_BYTES)
+    except UnreadableFile as error:
+        raise InputError(f"cannot read profile file '{path}': {error.reason}; "
+                         f"{error.hint}") from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(f"profile file '{path}' is not UTF-8 text; save it as UTF-8") from None
     if path.suffix.lower() == ".json":
         try:
-            return json.loads(text)
-        except json.JSONDecodeError as error:
-            raise InputError(f"profile file '{path}' line {error.lineno}: {error.msg}; fix the "
+            return parse_json(text)
+        except JsonReadError as error:
+            where = f" line {error.line}" if error.line else ""
+            raise InputError(f"profile file '{path}'{where}: {error.message}; fix the "
                              "JSON") from None
-        except RecursionError:
-            raise InputError(f"profile file '{path}' is nested too deeply") from None
+    from explainer.kb.yamlio import YamlReadError, parse_yaml
+
     try:
         return parse_yaml(text, path, untrusted=True)
     except YamlReadError as error:

@@ -61,16 +61,9 @@ _FAILED = object()
 def _read(path: Path, issues: _Collector) -> Any:
     """Parsed YAML (None for an empty file), or _FAILED."""
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            issues.add(path, None, "the file is larger than 2 MB", "split or shorten it")
-            return _FAILED
-        return read_yaml_file(path)
+        return read_yaml_file(path, MAX_FILE_BYTES)
     except YamlReadError as error:
-        issues.add(path, error.line, error.message, "fix the YAML syntax (check indentation "
-                   "and quotes)")
-    except OSError as error:
-        issues.add(path, None, f"cannot read the file ({error.strerror})",
-                   "check that it exists and is readable")
+        issues.add(path, error.line, error.message, error.hint)
     return _FAILED
 
 

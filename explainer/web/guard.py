@@ -29,6 +29,8 @@ from fastapi.responses import HTMLResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from explainer.errors import FieldProblem, InputError, ProfileError
+from explainer.kb.jsonio import JsonReadError
+from explainer.kb.jsonio import parse_json as parse_strict_json
 from explainer.web import views as pages
 
 if TYPE_CHECKING:
@@ -190,14 +192,12 @@ def parse_json(body: bytes, content_type: str | None) -> Any:
     except UnicodeDecodeError:
         raise InputError("the body is not UTF-8 text; send JSON encoded as UTF-8") from None
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InputError(f"the body is not valid JSON (line {error.lineno}, column "
-                         f"{error.colno}: {error.msg}); send a JSON object such as "
+        return parse_strict_json(text)
+    except JsonReadError as error:
+        where = (f" (line {error.line}, column {error.column}: {error.message})"
+                 if error.line else f" ({error.message})")
+        raise InputError(f"the body is not valid JSON{where}; send a JSON object such as "
                          '{"stage": "IV"}') from None
-    except RecursionError:
-        raise InputError("the body is nested too deeply; send a flat JSON object of factor: "
-                         "value") from None
 
 
 class UnsupportedMediaType(InputError):
