@@ -5,16 +5,17 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from explainer.cli.options import add_knowledge_option, emit
+from explainer.cli.options import add_command, add_knowledge_option, emit
 from explainer.errors import ExitCode
 from explainer.render.formats import PACKET_FORMATS
 
 
 def register(subparsers: Any) -> None:
     """Add the ``review`` command."""
-    parser = subparsers.add_parser(
-        "review", help="write the clinician review packet (every statement, its source, "
-                       "review status, rules and coverage)",
+    parser = add_command(
+        subparsers, "review",
+        help="write the clinician review packet (every statement, its source, review status, "
+             "rules and coverage)",
         description="Write the review packet a clinician reads and signs: every category and "
                     "kind, every rule as 'When ... then ...' with its reason, sources, review "
                     "status and cases, the factors, care team, glossary, fixed phrases, the "
@@ -23,12 +24,11 @@ def register(subparsers: Any) -> None:
                "  explainer review --format html --output packet.html\n"
                "  explainer review --format csv --output statements.csv\n"
                "  explainer review --knowledge my-kb --format html --output my-packet.html",
-        formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
+        handler=_run_review)
     parser.add_argument("--format", choices=list(PACKET_FORMATS), default="markdown",
                         help="markdown (default), html, or csv (one row per statement)")
     parser.add_argument("--output", metavar="FILE", help="write to FILE instead of the screen")
     add_knowledge_option(parser)
-    parser.set_defaults(handler=_run_review)
 
 
 def _run_review(args: argparse.Namespace) -> int:

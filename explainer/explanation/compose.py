@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 from pydantic import TypeAdapter
 
-from explainer.errors import KnowledgeBaseError, KnowledgeIssue
+from explainer.errors import DecisionGap, KnowledgeIssue
 from explainer.explanation.models import (
     QUESTION_TOPICS,
     CareTeamMember,
@@ -168,19 +168,21 @@ class Composer:
     def _decide(self, target: str, fired: frozenset[str], profile: Profile) -> _Decision:
         candidates = [loaded for loaded in self._deciders.get(target, ()) if loaded.id in fired]
         if not candidates:
-            raise KnowledgeBaseError([KnowledgeIssue(
+            raise DecisionGap(KnowledgeIssue(
                 self.kb.root / "rules", None,
                 f"no rule decides '{target}' for the profile {_describe_profile(profile)}",
-                f"add a rule for {target} that covers this profile")], self.kb.root)
+                f"add a rule for {target} that covers this profile"), self.kb.root,
+                summary=f"no rule decides '{target}'")
         top = max(loaded.rule.priority for loaded in candidates)
         winners = tuple(loaded for loaded in candidates if loaded.rule.priority == top)
         relevances = {loaded.rule.relevance for loaded in winners}
         if len(relevances) > 1:
             names = ", ".join(f"{loaded.id} ({loaded.rule.relevance})" for loaded in winners)
-            raise KnowledgeBaseError([KnowledgeIssue(
-                self.kb.root / "rules", None,
-                f"rules of equal priority {top} disagree about '{target}': {names}",
-                "give one of them a higher priority or narrow its condition")], self.kb.root)
+            disagree = f"rules of equal priority {top} disagree about '{target}': {names}"
+            raise DecisionGap(KnowledgeIssue(
+                self.kb.root / "rules", None, disagree,
+                "give one of them a higher priority or narrow its condition"), self.kb.root,
+                summary=disagree)
         considered = []
         for loaded in candidates:
             # Deciding rules always carry a relevance (self._deciders holds only those).

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from explainer.explanation.plain import plain_profile
 from explainer.kb.knowledge import KnowledgeBase, LoadedRule
 from explainer.kb.models import RELEVANCE_ORDER, Review, SourceRef
-from explainer.lint.coverage import Coverage, coverage
+from explainer.lint.factor_space import Coverage, coverage
 from explainer.lint.statements import (
     CSV_COLUMNS,
     Statement,
