@@ -597,3 +597,15 @@ def test_docs_show_backquoted_names_as_code_and_escape_the_rest(client: TestClie
     assert str(inline_code("an ` unpaired <b>")) == "an ` unpaired &lt;b&gt;"
     docs = client.get("/docs").text
     assert "<code>explainer explain --format json</code>" in docs
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    (b'{"stage": "IV", "age": ' + b"9" * 5000 + b"}", "a number has 5000 digits"),
+    (b'{"stage": "IV", "stage": "I"}', "duplicate key 'stage'"),
+])
+@pytest.mark.parametrize("path", ["/api/explain", "/api/compare"])
+def test_api_refuses_huge_numbers_and_duplicate_keys(client: TestClient, path: str,
+                                                     body: bytes, expected: str) -> None:
+    response = client.post(path, content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 422
+    assert expected in response.json()["detail"]
