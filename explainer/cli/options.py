@@ -8,6 +8,7 @@ import argparse
 import contextlib
 import errno
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -46,6 +47,9 @@ def _read_profile_file(path_text: str) -> Any:
     try:
         data = read_bounded(path, MAX_PROFILE_BYTES)
     except UnreadableFile as error:
+        if error.strerror is not None:
+            raise InputError(f"cannot read profile file '{path}': {error.strerror}; check the "
+                             "path") from None
         raise InputError(f"cannot read profile file '{path}': {error.reason}; "
                          f"{error.hint}") from None
     try:
@@ -108,6 +112,17 @@ def add_knowledge_option(parser: argparse.ArgumentParser) -> None:
              "of the bundled one")
 
 
+MIN_WIDTH, MAX_WIDTH = 40, 400
+
+
+def _width(text: str) -> int:
+    """--width's value, checked when the command line is read (so every command refuses 0)."""
+    if not re.fullmatch(r"\s*\d{1,6}\s*", text) or not MIN_WIDTH <= int(text) <= MAX_WIDTH:
+        raise argparse.ArgumentTypeError(f"must be a whole number from {MIN_WIDTH} to "
+                                         f"{MAX_WIDTH}, got '{text[:20]}'")
+    return int(text)
+
+
 def add_output_options(parser: argparse.ArgumentParser, formats: Sequence[str] = FORMATS,
                        default: str = "rich") -> None:
     """Add the options every command that prints an explanation shares: the output options
@@ -120,7 +135,7 @@ def add_output_options(parser: argparse.ArgumentParser, formats: Sequence[str] =
                        help="clinician adds rule ids and the exact conditions behind each line")
     group.add_argument("--output", metavar="FILE",
                        help="write to FILE instead of the screen")
-    group.add_argument("--width", type=int, default=None, metavar="N",
+    group.add_argument("--width", type=_width, default=None, metavar="N",
                        help="line width for text and rich output (default: terminal width)")
     add_knowledge_option(parser)
 
@@ -150,10 +165,11 @@ def profile_from_args(args: argparse.Namespace) -> dict[str, Any]:
             loaded = {}
         if not isinstance(loaded, dict):
             from explainer.errors import FieldProblem, ProfileError
+            from explainer.kb.profiles import kind_of
 
             raise ProfileError([FieldProblem(
-                "profile", f"the file '{args.profile}' must hold factor: value pairs, not a "
-                           f"{type(loaded).__name__}")])
+                "profile", f"the file '{args.profile}' must hold factor: value pairs, not "
+                           f"{kind_of(loaded)}")])
         data.update(loaded)
     for key, value in vars(args).items():
         if key.startswith("factor__") and value is not None:
@@ -222,11 +238,11 @@ def use_color(args: argparse.Namespace) -> bool:
 
 def output_width(args: argparse.Namespace) -> int:
     """The line width from --width, or the terminal's (88 when not a terminal)."""
-    width: int = args.width or (
+    width: int = args.width if args.width is not None else (
         _terminal_width() if args.output is None and sys.stdout is not None
         and sys.stdout.isatty() else 88)
-    if width < 40 or width > 400:
-        raise InputError(f"--width must be from 40 to 400, got {width}")
+    if not MIN_WIDTH <= width <= MAX_WIDTH:
+        raise InputError(f"--width must be from {MIN_WIDTH} to {MAX_WIDTH}, got {width}")
     return width
 
 

@@ -20,11 +20,13 @@ MAX_KNOWLEDGE_FILE_BYTES = 2_000_000
 class UnreadableFile(Exception):
     """A file that cannot or may not be read. ``reason`` says why, ``hint`` how to fix it."""
 
-    def __init__(self, path: Path, reason: str, hint: str) -> None:
+    def __init__(self, path: Path, reason: str, hint: str, strerror: str | None = None) -> None:
         super().__init__(f"{reason} ({hint})")
         self.path = path
         self.reason = reason
         self.hint = hint
+        self.strerror = strerror
+        """The system's words when opening or reading failed ("No such file or directory")."""
 
 
 def _kind(mode: int) -> str:
@@ -52,7 +54,7 @@ def read_bounded(path: Path, limit: int) -> bytes:
         if error.errno is not None and os.path.isdir(path):
             raise UnreadableFile(path, "it is a folder", "give a file") from None
         raise UnreadableFile(path, f"cannot read the file ({error.strerror})",
-                             "check that it exists and is readable") from None
+                             "check that it exists and is readable", error.strerror) from None
     try:
         info = os.fstat(handle)
         if not stat.S_ISREG(info.st_mode):
@@ -75,7 +77,7 @@ def read_bounded(path: Path, limit: int) -> bytes:
         return b"".join(chunks)
     except OSError as error:
         raise UnreadableFile(path, f"cannot read the file ({error.strerror})",
-                             "check that it exists and is readable") from None
+                             "check that it exists and is readable", error.strerror) from None
     finally:
         os.close(handle)
 

@@ -12,7 +12,7 @@ from explainer.errors import FieldProblem, InputError, ProfileError
 from explainer.explanation.api import Explainer
 from explainer.explanation.compare import Comparison, apply_what_if, compare, compare_what_if
 from explainer.explanation.models import Explanation
-from explainer.kb.profiles import allowed_values
+from explainer.kb.profiles import allowed_values, kind_of
 from explainer.render import html as handout
 from explainer.web import views as pages
 from explainer.web.forms import WHAT_IF_FIELD, profile_from_form
@@ -149,7 +149,7 @@ class Site:
         """POST /api/compare: two profiles, or one profile and what changes."""
         if not isinstance(data, dict):
             raise ProfileError([FieldProblem("body", (
-                f"expected a JSON object, got {type(data).__name__}; send {{\"before\": "
+                f"expected a JSON object, got {kind_of(data)}; send {{\"before\": "
                 "{...}, \"after\": {...}} or {\"profile\": {...}, \"what_if\": {...}}"))])
         keys = set(data)
         if keys == {"before", "after"}:
