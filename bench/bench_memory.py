@@ -11,7 +11,9 @@ for reuse. This measures, in a fresh process per setting:
 ``EXPLAINER_MEMORY_CACHE_MB`` bounds the composer's cache; the settings compared are the
 default, a large budget (as good as unbounded here) and 0 (no cache).
 
-    python bench/bench_memory.py              # about 2 minutes on 2 cores
+    python bench/bench_memory.py              # about 4 minutes on 2 shared cores
+    python bench/bench_memory.py --as-worker  # with the web application loaded
+    python bench/bench_memory.py --tree ../before --only default   # an earlier commit
     python bench/bench_memory.py --json
 """
 
@@ -28,7 +30,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 AGES = (None, 25, 35, 45, 55, 65, 75, 85, 95)
-CONCERNS = ([], ["fatigue"], ["hair_loss", "nausea"], ["fertility", "body_image"],
+CONCERNS: tuple[list[str], ...] = (
+    [], ["fatigue"], ["hair_loss", "nausea"], ["fertility", "body_image"],
             ["none"], ["daily_life", "nerve_damage", "menopause_symptoms"])
 BRCA = ("unknown", "positive", "negative")
 SETTINGS = {"default": None, "large (1000 MB)": "1000", "none (0 MB)": "0"}
@@ -53,11 +56,18 @@ def profiles() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     return first, second
 
 
-def child() -> dict[str, Any]:
-    """Run in the measured process: load, warm up, explain both passes, report."""
+def child(as_worker: bool) -> dict[str, Any]:
+    """Run in the measured process: load, warm up, explain both passes, report.
+
+    ``as_worker`` loads what a server worker loads (the web application) and answers through
+    its ``explain_json``, the work of ``POST /api/explain``."""
     from explainer.explanation.api import get_explainer
 
-    explainer = get_explainer()
+    explainer: Any = get_explainer()
+    if as_worker:
+        from explainer.web.app import create_app
+
+        explainer = create_app().state.site
     explainer.explain_json({})
     first, second = profiles()
     loaded = rss_mb()
@@ -74,13 +84,16 @@ def child() -> dict[str, Any]:
     return result
 
 
-def measure(setting: str | None) -> dict[str, Any]:
+def measure(setting: str | None, tree: str | None, as_worker: bool) -> dict[str, Any]:
     env = {**os.environ}
     env.pop("EXPLAINER_MEMORY_CACHE_MB", None)
     if setting is not None:
         env["EXPLAINER_MEMORY_CACHE_MB"] = setting
-    done = subprocess.run([sys.executable, __file__, "--child"], capture_output=True, text=True,
-                          env=env, cwd=ROOT, check=True, timeout=1800)
+    if tree is not None:  # another checkout's code comes first on the path
+        env["PYTHONPATH"] = tree
+    done = subprocess.run([sys.executable, __file__, "--child",
+                           *(["--as-worker"] if as_worker else [])], capture_output=True,
+                          text=True, env=env, cwd=tree or ROOT, check=True, timeout=1800)
     result: dict[str, Any] = json.loads(done.stdout)
     return result
 
@@ -90,12 +103,17 @@ def main() -> None:
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--only", choices=list(SETTINGS), help="measure one setting")
+    parser.add_argument("--as-worker", action="store_true",
+                        help="load the web application too, as a server worker does")
+    parser.add_argument("--tree", metavar="DIR",
+                        help="measure the code of another checkout (for example an earlier "
+                             "commit made with `git worktree add DIR COMMIT`): before/after")
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child()))
+        print(json.dumps(child(args.as_worker)))
         return
-    results = {name: measure(value) for name, value in SETTINGS.items()
-               if args.only in (None, name)}
+    results = {name: measure(value, args.tree, args.as_worker) for name, value in
+               SETTINGS.items() if args.only in (None, name)}
     if args.json:
         print(json.dumps(results, indent=2))
         return
