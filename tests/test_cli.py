@@ -222,7 +222,7 @@ def test_explain_help_shows_factors_and_examples(cli: Cli) -> None:
 def test_schema_command_prints_both_schemas(cli: Cli) -> None:
     data = json.loads(cli("schema").out)
     assert data["profile"]["properties"]["stage"]["enum"] == ["0", "I", "II", "III", "IV",
-                                                              "unknown"]
+                                                              "unknown", None]
     assert data["profile"]["additionalProperties"] is False
     assert "categories" in data["explanation"]["properties"]
     assert "questions_for_doctor" in data["explanation"]["properties"]

@@ -361,7 +361,8 @@ def test_api_errors_are_the_cli_messages(client: TestClient, cli: Cli, body: dic
     (b'{"age": 4.5}', {}, 422, "age: expected a whole number, got a number"),
     (b'["stage", "IV"]', {}, 422, "profile: expected a mapping of factor: value, got a list"),
     (b'"IV"', {}, 422, "profile: expected a mapping of factor: value, got text"),
-    (b"null", {}, 200, None),
+    (b"null", {}, 422, "profile: expected a mapping of factor: value, got nothing (null); "
+                       "send {} when every factor is unknown"),
     (b'{"stage": "IV"', {}, 422, "the body is not valid JSON (line 1, column 15"),
     (b"", {}, 422, "the body is empty"),
     (b"\xff\xfe{}", {}, 422, "the body is not UTF-8 text"),
@@ -451,7 +452,8 @@ def test_openapi_and_local_docs(client: TestClient) -> None:
                                     "/api/categories", "/healthz"}
     explain = schema["paths"]["/api/explain"]["post"]
     body = explain["requestBody"]["content"]["application/json"]["schema"]
-    assert body["properties"]["stage"]["enum"] == ["0", "I", "II", "III", "IV", "unknown"]
+    # null means unknown, as an omitted factor does
+    assert body["properties"]["stage"]["enum"] == ["0", "I", "II", "III", "IV", "unknown", None]
     assert "Explanation" in schema["components"]["schemas"]
     assert set(explain["responses"]) >= {"200", "413", "415", "422"}
     docs = client.get("/docs")

@@ -22,7 +22,7 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 MEMORY_CACHE_ENV = "EXPLAINER_MEMORY_CACHE_MB"
-DEFAULT_MEMORY_CACHE_MB = 24
+DEFAULT_MEMORY_CACHE_MB = 16
 """Enough for every combination of the core factors at one age (bench/bench_memory.py)."""
 
 

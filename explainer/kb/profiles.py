@@ -116,6 +116,16 @@ def _choice(factor: Factor, raw: Any) -> str:
     if len(text) > MAX_TEXT:
         raise ValueError(f"the value is longer than {MAX_TEXT} characters")
     wanted = _norm(text)
+    if not wanted:
+        # Only punctuation or nothing: "-" and "+" are aliases as typed, but "", " " or "'"
+        # must not match them (normalised, "-" is empty too): they mean "I don't know".
+        stripped = text.strip()
+        for value in factor.values:
+            if stripped and stripped in value.aliases:
+                return value.id
+        if any(value.id == UNKNOWN for value in factor.values):
+            return UNKNOWN
+        raise ValueError(f"{_shown(text)} is not allowed")
     for value in factor.values:
         if wanted == _norm(value.id) or any(wanted == _norm(alias) for alias in value.aliases):
             return value.id
@@ -252,11 +262,23 @@ def profile_json_schema(factors: Mapping[str, Factor]) -> dict[str, Any]:
             properties[factor.id] = {"type": ["integer", "null"], "minimum": factor.min,
                                      "maximum": factor.max, "description": factor.question}
         elif factor.kind == "multi":
-            properties[factor.id] = {"type": "array", "uniqueItems": True,
-                                     "items": {"enum": [value.id for value in factor.values]},
-                                     "description": factor.question}
+            # Exactly what parse_profile accepts: a repeated item counts once; null and
+            # "unknown" add nothing; an exclusive answer ("none") goes with nothing else.
+            ids = [value.id for value in factor.values]
+            if UNKNOWN not in ids:
+                ids.append(UNKNOWN)
+            spec: dict[str, Any] = {"type": ["array", "null"], "maxItems": MAX_ITEMS,
+                                    "items": {"enum": [*ids, None]},
+                                    "description": factor.question}
+            exclusive = [value.id for value in factor.values if value.exclusive]
+            if exclusive:
+                spec["allOf"] = [{"anyOf": [
+                    {"not": {"contains": {"const": only}}},
+                    {"items": {"enum": [only, UNKNOWN, None]}}]} for only in exclusive]
+            properties[factor.id] = spec
         else:
-            properties[factor.id] = {"enum": [value.id for value in factor.values],
+            # null means unknown, as an omitted factor does.
+            properties[factor.id] = {"enum": [*(value.id for value in factor.values), None],
                                      "default": "unknown", "description": factor.question}
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "title": "Profile", "type": "object", "additionalProperties": False,
