@@ -95,3 +95,16 @@ def test_a_not_utf8_knowledge_file_is_told_to_save_as_utf8(kb_copy: Path, cli: C
     assert result.code == ExitCode.INVALID_KNOWLEDGE
     assert "glossary.yaml: the file is not UTF-8 text (fix: save it as UTF-8)" in result.err
     assert "fix the YAML syntax" not in result.err
+
+
+@pytest.mark.parametrize(("value", "expected"), [("", "unknown"), (" ", "unknown"),
+                                                 ("'", "unknown"), ("-", "negative"),
+                                                 ("+", "positive")])
+def test_an_empty_value_is_unknown_not_the_minus_alias(cli: Cli, value: str,
+                                                       expected: str) -> None:
+    # Normalised, "-" is empty: "" once matched it and meant HR-negative.
+    import json
+
+    result = cli("explain", "--hr", value, "--format", "json")
+    assert result.code == ExitCode.OK
+    assert json.loads(result.out)["profile"]["hr_status"] == expected
