@@ -71,7 +71,7 @@ def test_a_near_miss_in_the_api_names_the_exact_value(client: Any) -> None:
 
 @pytest.mark.skipif(shutil.which("st", path=str(Path(sys.executable).parent)) is None,
                     reason="schemathesis is in the test extra: pip install -e .[test]")
-def test_schemathesis_finds_no_disagreement_with_the_live_server() -> None:
+def test_schemathesis_finds_no_disagreement_with_the_live_server(tmp_path: Path) -> None:
     """`st run URL/openapi.json -c all` against `explainer serve` on loopback, bounded and
     seeded so that a run is repeatable (CI runs it with the rest of the suite)."""
     st = str(Path(sys.executable).parent / "st")
@@ -80,6 +80,7 @@ def test_schemathesis_finds_no_disagreement_with_the_live_server() -> None:
             [st, "run", f"{served.url}/openapi.json", "--checks", "all", "--max-examples", "60",
              "--seed", "13", "--generation-deterministic", "--no-color", "--workers", "1",
              "--phases", "examples,coverage,fuzzing"],
-            capture_output=True, text=True, timeout=900, check=False)
+            capture_output=True, text=True, timeout=900, check=False,
+            cwd=tmp_path)  # its own files (.schemathesis/) stay out of the checkout
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
     assert "passed" in done.stdout

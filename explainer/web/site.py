@@ -16,6 +16,7 @@ from explainer.kb.conditions import UNKNOWN
 from explainer.kb.models import Factor
 from explainer.kb.profiles import allowed_values, kind_of, parse_profile
 from explainer.render import html as handout
+from explainer.render.style import STYLE
 from explainer.web import views as pages
 from explainer.web.forms import WHAT_IF_FIELD, profile_from_form
 
@@ -115,7 +116,7 @@ class Site:
         self.views = pages.Views(explainer.kb)
         self.factors_json = json.dumps(self._factors(), ensure_ascii=False).encode()
         self.categories_json = json.dumps(self._categories(), ensure_ascii=False).encode()
-        self.handout_css = (handout.STYLE + "\n" + handout.page_rules("auto") + "\n").encode()
+        self.handout_css = (STYLE + "\n" + handout.page_rules("auto") + "\n").encode()
 
     def _factors(self) -> dict[str, Any]:
         factors = []
