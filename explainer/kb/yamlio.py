@@ -143,6 +143,9 @@ def parse_yaml(text: str, path: Path, *, untrusted: bool = True) -> Any:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
         problem = error.problem or error.context or "the YAML is not valid"
+        if isinstance(error, _NoAliases):
+            raise YamlReadError(path, line, problem, "write the value out in full where the "
+                                                     "alias is") from None
         raise YamlReadError(path, line, f"{problem}") from None
     except yaml.reader.ReaderError as error:
         raise YamlReadError(path, None, f"it holds a character YAML does not allow "
