@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 from pydantic import TypeAdapter
 
-from explainer.conditions import UNKNOWN, describe
+from explainer.conditions import UNKNOWN, Condition, describe, holds, parse_condition
 from explainer.errors import KnowledgeBaseError, KnowledgeIssue
 from explainer.knowledge import KnowledgeBase, LoadedRule
 from explainer.models.explanation import (
@@ -43,11 +43,14 @@ from explainer.models.explanation import (
     QuestionTopic,
     Reason,
     SourceInfo,
+    StageMeaningInfo,
     SubtypeResult,
+    SupportEntry,
     UnknownFactor,
 )
 from explainer.models.knowledge import RELEVANCE_ORDER, Relevance, SourceRef
 from explainer.models.profile import Profile
+from explainer.profiles import to_fact
 
 _CACHE_LIMIT = 4096
 # Fields of an Explanation that come from the cached parts (the rest depend on the profile).
@@ -100,7 +103,8 @@ class Composer:
             for term in kb.glossary
         ]
         self._terms_cache: dict[str, frozenset[int]] = {}
-        self._parts_cache: dict[tuple[frozenset[str], tuple[str, ...]], dict[str, Any]] = {}
+        self._parts_cache: dict[tuple[frozenset[str], tuple[str, ...], object],
+                                dict[str, Any]] = {}
         # A category's result depends only on which of its own rules fired: keep it by that.
         self._category_rules = {
             category.id: frozenset(
@@ -114,6 +118,21 @@ class Composer:
                                for category in kb.categories.values()}
         self._own_citations.update({subtype_id: self.citations(subtype.sources)
                                     for subtype_id, (_, subtype) in kb.subtypes.items()})
+        # Factors not asked about for some profiles (HER2 for DCIS...): their conditions.
+        self._not_asked: dict[str, Condition] = {
+            factor.id: parse_condition(factor.not_asked_when, kb.factors)
+            for factor in kb.factors.values() if factor.not_asked_when is not None}
+        self._stage_meanings = {
+            stage: StageMeaningInfo.model_construct(
+                stage=stage, text=meaning.meaning, sources=self.citations(meaning.sources),
+                draft=meaning.review.status == "draft")
+            for stage, meaning in kb.stage_meanings.items()}
+        items = kb.support.items if kb.support is not None else ()
+        self._support = tuple(
+            SupportEntry.model_construct(id=item.id, title=item.title, text=item.text,
+                                         sources=self.citations(item.sources),
+                                         draft=item.review.status == "draft")
+            for item in items)
         self._knowledge_sources = tuple(
             SourceInfo.model_construct(id=source.id, title=source.title, publisher=source.publisher,
                                        reviewer=source.reviewer, last_reviewed=source.last_reviewed,
@@ -243,9 +262,16 @@ class Composer:
         fired = frozenset(fired_ids)
         unknown_ids = tuple(factor_id for factor_id, factor in kb.factors.items()
                             if _is_unknown(factor.kind, profile.value(factor_id)))
-        # Everything but the profile itself depends only on which rules fired and which
-        # factors are unknown, so it is kept for reuse (bounded, and cleared when full).
-        key = (fired, unknown_ids)
+        if self._not_asked and unknown_ids:
+            fact = to_fact(profile, kb.factors)
+            unknown_ids = tuple(factor_id for factor_id in unknown_ids
+                                if factor_id not in self._not_asked
+                                or not holds(self._not_asked[factor_id], fact))
+        stage = profile.value("stage")
+        # Everything but the profile itself depends only on which rules fired, which factors
+        # are unknown and the stage (its meaning), so it is kept for reuse (bounded, and
+        # cleared when full).
+        key = (fired, unknown_ids, stage)
         cached = self._parts_cache.get(key)
         if cached is None:
             cached = self._parts(profile, fired, unknown_ids)
@@ -256,6 +282,7 @@ class Composer:
         term_ids = set(cached["term_ids"])
         for item in entered:
             term_ids |= self._terms_in(item.value_label)
+        stage_meaning = self._stage_meanings.get(stage) if isinstance(stage, str) else None
         fields = {
             "schema_version": 1,
             "disclaimer": kb.disclaimer.disclaimer,
@@ -263,13 +290,20 @@ class Composer:
             "entered": entered,
             "legend": self._legend,
             "glossary": tuple(self._glossary_patterns[index][0] for index in sorted(term_ids)),
+            "stage_meaning": stage_meaning,
+            "support": self._support,
         }
         return cached, fields
 
     def _parts(self, profile: Profile, fired: frozenset[str],
                unknown_ids: tuple[str, ...]) -> dict[str, Any]:
         kb = self.kb
+        stage = profile.value("stage")
+        stage_meaning = self._stage_meanings.get(stage) if isinstance(stage, str) else None
         texts: list[str] = [kb.disclaimer.disclaimer]
+        texts.extend(item.text for item in self._support)
+        if stage_meaning is not None:
+            texts.append(stage_meaning.text)
         shown_rules: list[LoadedRule] = []
         categories: list[CategoryResult] = []
         for category in kb.categories.values():
@@ -285,7 +319,7 @@ class Composer:
 
         unknown = self._unknown_factors(unknown_ids, categories, shown_rules)
         questions = self._questions(categories, shown_rules, unknown)
-        care_team = self._care_team(categories)
+        care_team = self._care_team(categories, shown_rules)
         texts.extend(question.text for question in questions)
         texts.extend(item.why_it_matters for item in unknown)
         texts.extend(member.why for member in care_team)
@@ -303,7 +337,7 @@ class Composer:
             "knowledge": self._intern(KnowledgeInfo.model_construct(
                 version=kb.version, last_reviewed=kb.source_file.last_reviewed.isoformat(),
                 sources=self._knowledge_sources,
-                **self._drafts(shown_rules, unknown, care_team, glossary))),
+                **self._drafts(shown_rules, unknown, care_team, glossary, stage_meaning))),
         }
 
     def _category(self, category_id: str, fired: frozenset[str],
@@ -357,8 +391,8 @@ class Composer:
         return result, shown_rules
 
     def _drafts(self, shown_rules: Sequence[LoadedRule], unknown: Sequence[UnknownFactor],
-                care_team: Sequence[CareTeamMember],
-                glossary: Sequence[GlossaryEntry]) -> dict[str, Any]:
+                care_team: Sequence[CareTeamMember], glossary: Sequence[GlossaryEntry],
+                stage_meaning: StageMeaningInfo | None) -> dict[str, Any]:
         """The distinct statements shown that are drafts awaiting clinician review: their
         count (``draft_statements``) and which ones (``drafts``)."""
         kb = self.kb
@@ -376,6 +410,10 @@ class Composer:
         terms = {term.term: term for term in kb.glossary}
         statuses.update((f"term:{entry.term}", terms[entry.term].review.status)
                         for entry in glossary)
+        if stage_meaning is not None:
+            statuses[f"stage:{stage_meaning.stage}"] = "draft" if stage_meaning.draft else ""
+        statuses.update((f"support:{item.id}", "draft" if item.draft else "")
+                        for item in self._support)
         drafts = tuple(key for key, status in statuses.items() if status == "draft")
         return {"draft_statements": len(drafts), "drafts": drafts}
 
@@ -473,12 +511,14 @@ class Composer:
         questions.sort(key=lambda question: QUESTION_TOPICS.index(question.topic))
         return tuple(questions)
 
-    def _care_team(self, categories: Sequence[CategoryResult]) -> tuple[CareTeamMember, ...]:
+    def _care_team(self, categories: Sequence[CategoryResult],
+                   shown_rules: Sequence[LoadedRule]) -> tuple[CareTeamMember, ...]:
         shown = [category.id for category in categories if category.relevance in SHOWN]
+        rule_ids = {loaded.id for loaded in shown_rules}
         members = []
         for role in self.kb.care_team:
             linked = tuple(category for category in role.categories if category in shown)
-            if role.always or linked:
+            if role.always or linked or rule_ids.intersection(role.rules):
                 members.append(self._intern(CareTeamMember.model_construct(
                     id=role.id, role=role.role, why=role.why, categories=linked)))
         return tuple(members)

@@ -22,6 +22,8 @@ from explainer.models.knowledge import (
     GlossaryFile,
     RelevanceFile,
     SourceFile,
+    StageMeaningsFile,
+    SupportFile,
 )
 from explainer.paths import bundled_root
 
@@ -33,6 +35,8 @@ KNOWLEDGE_FILES: dict[str, type[BaseModel]] = {
     "care_team.yaml": CareTeamFile,
     "glossary.yaml": GlossaryFile,
     "disclaimer.yaml": DisclaimerFile,
+    "stage_meanings.yaml": StageMeaningsFile,
+    "support.yaml": SupportFile,
 }
 CASES_SUFFIX = ".cases.yaml"
 NOTES_FOLDER = "notes"

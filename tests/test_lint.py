@@ -276,6 +276,8 @@ def test_unused_passing(kb_copy: Path) -> None:
     # A default value no rule names is worth knowing, not a failure.
     assert [issue.message for issue in issues] == [
         "no rule names general_health=good; rules treat it only as 'none of the values they "
+        "name'",
+        "no rule names pregnancy=neither; rules treat it only as 'none of the values they "
         "name'"]
 
 

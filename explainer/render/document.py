@@ -146,6 +146,10 @@ TEXT = {
     "unknown_intro": "These factors were not entered. Your care team can tell you what they are.",
     "could_change": "Knowing it could change: {targets}.",
     "you_could_ask": 'You could ask: "{question}"',
+    "stage_meaning": "What this stage means, in general",
+    "stage_meaning_intro": "This is about the stage in general. It is not a prediction for "
+                           "you.",
+    "support": "Support and help",
     "notes": "About what you told us",
     "note": "Note",
     "questions": "Questions you could ask your doctor",
@@ -362,6 +366,13 @@ def build_document(explanation: Explanation, audience: Audience = "patient") -> 
         key="entered", title=TEXT["entered"], intro=TEXT["entered_intro"],
         table=Table((TEXT["factor"], TEXT["value"]), entered_rows)))
 
+    if explanation.stage_meaning is not None:
+        meaning = explanation.stage_meaning
+        sections.append(Section(
+            key="stage_meaning", title=TEXT["stage_meaning"], intro=TEXT["stage_meaning_intro"],
+            entries=(Entry(title=TEXT["stage_meaning"], bare=True, lines=(
+                Line(meaning.text), *_source_lines(meaning.sources, explanation))),)))
+
     glance_rows = []
     for relevance in RELEVANCE_ORDER:
         names = [category.name for category in explanation.categories
@@ -420,6 +431,13 @@ def build_document(explanation: Explanation, audience: Audience = "patient") -> 
         key="care_team", title=TEXT["care_team"],
         entries=tuple(Entry(title=member.role, lines=(Line(member.why),))
                       for member in explanation.care_team)))
+
+    if explanation.support:
+        sections.append(Section(
+            key="support", title=TEXT["support"],
+            entries=tuple(Entry(title=item.title, lines=(
+                Line(item.text), *_source_lines(item.sources, explanation)))
+                for item in explanation.support)))
 
     # Each glossary term is explained where it is first used (a numbered mark) and listed
     # under "Words used here" with the same number.
