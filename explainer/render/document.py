@@ -239,13 +239,13 @@ class _FirstUses:
                                    entries=tuple(self.entry(entry) for entry in section.entries))
 
     def glossary_entries(self) -> Iterator[Entry]:
-        """Every term: those marked in the order of their numbers, then the others."""
+        """The terms this document uses, in the order of their numbers. A term of the
+        explanation's glossary that no shown line uses (it appears only in a text this layout
+        leaves out, such as the description of a less likely category) is not listed: "Words
+        used here" lists words used here."""
         for term, number in self.used.items():
             yield Entry(title=term, lines=(Line(self.entries[term].definition),),
                         term_number=number)
-        for term, entry in self.entries.items():
-            if term not in self.used:
-                yield Entry(title=term, lines=(Line(entry.definition),))
 
 
 def _draft_names(explanation: Explanation) -> list[str]:
@@ -443,7 +443,7 @@ def build_document(explanation: Explanation, audience: Audience = "patient") -> 
     # under "Words used here" with the same number.
     first_uses = _FirstUses(explanation.glossary)
     sections = [first_uses.section(section) for section in sections]
-    if explanation.glossary:
+    if first_uses.used:
         sections.append(Section(key="glossary", title=TEXT["glossary"],
                                 entries=tuple(first_uses.glossary_entries())))
 
