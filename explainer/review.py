@@ -24,7 +24,7 @@ from typing import Any
 from explainer.knowledge import KnowledgeBase, LoadedRule
 from explainer.lint.coverage import Coverage, coverage, describe_profile
 from explainer.lint.texts import read_raw, ui_texts
-from explainer.models.knowledge import RELEVANCE_ORDER, Review, SourceRef
+from explainer.models.knowledge import RELEVANCE_ORDER, CareTeamRole, Review, SourceRef
 from explainer.plain import plain_condition, plain_profile
 from explainer.yamlio import line_for
 
@@ -133,8 +133,7 @@ class _Gatherer:
                          factor.review, factor.sources, knowledge / "factors.yaml",
                          (*here, "values", value_index), detail=value.label)
         for index, role in enumerate(kb.care_team):
-            shown_with = ("always shown" if role.always else "shown with "
-                          + ", ".join(kb.categories[c].name for c in role.categories))
+            shown_with = "always shown" if role.always else "shown with " + _role_shown(kb, role)
             self.add("care team", role.id, [("why", role.why)], role.review, role.sources,
                      knowledge / "care_team.yaml", ("roles", index),
                      detail=f"{role.role} ({shown_with})")
@@ -142,6 +141,15 @@ class _Gatherer:
             self.add("glossary", term.term, [("definition", term.definition)], term.review,
                      term.sources, knowledge / "glossary.yaml", ("terms", index),
                      detail=", ".join(term.aliases))
+        stage_labels = {value.id: value.label for value in kb.factors["stage"].values}
+        for index, meaning in enumerate(kb.stage_meanings.values()):
+            self.add("stage meaning", meaning.stage, [("meaning", meaning.meaning)],
+                     meaning.review, meaning.sources, knowledge / "stage_meanings.yaml",
+                     ("meanings", index), detail=stage_labels.get(meaning.stage, ""))
+        for index, support in enumerate(kb.support.items if kb.support else ()):
+            self.add("support", support.id, [("title", support.title), ("text", support.text)],
+                     support.review, support.sources, knowledge / "support.yaml",
+                     ("items", index))
         for index, question in enumerate(kb.disclaimer.general_questions):
             fields = [("text", question.text)]
             if question.tailored is not None:
@@ -284,6 +292,7 @@ def build_packet(kb: KnowledgeBase) -> list[Block]:
     _rules_section(packet)
     _factors_section(packet)
     _care_team_section(packet)
+    _meaning_section(packet)
     _glossary_section(packet)
     _general_section(packet)
     _sources_section(packet)
@@ -419,12 +428,34 @@ def _care_team_section(packet: _Packet) -> None:
     kb = packet.kb
     rows = []
     for role in kb.care_team:
-        shown = "always" if role.always else ", ".join(kb.categories[c].name
-                                                       for c in role.categories)
+        shown = "always" if role.always else _role_shown(kb, role)
         rows.append((role.role, role.why, shown, packet.sources(role.sources),
                      _review_text(role.review)))
     packet.add(Heading(2, "Care team"),
                Grid(("Role", "Why", "Shown with", "Sources", "Review"), tuple(rows)))
+
+
+def _role_shown(kb: KnowledgeBase, role: CareTeamRole) -> str:
+    """What brings a care role in: its categories, then its rules."""
+    return ", ".join([*(kb.categories[c].name for c in role.categories),
+                      *(f"rule {rule_id}" for rule_id in role.rules)])
+
+
+def _meaning_section(packet: _Packet) -> None:
+    kb = packet.kb
+    labels = {value.id: value.label for value in kb.factors["stage"].values}
+    packet.add(Heading(2, "What each stage means, and support"),
+               Paragraph("Shown in every full explanation: the meaning of the stage entered "
+                         "(in general words, never a prediction), then the support items."),
+               Grid(("Stage", "Meaning shown", "Sources", "Review"), tuple(
+                   (labels.get(meaning.stage, meaning.stage), meaning.meaning,
+                    packet.sources(meaning.sources), _review_text(meaning.review))
+                   for meaning in kb.stage_meanings.values())))
+    if kb.support is not None:
+        packet.add(Paragraph(kb.support.intro), Grid(
+            ("Support", "Text", "Sources", "Review"), tuple(
+                (item.title, item.text, packet.sources(item.sources),
+                 _review_text(item.review)) for item in kb.support.items)))
 
 
 def _glossary_section(packet: _Packet) -> None:
