@@ -29,7 +29,7 @@ def test_every_stage_value_has_one_meaning(kb: KnowledgeBase) -> None:
 
 
 @pytest.mark.parametrize(("stage", "words"), [
-    ("0", "has not spread"), ("II", "get rid of the cancer for good"),
+    ("0", "non-invasive"), ("II", "get rid of the cancer for good"),
     ("IV", "treatable, often for years"), ("unknown", "not possible to say yet"),
 ])
 def test_the_stage_meaning_is_shown(explainer: Explainer, stage: str, words: str) -> None:
