@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-SOURCE_URLS = re.compile(r"^https://www\.(cancer\.gov|cancer\.org|nccn\.org|cancer\.net)/")
+SOURCE_URLS = re.compile(
+    r"^https://www\.(cancer\.gov|cancer\.org|nccn\.org|cancer\.net|accessdata\.fda\.gov)/")
 
 
 def tree_of(page: str) -> ET.Element:

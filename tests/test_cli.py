@@ -57,7 +57,8 @@ def test_json_contract_shape(cli: Cli) -> None:
     assert data["profile"] == {
         "stage": "IV", "menopausal_status": "postmenopausal", "age": None,
         "hr_status": "positive", "her2_status": "negative", "general_health": "good",
-        "brca_mutation": "unknown", "side_effect_concerns": []}
+        "brca_mutation": "unknown", "side_effect_concerns": [],
+        "pregnancy": "unknown"}
     targeted = next(c for c in data["categories"] if c["id"] == "targeted_therapy")
     assert targeted["kind"] == "systemic"
     assert targeted["relevance"] == "often_discussed"

@@ -6,8 +6,9 @@ import pytest
 
 from explainer import Explainer, Explanation, KnowledgeBase
 from explainer.engine.oracle import oracle_fired
+from explainer.kb.conditions import holds, parse_condition
 from explainer.kb.models import RELEVANCE_ORDER
-from explainer.kb.profiles import to_fact
+from explainer.kb.profiles import parse_profile, to_fact
 from explainer.lint.factor_space import decision_factors, factor_space, space_problems
 
 CATEGORY_IDS = ["surgery", "radiation_therapy", "chemotherapy", "hormone_therapy",
@@ -103,10 +104,19 @@ def test_category_relevance_is_the_strongest_subtype(
 
 
 def test_unknowns_are_explained_not_guessed(
-        space: list[tuple[dict[str, str], Explanation, list[str]]]) -> None:
+        space: list[tuple[dict[str, str], Explanation, list[str]]], kb: KnowledgeBase) -> None:
+    not_asked = {factor.id: parse_condition(factor.not_asked_when, kb.factors)
+                 for factor in kb.factors.values() if factor.not_asked_when is not None}
     for raw, explanation, _ in space:
         listed = {item.factor: item for item in explanation.unknown_factors}
-        assert {key for key, value in raw.items() if value == "unknown"} <= set(listed), raw
+        fact = to_fact(parse_profile(raw, kb.factors), kb.factors)
+        # An unknown factor is listed unless the knowledge base says it is not asked about for
+        # this profile (HER2 for DCIS).
+        skipped = {factor_id for factor_id, condition in not_asked.items()
+                   if holds(condition, fact)}
+        unknown = {key for key, value in raw.items() if value == "unknown"}
+        assert unknown - skipped <= set(listed), raw
+        assert not skipped & set(listed), raw
         affected = {target for item in explanation.unknown_factors for target in item.affects}
         # Whatever is undecided names the unknown factor that could decide it. (A category with
         # subtypes is undecided through its subtypes, which are checked themselves.)

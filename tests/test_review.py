@@ -65,6 +65,10 @@ def test_every_category_subtype_rule_and_term_is_in_the_packet(kb: KnowledgeBase
     reviews += [role.review for role in kb.care_team]
     reviews += [term.review for term in kb.glossary]
     reviews += [question.review for question in kb.disclaimer.general_questions]
+    reviews += [meaning.review for meaning in kb.stage_meanings.values()]
+    reviews += [item.review for item in kb.support.items] if kb.support else []
+    for meaning in kb.stage_meanings.values():
+        assert " ".join(meaning.meaning.split()) in packet
     assert packet.count("DRAFT, awaiting clinician review") == sum(
         1 for review in reviews if review.status == "draft")
 

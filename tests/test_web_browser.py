@@ -143,7 +143,7 @@ def _check_result(page: Any, explainer: Explainer) -> None:
         assert section.locator("h2").inner_text() == HEADINGS[category.relevance]
         assert category.name in section.inner_text(), category.name
     unknown = page.locator("section.unknown").inner_text()
-    assert "Menopause" in unknown and "General health" in unknown
+    assert "Periods and menopause" in unknown and "General health" in unknown
 
 
 def test_a_person_fills_the_form_reads_and_tries_a_what_if(
