@@ -18,6 +18,7 @@ from typing import Any
 
 from explainer.errors import ExitCode, KnowledgeBaseError
 from explainer.lint.base import LintContext, LintIssue, LintOptions, Severity, Validator
+from explainer.lint.companions import CompanionsValidator
 from explainer.lint.reading import ReadingLevelValidator, ReadingReport, TermsValidator, measure
 from explainer.lint.structure import CitationsValidator, KnowledgeBaseValidator
 from explainer.lint.texts import collect_texts, read_raw
@@ -39,6 +40,7 @@ VALIDATORS: tuple[type[Validator], ...] = (
     UnusedEntriesValidator,
     ReachabilityValidator,
     ReviewMetadataValidator,
+    CompanionsValidator,
 )
 """Every validator, in the order they run and are reported."""
 
