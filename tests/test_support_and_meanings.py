@@ -87,7 +87,11 @@ def test_genetic_counselor_and_fertility_specialist_come_with_their_notes(
         explainer: Explainer) -> None:
     assert "genetic_counselor" in _roles(explainer, {"age": 38})
     assert "genetic_counselor" in _roles(explainer, {"menopausal_status": "not_applicable"})
-    assert "genetic_counselor" not in _roles(explainer, {"age": 62})
+    # The 2024 gene-test note (parp-genetic-testing) brings the counselor in too, whenever BRCA
+    # is not known outside DCIS; with BRCA known, or for DCIS, at 62 no note brings it in.
+    assert "genetic_counselor" in _roles(explainer, {"age": 62, "stage": "II"})
+    assert "genetic_counselor" not in _roles(explainer, {"age": 62, "brca_mutation": "negative"})
+    assert "genetic_counselor" not in _roles(explainer, {"age": 62, "stage": "0"})
     for profile in ({"side_effect_concerns": ["fertility"]}, {"pregnancy": "pregnant"},
                     {"pregnancy": "breastfeeding"}):
         assert "fertility_specialist" in _roles(explainer, profile), profile

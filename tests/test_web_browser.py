@@ -217,12 +217,12 @@ def test_keyboard_only(visit: Visit, explainer: Explainer, shots: Path) -> None:
     _tab_to(page, "#age")
     page.keyboard.type("58")
     _tab_to(page, "#hr_status-unknown")
-    page.keyboard.press("ArrowUp")
-    page.keyboard.press("ArrowUp")
+    for _ in range(3):  # unknown -> negative -> low (ER-low) -> positive
+        page.keyboard.press("ArrowUp")
     assert page.locator("#hr_status-positive").is_checked()
     _tab_to(page, "#her2_status-unknown")
-    page.keyboard.press("ArrowUp")
-    page.keyboard.press("ArrowUp")
+    for _ in range(3):  # unknown -> negative -> ultralow -> low
+        page.keyboard.press("ArrowUp")
     assert page.locator("#her2_status-low").is_checked()
     _tab_to(page, "#side_effect_concerns-fatigue")
     page.keyboard.press("Space")
