@@ -45,27 +45,29 @@ def test_answers_dont_know_going_back_changing_and_a_handout(tmp_path: Path) -> 
     handout = tmp_path / "handout.html"
     child = _spawn("--format", "text", "--width", "100")
     child.expect_exact("Important")
-    child.expect_exact("I will ask 8 questions")
-    _answer(child, "Question 1 of 8", "c")                   # Stage II, by its letter
-    _answer(child, "Question 2 of 8", "?")                   # I don't know
-    _answer(child, "Question 3 of 8", "45")
-    _answer(child, "Question 4 of 8", "HR+")                 # an alias works too
-    _answer(child, "Question 5 of 8", "maybe")               # not understood: asked again
+    child.expect_exact("I will ask 10 questions")
+    _answer(child, "Question 1 of 10", "c")                  # Stage II, by its letter
+    _answer(child, "Question 2 of 10", "?")                  # I don't know
+    _answer(child, "Question 3 of 10", "45")
+    _answer(child, "Question 4 of 10", "HR+")                # an alias works too
+    _answer(child, "Question 5 of 10", "maybe")              # not understood: asked again
     child.expect_exact('Sorry, I did not understand "maybe"')
     child.sendline("?")
-    _answer(child, "Question 6 of 8", "<")                   # back to HER2
-    child.expect_exact("Question 5 of 8")
+    _answer(child, "Question 6 of 10", "<")                  # back to HER2
+    child.expect_exact("Question 5 of 10")
     child.expect_exact("press Enter to keep: I don't know")
     child.sendline("b")                                      # HER2-low after all
-    _answer(child, "Question 6 of 8", "?")
-    _answer(child, "Question 7 of 8", "idk")
-    _answer(child, "Question 8 of 8", "d, h")
+    _answer(child, "Question 6 of 10", "?")                  # lymph nodes
+    _answer(child, "Question 7 of 10", "?")
+    _answer(child, "Question 8 of 10", "idk")
+    _answer(child, "Question 9 of 10", "d, h")
+    _answer(child, "Question 10 of 10", "?")                 # pregnancy: not answered
     child.expect_exact(TEXT["summary"])
     child.expect_exact("HER2-low")
     child.expect_exact("Being able to have children, Effects on work, family and daily life")
     child.expect_exact(TEXT["prompt"] + ": ")
     child.sendline("1")                                      # change the stage
-    child.expect_exact("Question 1 of 8")
+    child.expect_exact("Question 1 of 10")
     child.expect_exact("press Enter to keep: Stage II (early)")
     child.sendline("e")
     child.expect_exact(TEXT["summary"])
@@ -91,8 +93,8 @@ def test_answers_dont_know_going_back_changing_and_a_handout(tmp_path: Path) -> 
 
 def test_i_dont_know_to_everything(tmp_path: Path) -> None:
     child = _spawn("--format", "text", "--width", "100")
-    for number in range(1, 9):
-        _answer(child, f"Question {number} of 8", "?")
+    for number in range(1, 11):
+        _answer(child, f"Question {number} of 10", "?")
     child.expect_exact(TEXT["summary"])
     child.expect_exact(TEXT["prompt"] + ": ")
     child.sendline("")
@@ -107,8 +109,8 @@ def test_i_dont_know_to_everything(tmp_path: Path) -> None:
 
 def test_ctrl_c_stops_cleanly() -> None:
     child = _spawn()
-    _answer(child, "Question 1 of 8", "a")
-    child.expect_exact("Question 2 of 8")
+    _answer(child, "Question 1 of 10", "a")
+    child.expect_exact("Question 2 of 10")
     child.expect_exact(TEXT["prompt"])
     child.sendintr()
     child.expect_exact(TEXT["stopped"])
@@ -119,7 +121,7 @@ def test_ctrl_c_stops_cleanly() -> None:
 
 def test_end_of_input_stops_cleanly() -> None:
     child = _spawn()
-    child.expect_exact("Question 1 of 8")
+    child.expect_exact("Question 1 of 10")
     child.expect_exact(TEXT["prompt"])
     child.sendeof()
     child.expect_exact(TEXT["ended"])
@@ -130,7 +132,7 @@ def test_end_of_input_stops_cleanly() -> None:
 
 def test_q_stops_and_back_on_the_first_question() -> None:
     child = _spawn()
-    _answer(child, "Question 1 of 8", "<")
+    _answer(child, "Question 1 of 10", "<")
     child.expect_exact(TEXT["first"])
     child.sendline("q")
     child.expect_exact(TEXT["stopped"])
@@ -144,7 +146,7 @@ def test_handout_option_and_piped_answers(tmp_path: Path) -> None:
 
     handout = tmp_path / "mine.html"
     done = run_process("interview", "--format", "json", "--handout", str(handout),
-                       stdin="e\nc\n70\na\nc\na\nb\ni\n\n")
+                       stdin="e\nc\n70\na\nd\n?\na\nb\ni\nc\n\n")
     assert done.returncode == ExitCode.OK, done.stderr
     assert "Save a printable handout?" not in done.stdout
     json_start = done.stdout.index('{\n  "schema_version"')
@@ -154,6 +156,7 @@ def test_handout_option_and_piped_answers(tmp_path: Path) -> None:
     assert data["profile"]["stage"] == "IV" and data["profile"]["age"] == 70
     assert data["profile"]["side_effect_concerns"] == ["none"]
     assert data["profile"]["brca_mutation"] == "negative"
+    assert data["profile"]["pregnancy"] == "neither"
     assert handout.exists()
 
 
@@ -177,7 +180,10 @@ def _scripted(explainer: Explainer, replies: list[str]) -> tuple[Interview, list
 @pytest.mark.parametrize(("factor_id", "reply", "expected"), [
     ("stage", "a", "0"), ("stage", "4", "IV"), ("stage", "Stage IV", "IV"),
     ("stage", "dcis", "0"), ("stage", "?", None), ("stage", "I don't know", None),
-    ("hr_status", "b", "negative"), ("her2_status", "HER2-low", "low"),
+    ("hr_status", "c", "negative"), ("hr_status", "b", "low"), ("hr_status", "er-low", "low"),
+    ("her2_status", "HER2-low", "low"), ("her2_status", "c", "ultralow"),
+    ("her2_status", "HER2-negative", "negative"), ("nodes", "a", "positive"),
+    ("nodes", "node-negative", "negative"),
     ("age", "42", 42), ("age", "?", None),
     ("side_effect_concerns", "a,b", ["fatigue", "hair_loss"]),
     ("side_effect_concerns", "fertility", ["fertility"]),
@@ -193,7 +199,7 @@ def test_answers_are_understood(explainer: Explainer, factor_id: str, reply: str
 
 @pytest.mark.parametrize(("factor_id", "reply"), [
     ("stage", "z"), ("stage", "V"), ("age", "200"), ("age", "old"),
-    ("side_effect_concerns", "a, none"), ("hr_status", "c"),
+    ("side_effect_concerns", "a, none"), ("hr_status", "d"),
 ])
 def test_answers_not_understood(explainer: Explainer, factor_id: str, reply: str) -> None:
     interview, _ = _scripted(explainer, [])
@@ -201,13 +207,14 @@ def test_answers_not_understood(explainer: Explainer, factor_id: str, reply: str
 
 
 def test_every_question_says_why_it_is_asked(explainer: Explainer) -> None:
-    interview, shown = _scripted(explainer, ["?"] * 8 + [""])
+    asked = len(explainer.kb.factors)
+    interview, shown = _scripted(explainer, ["?"] * asked + [""])
     profile = interview.run()
     assert profile == {}
     for factor in explainer.kb.factors.values():
         assert factor.question in shown
         assert f"{TEXT['why_we_ask']}: {factor.why_it_matters}" in shown
-    assert shown.count(f"  ?  {TEXT['dont_know']}") == 8
+    assert shown.count(f"  ?  {TEXT['dont_know']}") == asked
 
 
 def test_quit_raises_stop(explainer: Explainer) -> None:
