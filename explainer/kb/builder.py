@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from explainer.errors import KnowledgeBaseError
+from explainer.kb.interface import InterfaceFile
 from explainer.kb.knowledge import KnowledgeBase
 from explainer.kb.models import (
     CareTeamFile,
@@ -63,6 +64,7 @@ def build_knowledge(root: Path, fingerprint: str) -> KnowledgeBase:
     care_file: CareTeamFile = models["care_team.yaml"]
     glossary_file: GlossaryFile = models["glossary.yaml"]
     disclaimer_file: DisclaimerFile = models["disclaimer.yaml"]
+    interface_file: InterfaceFile = models["interface.yaml"]
 
     checker = _CrossChecker(root, raw, issues, source_file)
     factors = checker.factors(factors_file)
@@ -84,6 +86,7 @@ def build_knowledge(root: Path, fingerprint: str) -> KnowledgeBase:
         care_team=care_file.roles,
         glossary=glossary_file.terms,
         disclaimer=disclaimer_file,
+        interface=interface_file,
         rules=rules,
         fingerprint=fingerprint,
         files=files,

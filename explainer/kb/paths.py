@@ -11,6 +11,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from explainer.errors import KnowledgeBaseError, KnowledgeIssue
+from explainer.kb.interface import InterfaceFile
 from explainer.kb.models import (
     CareTeamFile,
     CategoriesFile,
@@ -46,6 +47,7 @@ KNOWLEDGE_FILES: dict[str, type[BaseModel]] = {
     "care_team.yaml": CareTeamFile,
     "glossary.yaml": GlossaryFile,
     "disclaimer.yaml": DisclaimerFile,
+    "interface.yaml": InterfaceFile,
 }
 CASES_SUFFIX = ".cases.yaml"
 NOTES_FOLDER = "notes"
