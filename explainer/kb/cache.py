@@ -47,6 +47,19 @@ def knowledge_files(root: Path) -> list[Path]:
     return sorted(files)
 
 
+def stat_signature(root: Path) -> tuple[tuple[str, int, int], ...]:
+    """Each YAML file of ``root`` with its size and modification time: a cheap way (no reading)
+    to notice that the knowledge base changed."""
+    signature = []
+    for path in knowledge_files(root):
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        signature.append((str(path), info.st_mtime_ns, info.st_size))
+    return tuple(signature)
+
+
 def digest(root: Path) -> str:
     """A hash of the knowledge base's folder, files and the code that models them."""
     hasher = hashlib.sha256()
