@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from explainer.errors import KnowledgeBaseError
-from explainer.kb.interface import InterfaceFile
+from explainer.kb.interface import InterfaceFile, check_phrases
 from explainer.kb.knowledge import KnowledgeBase
 from explainer.kb.models import (
     CareTeamFile,
@@ -73,6 +73,8 @@ def build_knowledge(root: Path, fingerprint: str) -> KnowledgeBase:
     checker.care_team(care_file, categories)
     checker.glossary(glossary_file)
     checker.disclaimer(disclaimer_file)
+    for location, message, hint in check_phrases(raw.get("interface.yaml")):
+        checker.issue("interface.yaml", location, message, hint)
     rules = load_rules(root, factors, categories_file, issues, checker.sources)
     if issues.issues:
         raise KnowledgeBaseError(issues.issues, root)
@@ -110,10 +112,11 @@ class _CrossChecker:
             self._unique("source.yaml", ("sources", index, "sections"),
                          [section.id for section in source.sections], "section")
         if not any(source.primary for source in source_file.sources):
-            self._issue("source.yaml", ("sources",), "no source is marked primary: true",
+            self.issue("source.yaml", ("sources",), "no source is marked primary: true",
                         "mark the main article with primary: true")
 
-    def _issue(self, name: str, location: tuple[Any, ...], message: str, hint: str) -> None:
+    def issue(self, name: str, location: tuple[Any, ...], message: str, hint: str) -> None:
+        """Report a problem at ``location`` in the knowledge file ``name``."""
         path = self.root / "knowledge" / name
         self.issues.add(path, line_for(self.raw.get(name), location), message, hint)
 
@@ -121,7 +124,7 @@ class _CrossChecker:
         seen: set[str] = set()
         for index, item in enumerate(ids):
             if item in seen:
-                self._issue(name, (*location, index), f"duplicate {what} id '{item}'",
+                self.issue(name, (*location, index), f"duplicate {what} id '{item}'",
                             f"give each {what} its own id")
             seen.add(item)
 
@@ -145,7 +148,7 @@ class _CrossChecker:
                 if path is not None:
                     self.issues.add(path, line_for(raw, where), message, hint)
                 else:
-                    self._issue(name, where, message, hint)
+                    self.issue(name, where, message, hint)
 
     def factors(self, factors_file: FactorsFile) -> dict[str, Factor]:
         name = "factors.yaml"
@@ -156,10 +159,10 @@ class _CrossChecker:
             here = ("factors", index)
             self.sources(name, (*here, "sources"), factor.sources)
             if factor.cli_flag in RESERVED_FLAGS:
-                self._issue(name, (*here, "cli_flag"), f"cli_flag '{factor.cli_flag}' is "
+                self.issue(name, (*here, "cli_flag"), f"cli_flag '{factor.cli_flag}' is "
                             "used by the explain command itself", "choose another flag name")
             if factor.id == "any":
-                self._issue(name, (*here, "id"), "'any' is reserved in rule conditions",
+                self.issue(name, (*here, "id"), "'any' is reserved in rule conditions",
                             "choose another id")
             value_ids = [value.id for value in factor.values]
             self._unique(name, (*here, "values"), value_ids, "value")
@@ -168,21 +171,21 @@ class _CrossChecker:
                 for alias in (value.id, *value.aliases):
                     key = alias.lower()
                     if key in spellings and spellings[key] != value.id:
-                        self._issue(name, (*here, "values", value_index),
+                        self.issue(name, (*here, "values", value_index),
                                     f"'{alias}' names both '{spellings[key]}' and '{value.id}'",
                                     "remove the alias from one of them")
                     spellings[key] = value.id
             if factor.kind == "choice" and "unknown" not in value_ids:
-                self._issue(name, (*here, "values"), f"factor '{factor.id}' has no 'unknown' "
+                self.issue(name, (*here, "values"), f"factor '{factor.id}' has no 'unknown' "
                             "value", "add a value with id: unknown (every factor may be unknown)")
             if factor.kind == "multi" and "unknown" in value_ids:
-                self._issue(name, (*here, "values"), "a multi-choice factor must not list "
+                self.issue(name, (*here, "values"), "a multi-choice factor must not list "
                             "'unknown'", "remove it: an empty answer already means unknown")
             if factor.kind == "number":
                 self._bands(name, here, factor)
         for required in Profile.model_fields:
             if required not in {factor.id for factor in factors}:
-                self._issue(name, ("factors",), f"the factor '{required}' is missing",
+                self.issue(name, ("factors",), f"the factor '{required}' is missing",
                             "the CLI flags and the JSON profile rely on it; add it back")
         return {factor.id: factor for factor in factors}
 
@@ -191,13 +194,13 @@ class _CrossChecker:
         expected = factor.min
         for band_index, band in enumerate(sorted(factor.bands, key=lambda band: band.min)):
             if band.min != expected or band.max < band.min:
-                self._issue(name, (*here, "bands", band_index),
+                self.issue(name, (*here, "bands", band_index),
                             f"band '{band.id}' does not start at {expected}",
                             "make the bands cover min..max without gaps or overlaps")
                 return
             expected = band.max + 1
         if expected != factor.max + 1:
-            self._issue(name, (*here, "bands"), f"the bands stop before max ({factor.max})",
+            self.issue(name, (*here, "bands"), f"the bands stop before max ({factor.max})",
                         "extend the last band to max")
 
     def categories(self, categories_file: CategoriesFile) -> CategoriesFile:
@@ -225,11 +228,11 @@ class _CrossChecker:
             self.sources(name, ("roles", index, "sources"), role.sources)
             for cat_index, category_id in enumerate(role.categories):
                 if category_id not in known:
-                    self._issue(name, ("roles", index, "categories", cat_index),
+                    self.issue(name, ("roles", index, "categories", cat_index),
                                 f"unknown category '{category_id}'",
                                 f"use one of: {', '.join(sorted(known))}")
             if not role.categories and not role.always:
-                self._issue(name, ("roles", index), f"role '{role.id}' is never shown",
+                self.issue(name, ("roles", index), f"role '{role.id}' is never shown",
                             "list its categories or set always: true")
 
     def glossary(self, glossary_file: GlossaryFile) -> None:

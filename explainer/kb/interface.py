@@ -2,17 +2,22 @@
 around the knowledge base's own texts, grouped by screen.
 
 They are loaded and validated with the knowledge base (a missing or unknown phrase is a load
-error with ``file:line``), checked by ``explainer lint`` like the content, and listed in the
-clinician review packet. Code reads them through :func:`explainer.kb.phrases.phrases`, a
-mapping per screen that follows the most recently loaded knowledge base (a process serves one
-knowledge base: the bundled one, or the copy named with ``--knowledge``).
+error with ``file:line``, see :func:`check_phrases`), checked by ``explainer lint`` like the
+content, and listed in the clinician review packet. Code reads them through
+:func:`explainer.kb.phrases.phrases`, a mapping per screen that follows the most recently loaded
+knowledge base (a process serves one knowledge base: the bundled one, or the copy named with
+``--knowledge``).
+
+The keys each screen must have are listed in :data:`PHRASE_KEYS`, one per line: to add a phrase,
+add its key here and its text to the YAML file. (They are plain tuples rather than one pydantic
+field per phrase: some 170 fields would cost every command tens of milliseconds at import.)
 """
 
 from __future__ import annotations
 
-from typing import Literal
-
-from pydantic import ConfigDict, Field
+import difflib
+from collections.abc import Iterator, Mapping
+from typing import Any, Literal
 
 from explainer.kb.models import Frozen, Text
 
@@ -23,230 +28,235 @@ DEVELOPER_SCREENS: tuple[Screen, ...] = ("api_docs",)
 """Screens read by programmers, not patients: their wording is linted, not their reading level
 or terms of art."""
 
-
-class Phrases(Frozen):
-    """The phrases of one screen: one field per phrase, every one required."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True,
-                              populate_by_name=True)
-
-
-class DocumentPhrases(Phrases):
-    """The explanation itself, in every format (text, Markdown, rich, the handout)."""
-
-    title: Text
-    often_discussed: Text
-    may_be_discussed: Text
-    needs_more_information: Text
-    less_likely: Text
-    entered: Text
-    entered_intro: Text
-    factor: Text
-    value: Text
-    glance: Text
-    glance_intro: Text
-    glance_relevance: Text
-    glance_treatments: Text
-    no_kind_likely: Text
-    kinds_often_discussed: Text
-    kinds_may_be_discussed: Text
-    kinds_needs_more_information: Text
-    unknown: Text
-    unknown_intro: Text
-    could_change: Text
-    you_could_ask: Text
-    notes: Text
-    note: Text
-    questions: Text
-    care_team: Text
-    glossary: Text
-    sources: Text
-    based_on: Text
-    reviewed_by: Text
-    last_reviewed: Text
-    guides: Text
-    version: Text
-    drafts: Text
-    drafts_listed: Text
-    individual: Text
-    local: Text
-    systemic: Text
-    supportive: Text
-    research: Text
-
-
-class HandoutPhrases(Phrases):
-    """What the printable HTML handout adds around the explanation."""
-
-    important: Text
-    why: Text
-    note: Text
-    source: Text
-    trace: Text
-    subtitle: Text
-    questions_intro: Text
-    from_: Text = Field(alias="from")
-    topic_unknown: Text
-    topic_concern: Text
-    topic_treatment: Text
-    topic_general: Text
-    sources_list: Text
-    reviewed: Text
-    last_reviewed: Text
-    my_notes: Text
-    footer: Text
-    page: Text
-    of: Text
-
-
-class WebPhrases(Phrases):
-    """The local web page: the form, the result page, the what-if page, the API docs."""
-
-    site: Text
-    skip: Text
-    important: Text
-    start_title: Text
-    start_intro: Text
-    privacy: Text
-    dont_know: Text
-    age_known: Text
-    number_label: Text
-    number_help: Text
-    pick_any: Text
-    submit: Text
-    errors_title: Text
-    errors_intro: Text
-    result_intro: Text
-    print: Text
-    print_hint: Text
-    change: Text
-    what_if_title: Text
-    what_if_intro: Text
-    what_if_label: Text
-    what_if_submit: Text
-    what_if_again: Text
-    what_if_full: Text
-    what_if_back: Text
-    term_link: Text
-    back_to_text: Text
-    error_home: Text
-
-
-class ComparePhrases(Phrases):
-    """A comparison of two sets of factors (explainer compare, --what-if)."""
-
-    unchanged_names: Text
-    unchanged_kinds: Text
-    unchanged_only_kinds: Text
-    nothing_unchanged: Text
-    what_if: Text
-    as_entered: Text
-    and_: Text = Field(alias="and")
-    title: Text
-    what_if_title: Text
-    factors: Text
-    factors_intro: Text
-    factors_same: Text
-    factor: Text
-    sides: Text
-    follows_kinds: Text
-    changes: Text
-    changes_intro: Text
-    no_changes: Text
-    kind_of: Text
-    reasons_changed: Text
-    reasons_changed_intro: Text
-    unchanged: Text
-    questions_added: Text
-    questions_removed: Text
-    sources: Text
-    version: Text
-    individual: Text
-    side: Text
-    trace: Text
-
-
-class DemoPhrases(Phrases):
-    """The teaching scenarios and the guided walkthrough (explainer demo)."""
-
-    list_title: Text
-    list_intro: Text
-    scenario: Text
-    teaching_point: Text
-    ask_the_room: Text
-    tour_title: Text
-    tour_intro: Text
-    labels: Text
-    keys_pause: Text
-    keys_no_pause: Text
-    step: Text
-    entered: Text
-    glance: Text
-    changed_from: Text
-    no_change: Text
-    same_but: Text
-    why_now: Text
-    new_question: Text
-    more: Text
-    end_title: Text
-    end_text: Text
-    pause: Text
-    stopped: Text
-    ended: Text
-    walkthrough_formats: Text
-
-
-class InterviewPhrases(Phrases):
-    """The question-by-question interview (explainer interview)."""
-
-    title: Text
-    intro: Text
-    keys: Text
-    question: Text
-    why_we_ask: Text
-    dont_know: Text
-    back: Text
-    multi_hint: Text
-    number_hint: Text
-    prompt: Text
-    keep: Text
-    first: Text
-    not_understood: Text
-    not_understood_number: Text
-    summary: Text
-    summary_hint: Text
-    summary_bad: Text
-    handout: Text
-    saved: Text
-    stopped: Text
-    ended: Text
-
-
-class ApiDocsPhrases(Phrases):
-    """The API's documentation page (/docs), for programmers."""
-
-    title: Text
-    intro: Text
-    request_body: Text
-    responses: Text
-    example: Text
+PHRASE_KEYS: dict[Screen, tuple[str, ...]] = {
+    # The explanation itself, in every format (text, Markdown, rich, the handout).
+    "document": (
+        "title",
+        "often_discussed",
+        "may_be_discussed",
+        "needs_more_information",
+        "less_likely",
+        "entered",
+        "entered_intro",
+        "factor",
+        "value",
+        "glance",
+        "glance_intro",
+        "glance_relevance",
+        "glance_treatments",
+        "no_kind_likely",
+        "kinds_often_discussed",
+        "kinds_may_be_discussed",
+        "kinds_needs_more_information",
+        "unknown",
+        "unknown_intro",
+        "could_change",
+        "you_could_ask",
+        "notes",
+        "note",
+        "questions",
+        "care_team",
+        "glossary",
+        "sources",
+        "based_on",
+        "reviewed_by",
+        "last_reviewed",
+        "guides",
+        "version",
+        "drafts",
+        "drafts_listed",
+        "individual",
+        "local",
+        "systemic",
+        "supportive",
+        "research",
+    ),
+    # What the printable HTML handout adds around the explanation.
+    "handout": (
+        "important",
+        "why",
+        "note",
+        "source",
+        "trace",
+        "subtitle",
+        "questions_intro",
+        "from",
+        "topic_unknown",
+        "topic_concern",
+        "topic_treatment",
+        "topic_general",
+        "sources_list",
+        "reviewed",
+        "last_reviewed",
+        "my_notes",
+        "footer",
+        "page",
+        "of",
+    ),
+    # The local web page: the form, the result page, the what-if page, the API docs.
+    "web": (
+        "site",
+        "skip",
+        "important",
+        "start_title",
+        "start_intro",
+        "privacy",
+        "dont_know",
+        "age_known",
+        "number_label",
+        "number_help",
+        "pick_any",
+        "submit",
+        "errors_title",
+        "errors_intro",
+        "result_intro",
+        "print",
+        "print_hint",
+        "change",
+        "what_if_title",
+        "what_if_intro",
+        "what_if_label",
+        "what_if_submit",
+        "what_if_again",
+        "what_if_full",
+        "what_if_back",
+        "term_link",
+        "back_to_text",
+        "error_home",
+    ),
+    # A comparison of two sets of factors (explainer compare, --what-if).
+    "compare": (
+        "unchanged_names",
+        "unchanged_kinds",
+        "unchanged_only_kinds",
+        "nothing_unchanged",
+        "what_if",
+        "as_entered",
+        "and",
+        "title",
+        "what_if_title",
+        "factors",
+        "factors_intro",
+        "factors_same",
+        "factor",
+        "sides",
+        "follows_kinds",
+        "changes",
+        "changes_intro",
+        "no_changes",
+        "kind_of",
+        "reasons_changed",
+        "reasons_changed_intro",
+        "unchanged",
+        "questions_added",
+        "questions_removed",
+        "sources",
+        "version",
+        "individual",
+        "side",
+        "trace",
+    ),
+    # The teaching scenarios and the guided walkthrough (explainer demo).
+    "demo": (
+        "list_title",
+        "list_intro",
+        "scenario",
+        "teaching_point",
+        "ask_the_room",
+        "tour_title",
+        "tour_intro",
+        "labels",
+        "keys_pause",
+        "keys_no_pause",
+        "step",
+        "entered",
+        "glance",
+        "changed_from",
+        "no_change",
+        "same_but",
+        "why_now",
+        "new_question",
+        "more",
+        "end_title",
+        "end_text",
+        "pause",
+        "stopped",
+        "ended",
+        "walkthrough_formats",
+    ),
+    # The question-by-question interview (explainer interview).
+    "interview": (
+        "title",
+        "intro",
+        "keys",
+        "question",
+        "why_we_ask",
+        "dont_know",
+        "back",
+        "multi_hint",
+        "number_hint",
+        "prompt",
+        "keep",
+        "first",
+        "not_understood",
+        "not_understood_number",
+        "summary",
+        "summary_hint",
+        "summary_bad",
+        "handout",
+        "saved",
+        "stopped",
+        "ended",
+    ),
+    # The API's documentation page (/docs), for programmers.
+    "api_docs": (
+        "title",
+        "intro",
+        "request_body",
+        "responses",
+        "example",
+    ),
+}
 
 
 class InterfaceFile(Frozen):
-    """``knowledge/interface.yaml``: the phrases of every screen."""
+    """``knowledge/interface.yaml``: the phrases of every screen, by key (the keys are checked
+    against :data:`PHRASE_KEYS` by :func:`check_phrases` when the knowledge base is built)."""
 
-    document: DocumentPhrases
-    handout: HandoutPhrases
-    web: WebPhrases
-    compare: ComparePhrases
-    demo: DemoPhrases
-    interview: InterviewPhrases
-    api_docs: ApiDocsPhrases
+    document: dict[str, Text]
+    handout: dict[str, Text]
+    web: dict[str, Text]
+    compare: dict[str, Text]
+    demo: dict[str, Text]
+    interview: dict[str, Text]
+    api_docs: dict[str, Text]
 
     def texts(self, screen: Screen) -> dict[str, str]:
         """The phrases of ``screen`` by their key in the YAML file."""
-        phrases: Phrases = getattr(self, screen)
-        return phrases.model_dump(by_alias=True)
+        found: dict[str, str] = getattr(self, screen)
+        return found
+
+
+def check_phrases(raw: Any) -> Iterator[tuple[tuple[Any, ...], str, str]]:
+    """Problems with the keys of a parsed interface.yaml: (location in the file, message, fix)
+    for every unknown key (with the likely one meant) and every missing one."""
+    if not isinstance(raw, Mapping):
+        return
+    for screen in SCREENS:
+        table = raw.get(screen)
+        if not isinstance(table, Mapping):
+            continue
+        expected = PHRASE_KEYS[screen]
+        for key in table:
+            if key not in expected:
+                near = difflib.get_close_matches(str(key), expected, n=1)
+                yield ((screen, key), f"{screen}: unknown phrase '{key}'",
+                       f"did you mean '{near[0]}'?" if near else
+                       "remove it, or add its key to PHRASE_KEYS in explainer/kb/interface.py")
+        for key in expected:
+            if key not in table:
+                yield ((screen,), f"{screen}: the phrase '{key}' is missing",
+                       f"add '{key}:' with its text under '{screen}:'")
 
 
 _active: InterfaceFile | None = None
