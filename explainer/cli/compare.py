@@ -15,6 +15,7 @@ from explainer.cli.options import (
     add_output_options,
     emit,
     explainer_for,
+    input_files,
     output_width,
     profile_from_args,
     use_color,
@@ -65,5 +66,6 @@ def run_compare(args: argparse.Namespace) -> int:
     comparison = compare(*explanations, before_label=args.profile_a,
                          after_label=args.profile_b)
     emit(render_comparison(comparison, args.format, args.audience, width=output_width(args),
-                           color=use_color(args)), args.output)
+                           color=use_color(args)), args.output,
+         input_files(args))
     return ExitCode.OK
