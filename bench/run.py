@@ -276,8 +276,8 @@ def main() -> None:
     print("measuring start-up ratios ...", file=sys.stderr)
     results["api"] = api_ratio(1 if args.quick or args.startup_only else 3)
     results["startup"] = startup_ratios(5 if args.quick or args.startup_only else 15)
-    _print_startup(results)
     if args.startup_only:
+        _print_startup(results)
         _write(results, args.json)
         return
     print("measuring warm times ...", file=sys.stderr)
