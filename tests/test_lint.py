@@ -404,3 +404,10 @@ def test_bad_lint_options_are_one_line(cli: Cli, args: list[str], expected: str)
     assert result.code == ExitCode.BAD_INPUT
     assert result.err.startswith(f"explainer: error: {expected}")
     assert len(result.err.splitlines()) == 1
+
+
+def test_the_help_catalog_lists_every_validator() -> None:
+    from explainer.lint.catalog import CATALOG
+    from explainer.lint.runner import VALIDATORS
+
+    assert tuple((validator.name, validator.concern) for validator in VALIDATORS) == CATALOG

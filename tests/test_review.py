@@ -111,5 +111,8 @@ def test_csv_has_one_row_per_statement(kb: KnowledgeBase) -> None:
     assert reason["detail"].startswith("When stage of the cancer is Stage IV (metastatic)")
     assert "Targeted drug therapy for breast cancer" in reason["sources"]
     statuses = {row["status"] for row in rows}
-    assert statuses == {"draft", "reviewed", "code", "untracked"}
+    assert statuses == {"draft", "reviewed", "untracked"}
+    phrase = next(row for row in rows if row["entry"] == "document.title")
+    assert phrase["section"] == "fixed phrase" and phrase["status"] == "untracked"
+    assert phrase["location"].startswith("knowledge/interface.yaml:")
     assert all(row["text"] for row in rows)

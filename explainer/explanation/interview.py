@@ -18,41 +18,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from explainer.kb.phrases import phrases
+
 if TYPE_CHECKING:
     from explainer.kb.knowledge import KnowledgeBase
     from explainer.kb.models import Factor
 
-# Every fixed phrase of the interview, in one place.
-TEXT = {
-    "title": "A few questions about the cancer",
-    "intro": "I will ask {count} questions, one at a time. You can answer \"I don't know\" to "
-             "any of them: nothing is guessed, and the explanation says what each unknown "
-             "could change. Nothing you type is stored or sent anywhere.",
-    "keys": "Type the letter of an answer. Type ? for \"I don't know\", < to go back, or q to "
-            "stop.",
-    "question": "Question {number} of {count}",
-    "why_we_ask": "Why we ask",
-    "dont_know": "I don't know",
-    "back": "Go back to the previous question",
-    "multi_hint": "You can pick more than one: type the letters with commas (for example a, c).",
-    "number_hint": "Type a whole number from {min} to {max}.",
-    "prompt": "Your answer",
-    "keep": "press Enter to keep: {answer}",
-    "first": "This is the first question.",
-    "not_understood": "Sorry, I did not understand \"{text}\". Type a letter from the list, ? "
-                      "for \"I don't know\", < to go back, or q to stop.",
-    "not_understood_number": "Sorry, I did not understand \"{text}\". Type a whole number, ? "
-                             "for \"I don't know\", < to go back, or q to stop.",
-    "summary": "Your answers",
-    "summary_hint": "Press Enter to see the explanation, or type a question's number to "
-                    "change its answer.",
-    "summary_bad": "Type a number from 1 to {count}, or press Enter.",
-    "handout": "Save a printable handout? Type a file name (for example handout.html), or "
-               "press Enter to skip",
-    "saved": "Saved {path}. Open it in a web browser to read or print it.",
-    "stopped": "Interview stopped. Nothing was saved.",
-    "ended": "Interview ended: no more input. Nothing was saved.",
-}
+# The fixed phrases of this screen live in knowledge/interface.yaml (interview:).
+TEXT = phrases("interview")
 
 _DONT_KNOW = {"?", "idk", "unknown", "dontknow", "idontknow", "notsure", "unsure", "na"}
 _BACK = {"<", "back", "b<"}

@@ -7,6 +7,7 @@ from functools import cached_property
 from pathlib import Path
 
 from explainer.kb.conditions import Condition
+from explainer.kb.interface import InterfaceFile
 from explainer.kb.models import (
     CareTeamRole,
     Category,
@@ -64,6 +65,8 @@ class KnowledgeBase:
     care_team: tuple[CareTeamRole, ...]
     glossary: tuple[GlossaryTerm, ...]
     disclaimer: DisclaimerFile
+    interface: InterfaceFile
+    """The interface's fixed phrases, by screen (knowledge/interface.yaml)."""
     rules: tuple[LoadedRule, ...]
     fingerprint: str
     files: dict[str, Path] = field(default_factory=dict)

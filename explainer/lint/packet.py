@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from explainer.explanation.plain import plain_profile
+from explainer.kb.interface import SCREENS
 from explainer.kb.knowledge import KnowledgeBase, LoadedRule
 from explainer.kb.models import RELEVANCE_ORDER, Review, SourceRef
 from explainer.lint.factor_space import Coverage, coverage
@@ -279,9 +280,11 @@ def _general_section(packet: _Packet) -> None:
     packet.add(Grid(("Question asked whatever was entered", "Wording naming the treatments",
                      "Review"), tuple(rows)))
     phrases = [item for item in packet.found if item.section == "fixed phrase"]
-    packet.add(Heading(3, "Fixed phrases of every explanation"),
-               Paragraph("These live in explainer/render/document.py; {braces} are filled in."),
-               Grid(("Key", "Phrase"), tuple((item.entry, item.text) for item in phrases)))
+    packet.add(Heading(3, "Fixed phrases of the interface"),
+               Paragraph("These live in knowledge/interface.yaml, grouped by screen ("
+                         + ", ".join(SCREENS) + "); {braces} are filled in."),
+               Grid(("Key", "Phrase", "Where"),
+                    tuple((item.entry, item.text, item.location) for item in phrases)))
 
 
 def _sources_section(packet: _Packet) -> None:

@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from explainer.explanation.plain import plain_condition
+from explainer.kb.interface import SCREENS
 from explainer.kb.knowledge import KnowledgeBase, LoadedRule
 from explainer.kb.models import CareTeamRole, Category, Review, SourceRef, Subtype
 from explainer.kb.yamlio import line_for
-from explainer.lint.texts import read_raw, ui_texts
+from explainer.lint.texts import read_raw
 
 CSV_COLUMNS = ("number", "section", "entry", "field", "text", "detail", "sources", "status",
                "reviewed_by", "last_reviewed", "location", "clinician_ok", "clinician_comment")
@@ -30,16 +31,16 @@ class Statement:
     detail: str
     sources: str
     review: Review | None
-    """None for the fixed phrases of the layout (they live in code, not in the YAML)."""
+    """None for texts without review fields (relevance wording, the interface's phrases)."""
     location: str
 
     @property
     def status(self) -> str:
-        """``draft`` or ``reviewed``; ``code`` for a fixed phrase of the layout; ``untracked``
-        for the relevance wording (relevance.yaml has no review fields)."""
+        """``draft`` or ``reviewed``; ``untracked`` for the relevance wording and the
+        interface's phrases (relevance.yaml and interface.yaml have no review fields)."""
         if self.review is not None:
             return self.review.status
-        return "code" if self.section == "fixed phrase" else "untracked"
+        return "untracked"
 
 
 # --- gathering ---------------------------------------------------------------------------------
@@ -151,18 +152,14 @@ class _Gatherer:
                 fields.append(("tailored", question.tailored.text))
             self.add("general question", question.id, fields, question.review,
                      question.sources, disclaimer, ("general_questions", index))
-        for item in ui_texts():
-            location = f"explainer/render/document.py:{item.line}" if item.line else ""
-            self.statements.append(Statement("fixed phrase", item.where, "text",
-                                             _original_phrase(item.where), "", "", None,
-                                             location))
+        interface = knowledge / "interface.yaml"
+        for screen in SCREENS:
+            for key, text in kb.interface.texts(screen).items():
+                # Kept as written (no whitespace folding): "Page " and " of " are exact.
+                self.statements.append(Statement("fixed phrase", f"{screen}.{key}", "text",
+                                                 text, "", "", None,
+                                                 self.where(interface, (screen, key))))
         return self.statements
-
-
-def _original_phrase(where: str) -> str:
-    from explainer.render.document import TEXT
-
-    return TEXT[where.removeprefix("TEXT[").removesuffix("]")]
 
 
 def when_then(kb: KnowledgeBase, loaded: LoadedRule) -> str:

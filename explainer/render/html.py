@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from explainer.explanation.models import QUESTION_TOPICS, Explanation, SourceInfo
+from explainer.kb.phrases import phrases
 from explainer.render.document import (
     Document,
     Entry,
@@ -43,29 +44,8 @@ Paper = Literal["auto", "a4", "letter"]
 LANG = "en"
 """The language of every text the knowledge base holds (the page's ``lang``)."""
 
-# Every fixed phrase the handout adds to the shared layout, in one place (as in document.TEXT).
-TEXT = {
-    "important": "Important",
-    "why": "Why:",
-    "note": "Note:",
-    "source": "Source:",
-    "trace": "Clinician:",
-    "subtitle": "Knowledge base version {version}, last reviewed {date}. You can print this page "
-                "and take it to your next visit.",
-    "questions_intro": "There is room under each question for notes.",
-    "from": "from {origin}",
-    "topic_unknown": "About what is not known yet",
-    "topic_concern": "About what worries you",
-    "topic_treatment": "About the treatments that come up",
-    "topic_general": "Good to ask in any case",
-    "sources_list": "Sources",
-    "reviewed": "reviewed by {reviewer}",
-    "last_reviewed": "last reviewed {date}",
-    "my_notes": "My notes",
-    "footer": "Education only, not medical advice. Please talk with your doctor.",
-    "page": "Page ",
-    "of": " of ",
-}
+# The fixed phrases of this screen live in knowledge/interface.yaml (handout:).
+TEXT = phrases("handout")
 
 # Lines kept blank under each question, and in the notes box, for handwriting.
 NOTE_LINES_PER_QUESTION = 2
