@@ -19,6 +19,7 @@ profile against the models instead).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -40,6 +41,7 @@ from explainer.explanation.models import (
     Question,
     QuestionTopic,
     Reason,
+    ReviewCounts,
     SourceInfo,
     SubtypeResult,
     UnknownFactor,
@@ -48,6 +50,7 @@ from explainer.kb.conditions import UNKNOWN, describe
 from explainer.kb.knowledge import KnowledgeBase, LoadedRule
 from explainer.kb.models import RELEVANCE_ORDER, Relevance, SourceRef
 from explainer.kb.profiles import Profile
+from explainer.kb.reviews import slug
 
 _CACHE_LIMIT = 4096
 # Fields of an Explanation that come from the cached parts (the rest depend on the profile).
@@ -147,6 +150,7 @@ class Composer:
         return Reason.model_construct(
             rule_id=rule.id, text=rule.reason, factors=tuple(loaded.condition.factor_ids()),
             condition=describe(loaded.condition), priority=rule.priority, status=rule.status,
+            review_state=self.kb.statement_reviews[f"rule:{rule.id}/reason"].state,
             sources=self.citations(rule.sources), subtype=subtype)
 
     def _terms_in(self, text: str) -> frozenset[int]:
@@ -303,7 +307,7 @@ class Composer:
             "knowledge": self._intern(KnowledgeInfo.model_construct(
                 version=kb.version, last_reviewed=kb.source_file.last_reviewed.isoformat(),
                 sources=self._knowledge_sources,
-                **self._drafts(shown_rules, unknown, care_team, glossary))),
+                **self._review_counts(shown_rules, unknown, questions, care_team, glossary))),
         }
 
     def _category(self, category_id: str, fired: frozenset[str],
@@ -331,7 +335,8 @@ class Composer:
                 reasons=reasons, notes=note_reasons,
                 sources=_merge(self._own_citations[subtype.id], reasons, note_reasons),
                 considered=decision.considered,
-                draft=subtype.review.status == "draft" or _any_draft(reasons, note_reasons),
+                draft=self._has_draft(f"subtype:{subtype.id}") or _any_draft(reasons,
+                                                                                note_reasons),
             ))
         considered: tuple[Considered, ...] = ()
         if subtypes:
@@ -351,33 +356,66 @@ class Composer:
             side_effects=category.side_effects, reasons=reasons, notes=note_reasons,
             sources=_merge(self._own_citations[category.id], reasons, note_reasons),
             subtypes=tuple(subtypes), considered=considered,
-            draft=(category.review.status == "draft" or _any_draft(reasons, note_reasons)
+            draft=(self._has_draft(f"category:{category.id}") or _any_draft(reasons,
+                                                                             note_reasons)
                    or any(sub.draft for sub in subtypes)),
         )
         return result, shown_rules
 
-    def _drafts(self, shown_rules: Sequence[LoadedRule], unknown: Sequence[UnknownFactor],
-                care_team: Sequence[CareTeamMember],
-                glossary: Sequence[GlossaryEntry]) -> dict[str, Any]:
-        """The distinct statements shown that are drafts awaiting clinician review: their
-        count (``draft_statements``) and which ones (``drafts``)."""
+    def _review_counts(self, shown_rules: Sequence[LoadedRule],
+                       unknown: Sequence[UnknownFactor], questions: Sequence[Question],
+                       care_team: Sequence[CareTeamMember],
+                       glossary: Sequence[GlossaryEntry]) -> dict[str, Any]:
+        """The distinct statements shown (by statement id, see :mod:`explainer.kb.reviews`)
+        and their review states: how many there are in each state (``review_states``), how
+        many are drafts (``draft_statements``) and which (``drafts``)."""
         kb = self.kb
-        statuses: dict[str, str] = {f"rule:{loaded.id}": loaded.rule.status
-                                    for loaded in shown_rules}
+        shown: list[str] = ["disclaimer:disclaimer/text"]
+        shown += [f"relevance:{level}/{name}" for level in kb.relevance_levels
+                  for name in ("label", "meaning")]
         for category in kb.categories.values():
-            statuses[f"category:{category.id}"] = category.review.status
-            statuses.update((f"subtype:{subtype.id}", subtype.review.status)
-                            for subtype in category.subtypes)
-        statuses.update((f"factor:{item.factor}", kb.factors[item.factor].review.status)
-                        for item in unknown)
-        roles = {role.id: role for role in kb.care_team}
-        statuses.update((f"role:{member.id}", roles[member.id].review.status)
-                        for member in care_team)
-        terms = {term.term: term for term in kb.glossary}
-        statuses.update((f"term:{entry.term}", terms[entry.term].review.status)
-                        for entry in glossary)
-        drafts = tuple(key for key, status in statuses.items() if status == "draft")
-        return {"draft_statements": len(drafts), "drafts": drafts}
+            shown += [f"category:{category.id}/{name}"
+                      for name in ("summary", "description", "side_effects")]
+            shown += [f"subtype:{subtype.id}/{name}" for subtype in category.subtypes
+                      for name in ("summary", "description")]
+        shown += [f"rule:{loaded.id}/reason" for loaded in shown_rules]
+        shown += [f"factor:{item.factor}/why_it_matters" for item in unknown]
+        shown += [self._question_id(question) for question in questions]
+        shown += [f"care_team:{member.id}/why" for member in care_team]
+        shown += [f"glossary:{slug(entry.term)}/definition" for entry in glossary]
+        states = kb.statement_reviews
+        ids = [ident for ident in dict.fromkeys(shown) if ident in states]
+        counts = Counter(states[ident].state for ident in ids)
+        drafts = tuple(ident for ident in ids if states[ident].state == "draft")
+        return {"statements_shown": len(ids),
+                "review_states": self._intern(ReviewCounts.model_construct(
+                    clinician_reviewed=counts["clinician_reviewed"],
+                    source_checked=counts["source_checked"], draft=counts["draft"])),
+                "draft_statements": len(drafts), "drafts": drafts}
+
+    def _has_draft(self, entry_id: str) -> bool:
+        """Whether any statement of the entry is a draft (effective state)."""
+        prefix = f"{entry_id}/"
+        return any(state.state == "draft" for ident, state in self.kb.statement_reviews.items()
+                   if ident.startswith(prefix))
+
+    def _question_id(self, question: Question) -> str:
+        """The statement id of a question shown (its origin and its place in the entry)."""
+        kind, _, key = question.origin.partition(":")
+        kb = self.kb
+        if kind == "factor":
+            return f"factor:{key}/if_unknown_question"
+        if kind == "general":
+            return f"general:{key}/{'tailored' if question.about else 'text'}"
+        texts: tuple[str, ...] = ()
+        if kind == "rule":
+            texts = kb.rule(key).rule.questions
+        elif kind == "category":
+            texts = kb.categories[key].questions
+        elif kind == "subtype":
+            texts = kb.subtypes[key][1].questions
+        number = texts.index(question.text) + 1 if question.text in texts else 0
+        return f"{kind}:{key}/question.{number}"
 
     def _entered(self, profile: Profile) -> tuple[EnteredFactor, ...]:
         entered = []
@@ -511,7 +549,7 @@ def _name_list(names: Sequence[str]) -> str:
 
 
 def _any_draft(*groups: tuple[Reason, ...]) -> bool:
-    return any(reason.status == "draft" for group in groups for reason in group)
+    return any(reason.review_state == "draft" for group in groups for reason in group)
 
 
 def _target_order(categories: Sequence[CategoryResult]) -> list[str]:

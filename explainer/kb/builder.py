@@ -21,6 +21,8 @@ from explainer.kb.knowledge import KnowledgeBase, LoadedRule
 from explainer.kb.models import (
     CareTeamFile,
     CategoriesFile,
+    ClinicianFile,
+    CommentsFile,
     DisclaimerFile,
     Factor,
     FactorsFile,
@@ -33,10 +35,13 @@ from explainer.kb.models import (
 )
 from explainer.kb.paths import (
     CASES_SUFFIX,
+    CLINICIAN_FILE,
+    COMMENTS_FILE,
     KNOWLEDGE_FILES,
     MAX_FILE_BYTES,
     NOTES_FOLDER,
     RESERVED_FLAGS,
+    REVIEWS_FOLDER,
 )
 from explainer.kb.profiles import Profile, parse_profile
 from explainer.kb.yamlio import LineDict, YamlReadError, line_for, read_yaml_file
@@ -206,6 +211,10 @@ def build_knowledge(root: Path, fingerprint: str) -> KnowledgeBase:
     checker.glossary(glossary_file)
     checker.disclaimer(disclaimer_file)
     rules = _load_rules(root, factors, categories_file, issues, checker)
+    clinician_file = _ledger(root / "knowledge" / REVIEWS_FOLDER / CLINICIAN_FILE,
+                             ClinicianFile, issues)
+    comments_file = _ledger(root / "knowledge" / REVIEWS_FOLDER / COMMENTS_FILE,
+                            CommentsFile, issues)
     if issues.issues:
         raise KnowledgeBaseError(issues.issues, root)
     return KnowledgeBase(
@@ -221,7 +230,19 @@ def build_knowledge(root: Path, fingerprint: str) -> KnowledgeBase:
         rules=rules,
         fingerprint=fingerprint,
         files=files,
+        clinician_reviews=clinician_file.reviews if clinician_file else (),
+        review_comments=comments_file.comments if comments_file else (),
     )
+
+
+def _ledger(path: Path, model: type[M], issues: _Collector) -> M | None:
+    """A file of the review ledger: optional (no file, or an empty one, means no records)."""
+    if not path.is_file():
+        return None
+    data = _read(path, issues)
+    if data is _FAILED or data is None:
+        return None
+    return _validate(model, data, path, issues)
 
 
 class _CrossChecker:

@@ -47,6 +47,10 @@ KNOWLEDGE_FILES: dict[str, type[BaseModel]] = {
     "glossary.yaml": GlossaryFile,
     "disclaimer.yaml": DisclaimerFile,
 }
+REVIEWS_FOLDER = "reviews"
+"""knowledge/reviews/: the clinicians' review ledger (optional files)."""
+CLINICIAN_FILE = "clinician.yaml"
+COMMENTS_FILE = "comments.yaml"
 CASES_SUFFIX = ".cases.yaml"
 NOTES_FOLDER = "notes"
 MAX_FILE_BYTES = 2_000_000

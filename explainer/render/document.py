@@ -153,14 +153,15 @@ TEXT = {
     "glossary": "Words used here",
     "sources": "Where this comes from",
     "based_on": "Based on \"{title}\"",
-    "reviewed_by": ", reviewed by {reviewer}",
-    "last_reviewed": ", last reviewed {date}",
+    "source_date": " ({date})",
     "guides": "The article does not say which kind of treatment fits which case. Public guides "
               "for patients fill that gap: {guides}.",
-    "version": "Knowledge base version {version}, last reviewed {date}.",
-    "drafts": "{count} of the statements shown are drafts that a clinician has not reviewed yet.",
-    "drafts_listed": "{count} of the statements shown are drafts that a clinician has not "
-                     "reviewed yet: {items}.",
+    "version": "Knowledge base version {version}.",
+    "not_reviewed": "A clinician has not yet reviewed these explanations.",
+    "reviewed_some": "A clinician has reviewed {count} of the {total} statements shown.",
+    "review_states": "Statements shown: {total}. Approved by a clinician: {clinician}. Checked "
+                     "against the sources by the tool's makers: {checked}. Drafts: {draft}.",
+    "drafts_listed": "Drafts shown: {items}.",
     "individual": "Care is different for every person. This cannot replace talking with your "
                   "care team.",
     "local": "local treatment",
@@ -168,7 +169,9 @@ TEXT = {
     "supportive": "supportive care",
     "research": "research",
 }
-DRAFT_MARK = "draft, awaiting clinician review"
+STATE_MARKS = {"draft": "draft", "source_checked": "checked against its sources, no clinician "
+                "yet", "clinician_reviewed": "approved by a clinician"}
+"""How the clinician view marks a reason's review state."""
 
 
 def apply_marks(text: str, marks: Sequence[TermMark],
@@ -244,23 +247,12 @@ class _FirstUses:
                 yield Entry(title=term, lines=(Line(entry.definition),))
 
 
-def _draft_names(explanation: Explanation) -> list[str]:
-    """The drafts shown, named for a clinician: rule ids, entry names, glossary terms."""
-    names = {f"category:{category.id}": category.name for category in explanation.categories}
-    names.update({f"subtype:{sub.id}": sub.name for category in explanation.categories
-                  for sub in category.subtypes})
-    names.update({f"factor:{item.factor}": item.label for item in explanation.entered})
-    names.update({f"role:{member.id}": member.role for member in explanation.care_team})
-    shown = []
-    for key in explanation.knowledge.drafts:
-        kind, _, ident = key.partition(":")
-        if kind == "rule":
-            shown.append(f"rule {ident}")
-        elif kind == "term":
-            shown.append(f'glossary term "{ident}"')
-        else:
-            shown.append(f"{names.get(key, ident)} ({kind})")
-    return shown
+def review_sentence(knowledge: KnowledgeInfo) -> str:
+    """How much of what is shown a clinician has reviewed, in one plain sentence."""
+    count = knowledge.review_states.clinician_reviewed
+    if not count:
+        return TEXT["not_reviewed"]
+    return TEXT["reviewed_some"].format(count=count, total=knowledge.statements_shown)
 
 
 def cite(citation: Citation, knowledge: KnowledgeInfo) -> str:
@@ -291,7 +283,7 @@ def _reason_lines(reason: Reason, explanation: Explanation, audience: Audience,
                   kind: LineKind = "why") -> list[Line]:
     lines = [Line(reason.text, kind)]
     if audience == "clinician":
-        status = DRAFT_MARK if reason.status == "draft" else "reviewed"
+        status = STATE_MARKS[reason.review_state]
         lines.append(Line(
             f"rule {reason.rule_id} (priority {reason.priority}, {status}): when "
             f"{reason.condition}; matched {_matched(reason, explanation)}", "trace"))
@@ -433,22 +425,22 @@ def build_document(explanation: Explanation, audience: Audience = "patient") -> 
     primary = next(source for source in knowledge.sources if source.primary)
     lines = [Line(
         TEXT["based_on"].format(title=primary.title)
-        + (TEXT["reviewed_by"].format(reviewer=primary.reviewer) if primary.reviewer else "")
-        + (TEXT["last_reviewed"].format(date=primary.last_reviewed)
+        + (TEXT["source_date"].format(date=primary.last_reviewed)
            if primary.last_reviewed else "") + ".")]
     others = [source for source in knowledge.sources if not source.primary]
     if others:
         guides = "; ".join(f"{source.title} ({source.publisher})" for source in others)
         lines.append(Line(TEXT["guides"].format(guides=guides)))
-    lines.append(Line(TEXT["version"].format(version=knowledge.version,
-                                             date=knowledge.last_reviewed)))
-    if knowledge.draft_statements:
-        if audience == "clinician" and knowledge.drafts:
-            lines.append(Line(TEXT["drafts_listed"].format(
-                count=knowledge.draft_statements, items="; ".join(_draft_names(explanation))),
-                "note"))
-        else:
-            lines.append(Line(TEXT["drafts"].format(count=knowledge.draft_statements), "note"))
+    lines.append(Line(TEXT["version"].format(version=knowledge.version)))
+    lines.append(Line(review_sentence(knowledge), "note"))
+    if audience == "clinician":
+        counts = knowledge.review_states
+        lines.append(Line(TEXT["review_states"].format(
+            total=knowledge.statements_shown, clinician=counts.clinician_reviewed,
+            checked=counts.source_checked, draft=counts.draft), "note"))
+        if knowledge.drafts:
+            lines.append(Line(TEXT["drafts_listed"].format(items="; ".join(knowledge.drafts)),
+                              "note"))
     lines.append(Line(TEXT["individual"], "note"))
     sections.append(Section(key="sources", title=TEXT["sources"],
                             entries=(Entry(title=TEXT["sources"], bare=True,
