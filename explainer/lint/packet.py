@@ -97,8 +97,7 @@ def build_packet(kb: KnowledgeBase) -> list[Block]:
         Paragraph(kb.disclaimer.disclaimer, "quote"),
         Heading(1, "Clinician review packet"),
         Fields((
-            ("Knowledge base", f"version {kb.version}; the maintainers last checked content "
-                               f"against its sources on {kb.source_file.last_reviewed}"),
+            ("Knowledge base", f"version {kb.version}"),
             ("Primary source", f"{primary.title}"
                                + (f", {primary.publisher}" if primary.publisher else "")
                                + (f", {primary.last_reviewed}" if primary.last_reviewed else "")),
