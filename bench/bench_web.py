@@ -44,7 +44,7 @@ TARGET_P99_MS = 50.0
 def make_profiles(count: int, seed: int = 11) -> list[dict[str, Any]]:
     """A fixed mix of profiles over the factor space (some unknowns, ages, worries)."""
     from explainer import get_explainer
-    from explainer.lint.checks import factor_space
+    from explainer.lint.factor_space import factor_space
 
     kb = get_explainer().kb
     space = list(factor_space(kb, ["stage", "menopausal_status", "hr_status", "her2_status",

@@ -60,7 +60,7 @@ def warm_times(passes: int) -> dict[str, Any]:
     code = f"""
     import json, statistics, time
     from explainer import get_explainer
-    from explainer.lint.checks import factor_space
+    from explainer.lint.factor_space import factor_space
     from explainer.engine.host import oracle_fired
     from explainer.kb.profiles import to_fact
     ex = get_explainer(); kb = ex.kb
@@ -94,7 +94,7 @@ def factor_space_run() -> dict[str, Any]:
     code = """
     import json, time
     from explainer import get_explainer
-    from explainer.lint.checks import factor_space
+    from explainer.lint.factor_space import factor_space
     ex = get_explainer()
     raws = list(factor_space(ex.kb))
     passes = []
@@ -163,7 +163,7 @@ def memory(count: int) -> dict[str, Any]:
     code = f"""
     import json, itertools
     from explainer import get_explainer
-    from explainer.lint.checks import factor_space
+    from explainer.lint.factor_space import factor_space
 
     def rss_mb():
         with open("/proc/self/statm") as handle:

@@ -108,6 +108,16 @@ class KnowledgeBaseError(ExplainerError):
         return [issue.format(self.root) for issue in self.issues]
 
 
+class DecisionGap(KnowledgeBaseError):
+    """The rules leave a gap for one profile: no rule decides a category or kind, or rules of
+    equal priority disagree about it. ``summary`` names the gap without the profile, so that
+    checks over many profiles report each gap once."""
+
+    def __init__(self, issue: KnowledgeIssue, root: Path | None, summary: str) -> None:
+        super().__init__([issue], root)
+        self.summary = summary
+
+
 class EngineError(ExplainerError):
     """The rules engine could not run (for example durable-rules failed to import)."""
 

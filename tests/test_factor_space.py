@@ -8,7 +8,7 @@ from explainer import Explainer, Explanation, KnowledgeBase
 from explainer.engine.host import oracle_fired
 from explainer.kb.models import RELEVANCE_ORDER
 from explainer.kb.profiles import to_fact
-from explainer.lint.checks import decision_factors, factor_space, space_problems
+from explainer.lint.factor_space import decision_factors, factor_space, space_problems
 
 CATEGORY_IDS = ["surgery", "radiation_therapy", "chemotherapy", "hormone_therapy",
                 "targeted_therapy", "immunotherapy", "tissue_agnostic_therapy", "palliative_care",
@@ -208,5 +208,6 @@ def test_space_check_finds_a_gap(explainer: Explainer, kb_copy: object) -> None:
     (root / "rules" / "hormone_therapy" / "hormone-hr-unknown.yaml").unlink()
     (root / "rules" / "hormone_therapy" / "hormone-hr-unknown.cases.yaml").unlink()
     problems = space_problems(get_explainer(load_knowledge(root)), ["hr_status"])
+    assert [problem.code.value for problem in problems] == ["decision-gap"]
     assert [str(problem) for problem in problems] == [
         "everything unknown: no rule decides 'hormone_therapy'"]

@@ -9,7 +9,7 @@ import pytest
 
 from explainer import Explainer, Explanation, KnowledgeBase
 from explainer.explanation.models import QUESTION_TOPICS, Question
-from explainer.lint.checks import factor_space
+from explainer.lint.factor_space import factor_space
 
 # Drug names a question must never suggest (brand and generic names of common breast cancer
 # medicines across every category the knowledge base covers).

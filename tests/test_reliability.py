@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from explainer import Explainer, Explanation, KnowledgeBaseError, ProfileError, load_knowledge
 from explainer.errors import ExitCode
 from explainer.kb.paths import bundled_root
-from explainer.lint.checks import factor_space
+from explainer.lint.factor_space import factor_space
 
 KEYS = ["stage", "menopausal_status", "age", "hr_status", "her2_status", "general_health",
         "brca_mutation", "side_effect_concerns", "hr", "her2", "", "stage ", "Stage",

@@ -8,7 +8,8 @@ import pytest
 
 from explainer import Explainer, KnowledgeBase, get_explainer, load_knowledge
 from explainer.kb.paths import CASES_SUFFIX, bundled_root
-from explainer.lint.checks import case_file_problems, run_rule_cases
+from explainer.lint.base import ProblemCode
+from explainer.lint.cases import case_file_problems, run_rule_cases
 
 RULE_IDS = sorted(loaded.id for loaded in load_knowledge().rules)
 
@@ -31,17 +32,24 @@ def test_case_file_check_catches_missing_and_empty_cases(kb_copy: Path) -> None:
     (rules / "hormone_therapy" / f"hormone-hr-negative{CASES_SUFFIX}").unlink()
     (rules / "hormone_therapy" / f"hormone-hr-positive{CASES_SUFFIX}").write_text(
         "fires:\n  - {hr_status: positive}\n", encoding="utf-8")
-    problems = [str(problem) for problem in case_file_problems(load_knowledge(kb_copy))]
+    found = case_file_problems(load_knowledge(kb_copy))
+    problems = [str(problem) for problem in found]
     assert "hormone-hr-negative: no cases file (hormone-hr-negative.cases.yaml)" in problems
     assert any(p.startswith("hormone-hr-positive: no case under silent:") for p in problems)
+    # Callers (the lint) branch on the code, not on the words.
+    codes = {(problem.subject, problem.code) for problem in found}
+    assert ("hormone-hr-negative", ProblemCode.NO_CASES_FILE) in codes
+    assert ("hormone-hr-positive", ProblemCode.NO_SILENT_CASE) in codes
 
 
 def test_wrong_case_expectations_are_reported(kb_copy: Path) -> None:
     cases = kb_copy / "rules" / "hormone_therapy" / f"hormone-hr-positive{CASES_SUFFIX}"
     cases.write_text("fires:\n  - {hr_status: negative}\nsilent:\n  - {hr_status: positive}\n"
                      "overridden:\n  - {hr_status: positive}\n", encoding="utf-8")
-    problems = [str(p) for p in run_rule_cases(get_explainer(load_knowledge(kb_copy)),
-                                               {"hormone-hr-positive"})]
+    found = run_rule_cases(get_explainer(load_knowledge(kb_copy)), {"hormone-hr-positive"})
+    assert [problem.code for problem in found] == [
+        ProblemCode.CASE_DID_NOT_FIRE, ProblemCode.CASE_DECIDED, ProblemCode.CASE_FIRED]
+    problems = [str(p) for p in found]
     assert problems == [
         "hormone-hr-positive: fires case {'hr_status': 'negative'}: did not fire",
         "hormone-hr-positive: overridden case {'hr_status': 'positive'}: it decided "

@@ -24,7 +24,7 @@ import pytest
 from conftest import ROOT, run_process
 
 from explainer import Explainer
-from explainer.lint.checks import factor_space
+from explainer.lint.factor_space import factor_space
 
 pytest.importorskip("fastapi", reason="the web extra is needed: pip install -e .[web]")
 pytest.importorskip("uvicorn", reason="the web extra is needed: pip install -e .[web]")

@@ -6,20 +6,19 @@ import argparse
 import json
 from typing import Any
 
-from explainer.cli.options import add_knowledge_option, emit
+from explainer.cli.options import add_command, add_knowledge_option, emit
 from explainer.errors import ExitCode
 
 
 def register(commands: Any) -> None:
     """Add the ``factors`` command."""
-    factors = commands.add_parser(
-        "factors", help="list the factors you can enter and their allowed values",
+    factors = add_command(
+        commands, "factors", help="list the factors you can enter and their allowed values",
         description="List every factor, its question, its flag and its allowed values.",
-        allow_abbrev=False)
+        handler=run_factors)
     factors.add_argument("--format", choices=["text", "json"], default="text",
                          help="output format (default: text)")
     add_knowledge_option(factors)
-    factors.set_defaults(handler=run_factors)
 
 
 def run_factors(args: argparse.Namespace) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from explainer.cli.options import add_knowledge_option, emit
+from explainer.cli.options import add_command, add_knowledge_option, emit
 from explainer.errors import InputError
 
 LINT_EPILOG = """\
@@ -29,14 +29,15 @@ def register(subparsers: Any) -> None:
     from explainer.lint.runner import VALIDATORS
 
     listing = "\n".join(f"  {validator.name:<15} {validator.concern}" for validator in VALIDATORS)
-    parser = subparsers.add_parser(
-        "lint", help="check the knowledge base: sources, wording, reading level, cases, review",
+    parser = add_command(
+        subparsers, "lint",
+        help="check the knowledge base: sources, wording, reading level, cases, review",
         description="Check every statement of the knowledge base: schema and references, "
                     "sources, directive wording, reading level, terms of art, rule cases, "
                     "unused entries, what no profile can show, and review metadata. Each issue "
                     "has a severity, a file:line and a fix; a summary table ends the report.",
         epilog=LINT_EPILOG.format(validators=listing),
-        formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
+        handler=run_lint_command)
     add_knowledge_option(parser)
     parser.add_argument("--format", choices=["text", "json"], default="text",
                         help="report format (default: text)")
@@ -50,7 +51,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--stale-days", type=int, default=365, metavar="DAYS",
                         help="a review older than this is stale (default: 365)")
     parser.add_argument("--output", metavar="FILE", help="write the report to FILE")
-    parser.set_defaults(handler=run_lint_command, reports_broken_knowledge=True)
+    parser.set_defaults(reports_broken_knowledge=True)
 
 
 def run_lint_command(args: argparse.Namespace) -> int:

@@ -11,16 +11,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from explainer.cli.options import add_knowledge_option, emit
+from explainer.cli.options import add_command, add_knowledge_option, emit
 from explainer.errors import ExitCode, InputError
 from explainer.render.formats import PACKET_FORMATS
 
 
 def register(subparsers: Any) -> None:
     """Add the ``review`` command and its ``apply`` and ``migrate`` subcommands."""
-    parser = subparsers.add_parser(
-        "review", help="write the clinician review packet (every statement, its source, "
-                       "review state, rules and coverage); record a clinician's verdicts",
+    parser = add_command(
+        subparsers, "review",
+        help="write the clinician review packet (every statement, its source, review state, "
+             "rules and coverage); record a clinician's verdicts",
         description="Write the review packet a clinician reads and signs: every category and "
                     "kind, every rule as 'When ... then ...' with its reason, sources, review "
                     "state and cases, the factors, care team, glossary, fixed phrases, the "
@@ -34,12 +35,11 @@ def register(subparsers: Any) -> None:
                "--role 'breast oncologist'\n"
                "  explainer review migrate --baseline checked-copy/\n"
                "  explainer review --knowledge my-kb --format html --output my-packet.html",
-        formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
+        handler=_run_review)
     parser.add_argument("--format", choices=list(PACKET_FORMATS), default="markdown",
                         help="markdown (default), html, or csv (one row per statement)")
     parser.add_argument("--output", metavar="FILE", help="write to FILE instead of the screen")
     add_knowledge_option(parser)
-    parser.set_defaults(handler=_run_review)
     actions = parser.add_subparsers(dest="review_action", metavar="ACTION",
                                     parser_class=type(parser))
 

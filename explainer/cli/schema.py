@@ -6,21 +6,21 @@ import argparse
 import json
 from typing import Any
 
-from explainer.cli.options import add_knowledge_option, emit
+from explainer.cli.options import add_command, add_knowledge_option, emit
 from explainer.errors import ExitCode
 
 
 def register(commands: Any) -> None:
     """Add the ``schema`` command."""
-    schema = commands.add_parser(
-        "schema", help="print the JSON Schema of the profile and of the explanation",
+    schema = add_command(
+        commands, "schema", help="print the JSON Schema of the profile and of the explanation",
         description="Print the JSON Schema of the profile (built from the knowledge base) and "
-                    "of the explanation (the --format json output).", allow_abbrev=False)
+                    "of the explanation (the --format json output).",
+        handler=run_schema)
     schema.add_argument("--only", choices=["profile", "explanation"],
                         help="print just one of the two schemas")
     schema.add_argument("--output", metavar="FILE", help="write to FILE instead of the screen")
     add_knowledge_option(schema)
-    schema.set_defaults(handler=run_schema)
 
 
 def run_schema(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from explainer.cli.options import (
+    add_command,
     add_factor_options,
     add_knowledge_option,
     emit,
@@ -20,8 +21,8 @@ if TYPE_CHECKING:
 
 def register(subparsers: Any, kb: KnowledgeBase | None = None) -> None:
     """Add the ``why`` command (its factor flags come from ``kb``)."""
-    parser = subparsers.add_parser(
-        "why", help="why a category or kind has its relevance for a profile",
+    parser = add_command(
+        subparsers, "why", help="why a category or kind has its relevance for a profile",
         description="Explain why a category or kind of treatment has its relevance for the "
                     "factors given: the rules that decided it and the values that matched, the "
                     "rules that were outranked or did not fire (and which part of their "
@@ -29,7 +30,7 @@ def register(subparsers: Any, kb: KnowledgeBase | None = None) -> None:
         epilog="examples:\n  explainer why cdk46_inhibitors --stage IV --hr positive --her2 low\n"
                "  explainer why chemotherapy --stage II --her2 positive --health poor\n"
                "  explainer why \"hormone therapy\" --hr unknown --format json",
-        formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
+        handler=_run_why)
     parser.add_argument("target", metavar="CATEGORY",
                         help="a category or kind id or name (e.g. chemotherapy, "
                              "cdk46_inhibitors, \"PARP inhibitors\")")
@@ -40,7 +41,6 @@ def register(subparsers: Any, kb: KnowledgeBase | None = None) -> None:
     parser.add_argument("--output", metavar="FILE", help="write to FILE instead of the screen")
     add_knowledge_option(parser)
     add_factor_options(parser, kb)
-    parser.set_defaults(handler=_run_why)
 
 
 def _run_why(args: argparse.Namespace) -> int:

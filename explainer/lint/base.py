@@ -12,7 +12,7 @@ import enum
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     from explainer.errors import KnowledgeIssue
@@ -84,14 +84,30 @@ class LintContext:
     cache: dict[str, object] = field(default_factory=dict)
     """Work shared between validators of one run (the factor-space coverage)."""
 
+    @property
+    def knowledge(self) -> KnowledgeBase:
+        """The loaded knowledge base, for validators that set ``needs_kb`` (the runner skips
+        them when it did not load)."""
+        assert self.kb is not None, "a validator without needs_kb read the knowledge base"
+        return self.kb
+
 
 class Validator:
-    """Base class: one concern, checked by :meth:`check`."""
+    """Base class: one concern, checked by :meth:`check`.
+
+    A validator names itself in its class line: ``class X(Validator, name="...",
+    concern="...", needs_kb=True)``; ``needs_kb`` means it needs a knowledge base that loaded
+    (it is skipped otherwise).
+    """
 
     name: ClassVar[str]
     concern: ClassVar[str]
     needs_kb: ClassVar[bool] = False
-    """True when the check needs a knowledge base that loaded (skipped otherwise)."""
+
+    def __init_subclass__(cls, *, name: str, concern: str, needs_kb: bool = False,
+                          **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.name, cls.concern, cls.needs_kb = name, concern, needs_kb
 
     def check(self, context: LintContext) -> Iterator[LintIssue]:
         """Yield every issue found."""
@@ -101,3 +117,41 @@ class Validator:
               hint: str = "") -> LintIssue:
         """An issue found by this validator."""
         return LintIssue(self.name, severity, path, line, message, hint)
+
+    def issue_at(self, severity: Severity, place: tuple[Path, int | None], message: str,
+                 hint: str = "") -> LintIssue:
+        """An issue at ``place`` (a file and line, as a locator finds them)."""
+        return LintIssue(self.name, severity, place[0], place[1], message, hint)
+
+
+class ProblemCode(enum.Enum):
+    """What a whole-knowledge-base check found (rule cases, the factor space). Callers branch
+    on the code, never on a message's words."""
+
+    NO_CASES_FILE = "no-cases-file"
+    NO_FIRING_CASE = "no-firing-case"
+    NO_SILENT_CASE = "no-silent-case"
+    NOTE_OVERRIDDEN = "note-overridden"
+    """A note's cases list it as overridden, which a note cannot be."""
+    CASE_DID_NOT_FIRE = "case-did-not-fire"
+    CASE_FIRED = "case-fired"
+    """A silent case fired."""
+    CASE_DID_NOT_DECIDE = "case-did-not-decide"
+    CASE_DECIDED = "case-decided"
+    """An overridden case decided its target after all."""
+    ENGINE_DIFFERS = "engine-differs"
+    """durable-rules and the plain-Python oracle fired different rules."""
+    DECISION_GAP = "decision-gap"
+    """No rule decides a target for some profile, or rules of equal priority disagree."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One failed check: its code, which rule or profile, and what is wrong."""
+
+    code: ProblemCode
+    subject: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.subject}: {self.message}"

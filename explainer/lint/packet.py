@@ -20,7 +20,7 @@ from explainer.explanation.plain import plain_profile
 from explainer.kb.knowledge import KnowledgeBase, LoadedRule
 from explainer.kb.models import RELEVANCE_ORDER, REVIEW_STATES, SourceRef
 from explainer.kb.reviews import StatementReview, slug
-from explainer.lint.coverage import Coverage, coverage
+from explainer.lint.factor_space import Coverage, coverage
 from explainer.lint.statements import (
     CSV_COLUMNS,
     Statement,

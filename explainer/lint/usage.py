@@ -13,8 +13,8 @@ from typing import Any
 
 from explainer.kb.models import Review, SourceRef
 from explainer.kb.yamlio import LineDict, line_for
-from explainer.lint.base import LintContext, LintIssue, Severity, Validator
-from explainer.lint.coverage import Coverage, coverage, describe_profile, satisfiable
+from explainer.lint.base import LintContext, LintIssue, ProblemCode, Severity, Validator
+from explainer.lint.factor_space import Coverage, coverage, describe_profile, satisfiable
 
 
 def shared_coverage(context: LintContext) -> Coverage:
@@ -71,23 +71,22 @@ class _Locator:
         return path, _line(self.context, path, (*location, *deeper))
 
 
-class RuleCasesValidator(Validator):
+class RuleCasesValidator(
+        Validator, name="cases", needs_kb=True,
+        concern="a rule without cases, a case file without expectations, a failing case"):
     """Every rule has cases that say where it must fire and where it must not, and they pass."""
-
-    name = "cases"
-    concern = "a rule without cases, a case file without expectations, a failing case"
-    needs_kb = True
 
     def check(self, context: LintContext) -> Iterator[LintIssue]:
         from explainer.explanation.api import get_explainer
-        from explainer.lint.checks import case_file_problems, run_rule_cases
+        from explainer.lint.cases import case_file_problems, run_rule_cases
 
-        kb = context.kb
-        assert kb is not None
+        kb = context.knowledge
         for problem in case_file_problems(kb):
             loaded = kb.rule(problem.subject)
             path = loaded.cases_path or loaded.path
-            severity = Severity.ERROR if "overridden" in problem.message else Severity.WARNING
+            # A missing case is a gap in the tests; an overridden note is a contradiction.
+            severity = (Severity.ERROR if problem.code is ProblemCode.NOTE_OVERRIDDEN
+                        else Severity.WARNING)
             yield self.issue(severity, path, None, f"rule {problem.subject}: {problem.message}",
                              f"list profiles under fires: and silent: in "
                              f"{loaded.path.with_name(loaded.id + '.cases.yaml').name}")
@@ -101,17 +100,14 @@ class RuleCasesValidator(Validator):
 _WORD_BOUNDARY = r"(?<![\w-])(?:{})(?![\w-])"
 
 
-class UnusedEntriesValidator(Validator):
+class UnusedEntriesValidator(
+        Validator, name="unused", needs_kb=True,
+        concern="a knowledge entry nothing uses (term, section, factor value, role, question)"):
     """Knowledge entries nothing uses: a glossary term no text uses, a source section nobody
     cites, a factor value no rule tells apart, a care role or a question no profile shows."""
 
-    name = "unused"
-    concern = "a knowledge entry nothing uses (term, section, factor value, role, question)"
-    needs_kb = True
-
     def check(self, context: LintContext) -> Iterator[LintIssue]:
-        kb = context.kb
-        assert kb is not None
+        kb = context.knowledge
         where = _Locator(context)
         yield from self._terms(context, where)
         yield from self._sections(context, where)
@@ -119,32 +115,28 @@ class UnusedEntriesValidator(Validator):
         space = shared_coverage(context)
         for role in kb.care_team:
             if not role.always and role.id not in space.shown_roles:
-                path, line = where.find("role", role.id)
-                yield self.issue(Severity.WARNING, path, line,
-                                 f"care role '{role.id}' is never shown: none of its "
-                                 f"categories ({', '.join(role.categories)}) is ever often or "
-                                 "may be discussed", "link it to a category that comes up, "
-                                 "or set always: true")
+                yield self.issue_at(Severity.WARNING, where.find("role", role.id),
+                                    f"care role '{role.id}' is never shown: none of its "
+                                    f"categories ({', '.join(role.categories)}) is ever often or "
+                                    "may be discussed", "link it to a category that comes up, "
+                                    "or set always: true")
         for target_id, questions in self._target_questions(context):
             if questions and "often_discussed" not in space.relevances(target_id):
-                path, line = where.find("target", target_id, "questions")
-                yield self.issue(Severity.WARNING, path, line,
-                                 f"the questions of '{target_id}' are never shown: questions "
-                                 "appear only where it is often discussed, and no profile "
-                                 "gets there", "move them to the rules that bring it up "
-                                 "(questions: in the rule file), or remove them")
+                yield self.issue_at(Severity.WARNING, where.find("target", target_id, "questions"),
+                                    f"the questions of '{target_id}' are never shown: questions "
+                                    "appear only where it is often discussed, and no profile "
+                                    "gets there", "move them to the rules that bring it up "
+                                    "(questions: in the rule file), or remove them")
 
     def _target_questions(self, context: LintContext) -> Iterator[tuple[str, tuple[str, ...]]]:
-        kb = context.kb
-        assert kb is not None
+        kb = context.knowledge
         for category in kb.categories.values():
             yield category.id, category.questions
             for subtype in category.subtypes:
                 yield subtype.id, subtype.questions
 
     def _terms(self, context: LintContext, where: _Locator) -> Iterator[LintIssue]:
-        kb = context.kb
-        assert kb is not None
+        kb = context.knowledge
         for term in kb.glossary:
             spellings = sorted((term.term, *term.aliases), key=len, reverse=True)
             pattern = re.compile(_WORD_BOUNDARY.format("|".join(map(re.escape, spellings))),
@@ -153,15 +145,13 @@ class UnusedEntriesValidator(Validator):
                        if not (item.path.name == "glossary.yaml"
                                and item.where.startswith(f"terms[{term.term}]")))
             if not used:
-                path, line = where.find("term", term.term)
-                yield self.issue(Severity.WARNING, path, line,
-                                 f"glossary term '{term.term}' is used by no text, so no "
-                                 "output ever shows it", "remove it, or use the term where it "
-                                 "helps (its definition then appears with it)")
+                yield self.issue_at(Severity.WARNING, where.find("term", term.term),
+                                    f"glossary term '{term.term}' is used by no text, so no "
+                                    "output ever shows it", "remove it, or use the term where it "
+                                    "helps (its definition then appears with it)")
 
     def _sections(self, context: LintContext, where: _Locator) -> Iterator[LintIssue]:
-        kb = context.kb
-        assert kb is not None
+        kb = context.knowledge
         cited: set[tuple[str, str]] = set()
 
         def cite(refs: tuple[SourceRef, ...]) -> None:
@@ -184,34 +174,31 @@ class UnusedEntriesValidator(Validator):
         for source in kb.source_file.sources:
             for section in source.sections:
                 if (source.id, section.id) not in cited:
-                    path, line = where.find("section", f"{source.id}/{section.id}")
-                    yield self.issue(Severity.WARNING, path, line,
-                                     f"section '{section.id}' of source '{source.id}' is cited "
-                                     "by nothing", "cite it where a statement rests on it, or "
-                                     "remove it from source.yaml")
+                    yield self.issue_at(
+                        Severity.WARNING, where.find("section", f"{source.id}/{section.id}"),
+                        f"section '{section.id}' of source '{source.id}' is cited "
+                        "by nothing", "cite it where a statement rests on it, or "
+                        "remove it from source.yaml")
 
     def _values(self, context: LintContext, where: _Locator) -> Iterator[LintIssue]:
-        kb = context.kb
-        assert kb is not None
+        kb = context.knowledge
         mentioned: dict[str, set[str]] = {}
         for loaded in kb.rules:
             for test in _tests(loaded.condition):
                 mentioned.setdefault(test.factor.id, set()).update(test.values)
         for factor in kb.factors.values():
             if factor.id not in mentioned:
-                path, line = where.find("factor", factor.id)
-                yield self.issue(Severity.WARNING, path, line,
-                                 f"factor '{factor.id}' is asked but no rule uses it",
-                                 "write a rule that uses it, or remove the factor")
+                yield self.issue_at(Severity.WARNING, where.find("factor", factor.id),
+                                    f"factor '{factor.id}' is asked but no rule uses it",
+                                    "write a rule that uses it, or remove the factor")
                 continue
             for value in factor.values:
                 if value.id == "unknown" or value.exclusive or value.id in mentioned[factor.id]:
                     continue
-                path, line = where.find("value", f"{factor.id}={value.id}")
-                yield self.issue(Severity.INFO, path, line,
-                                 f"no rule names {factor.id}={value.id}; rules treat it only as "
-                                 "'none of the values they name'", "fine for a default such "
-                                 "as general_health=good; otherwise write the rule it needs")
+                yield self.issue_at(Severity.INFO, where.find("value", f"{factor.id}={value.id}"),
+                                    f"no rule names {factor.id}={value.id}; rules treat it only as "
+                                    "'none of the values they name'", "fine for a default such "
+                                    "as general_health=good; otherwise write the rule it needs")
 
 
 def _tests(condition: Any) -> Iterator[Any]:
@@ -220,7 +207,8 @@ def _tests(condition: Any) -> Iterator[Any]:
         yield from _tests(branch)
 
 
-class ReachabilityValidator(Validator):
+class ReachabilityValidator(Validator, name="reachability", needs_kb=True,
+                            concern="a category, subtype or rule that no profile can ever show"):
     """What no profile can ever show, found by enumerating the factor space.
 
     A category or subtype that is never often or may be discussed for any combination of the
@@ -229,13 +217,8 @@ class ReachabilityValidator(Validator):
     that can never fire, or fire but are always outranked, are reported too.
     """
 
-    name = "reachability"
-    concern = "a category, subtype or rule that no profile can ever show"
-    needs_kb = True
-
     def check(self, context: LintContext) -> Iterator[LintIssue]:
-        kb = context.kb
-        assert kb is not None
+        kb = context.knowledge
         space = shared_coverage(context)
         where = _Locator(context)
         for gap in space.gaps:
@@ -244,11 +227,18 @@ class ReachabilityValidator(Validator):
                              "relevance")
         for category in kb.categories.values():
             if category.subtypes and category.never_discussed:
-                path, line = where.find("target", category.id, "never_discussed")
-                yield self.issue(Severity.WARNING, path, line,
-                                 f"'{category.id}' takes its relevance from its kinds, so "
-                                 "never_discussed there has no effect",
-                                 "put never_discussed on the kinds it is true of")
+                yield self.issue_at(
+                    Severity.WARNING, where.find("target", category.id, "never_discussed"),
+                    f"'{category.id}' takes its relevance from its kinds, so "
+                    "never_discussed there has no effect",
+                    "put never_discussed on the kinds it is true of")
+        yield from self._targets(context, space, where)
+        yield from self._rules(context, space)
+
+    def _targets(self, context: LintContext, space: Coverage, where: _Locator
+                 ) -> Iterator[LintIssue]:
+        """Categories and kinds that no profile shows (or that show despite never_discussed)."""
+        kb = context.knowledge
         targets = [(category.id, category.never_discussed) for category in kb.categories.values()
                    if not category.subtypes]
         targets += [(subtype_id, subtype.never_discussed)
@@ -258,11 +248,11 @@ class ReachabilityValidator(Validator):
             shown = [level for level in levels if level in ("often_discussed", "may_be_discussed")]
             if shown and acknowledged:
                 example = describe_profile(space.examples[(target_id, shown[0])])
-                path, line = where.find("target", target_id, "never_discussed")
-                yield self.issue(Severity.WARNING, path, line,
-                                 f"'{target_id}' is marked never_discussed, but the profile "
-                                 f"{example} shows it as {shown[0]}",
-                                 "remove never_discussed, or fix the rule that brings it up")
+                yield self.issue_at(
+                    Severity.WARNING, where.find("target", target_id, "never_discussed"),
+                    f"'{target_id}' is marked never_discussed, but the profile "
+                    f"{example} shows it as {shown[0]}",
+                    "remove never_discussed, or fix the rule that brings it up")
             elif not shown and levels:
                 path, line = where.find("target", target_id,
                                         "never_discussed" if acknowledged else "id")
@@ -279,6 +269,10 @@ class ReachabilityValidator(Validator):
                                      f"discussed ({counts} of {space.total} combinations)",
                                      "fix the rules, or if it is deliberate say why in the "
                                      "entry with never_discussed: <reason>")
+
+    def _rules(self, context: LintContext, space: Coverage) -> Iterator[LintIssue]:
+        """Rules that can never fire, or that fire but never decide."""
+        kb = context.knowledge
         for loaded in kb.rules:
             # The space holds every factor a deciding rule uses; a note may use others (age,
             # concerns), so its condition is checked on its own.
@@ -298,18 +292,15 @@ class ReachabilityValidator(Validator):
                                  "this one's priority, or remove it")
 
 
-class ReviewMetadataValidator(Validator):
+class ReviewMetadataValidator(
+        Validator, name="review", needs_kb=True,
+        concern="review metadata in the future, stale, older than the source's revision, or "
+                "the words changed since review"):
     """Review metadata: not in the future, not stale, not older than its sources, and still
     about the current words (a changed text no longer counts as checked or reviewed)."""
 
-    name = "review"
-    concern = ("review metadata in the future, stale, older than the source's revision, or "
-               "the words changed since review")
-    needs_kb = True
-
     def check(self, context: LintContext) -> Iterator[LintIssue]:
-        kb = context.kb
-        assert kb is not None
+        kb = context.knowledge
         where = _Locator(context)
         options = context.options
         entries: list[tuple[str, Review, tuple[SourceRef, ...], Path, int | None]] = []
@@ -349,8 +340,7 @@ class ReviewMetadataValidator(Validator):
         records for statements that no longer exist, and the counts per state."""
         from explainer.lint.statements import statements
 
-        kb = context.kb
-        assert kb is not None
+        kb = context.knowledge
         found = statements(kb)
         known = {item.id for item in found}
         reported: set[str] = set()

@@ -3,7 +3,7 @@
 What a result page says comes from :func:`explainer.render.document.build_document` (and a
 what-if page from :func:`explainer.render.compare.build_comparison_document`), so the page says
 exactly what the command line says; the templates only decide how it looks. The content uses the
-printable handout's stylesheet (:data:`explainer.render.html.STYLE`, served as
+printable handout's stylesheet (:data:`explainer.render.style.STYLE`, served as
 ``/static/handout.css``), so printing the page gives the handout.
 """
 
@@ -21,7 +21,8 @@ from explainer.kb.knowledge import KnowledgeBase
 from explainer.kb.profiles import Profile
 from explainer.render import html as handout
 from explainer.render.compare import build_comparison_document
-from explainer.render.document import Document, Marks, TermMark, apply_marks, build_document
+from explainer.render.document import Document, Marks, TermMark, apply_marks
+from explainer.render.layout import build_document
 from explainer.web.forms import (
     KNOWN_SUFFIX,
     WHAT_IF_FIELD,

@@ -1,5 +1,6 @@
-"""The factor space, enumerated: which relevance every category and subtype gets, for how many
-combinations of the factors, and which rules ever fire and ever decide.
+"""The factor space, enumerated in one place: every combination of (representative) values of
+some factors, which relevance every category and subtype gets for how many of them, which rules
+ever fire and ever decide, and whether durable-rules and the plain-Python oracle agree on them.
 
 Only the factors that deciding rules look at can change a relevance, so those are the space
 (for the project's knowledge base: stage, HR, HER2, general health and BRCA status; menopause,
@@ -13,12 +14,19 @@ import itertools
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from explainer.engine.host import oracle_fired
+from explainer.errors import DecisionGap
+from explainer.explanation.compose import Composer
 from explainer.kb.conditions import UNKNOWN, Condition, holds
 from explainer.kb.knowledge import KnowledgeBase
 from explainer.kb.models import RELEVANCE_ORDER, Factor
 from explainer.kb.profiles import parse_profile, to_fact
+from explainer.lint.base import Problem, ProblemCode
+
+if TYPE_CHECKING:
+    from explainer.explanation.api import Explainer
 
 
 def _choices(factor: Factor) -> list[Any]:
@@ -38,11 +46,26 @@ def deciding_factor_ids(kb: KnowledgeBase) -> list[str]:
     return [factor_id for factor_id in kb.factors if factor_id in used]
 
 
+def decision_factors(kb: KnowledgeBase) -> list[str]:
+    """The choice factors among :func:`deciding_factor_ids`: the space that decides relevance."""
+    return [factor_id for factor_id in deciding_factor_ids(kb)
+            if kb.factors[factor_id].kind == "choice"]
+
+
 def profiles(kb: KnowledgeBase, factor_ids: list[str]) -> Iterator[dict[str, Any]]:
     """Every combination of representative values of ``factor_ids`` (others unknown)."""
     lists = [_choices(kb.factors[factor_id]) for factor_id in factor_ids]
     for combination in itertools.product(*lists):
         yield dict(zip(factor_ids, combination, strict=True))
+
+
+def factor_space(kb: KnowledgeBase, factor_ids: list[str] | None = None
+                 ) -> Iterator[dict[str, Any]]:
+    """Every combination of the values of ``factor_ids`` (default: the core choice factors)."""
+    if factor_ids is None:
+        factor_ids = [factor_id for factor_id, factor in kb.factors.items()
+                      if factor.core and factor.kind == "choice"]
+    return profiles(kb, factor_ids)
 
 
 def satisfiable(kb: KnowledgeBase, condition: Condition) -> bool:
@@ -77,9 +100,6 @@ class Coverage:
 
 def coverage(kb: KnowledgeBase) -> Coverage:
     """Enumerate the deciding factors of ``kb`` and record what every combination leads to."""
-    from explainer.errors import KnowledgeBaseError
-    from explainer.explanation.compose import Composer
-
     composer = Composer(kb)
     factor_ids = deciding_factor_ids(kb)
     result = Coverage(factor_ids=factor_ids)
@@ -91,10 +111,9 @@ def coverage(kb: KnowledgeBase) -> Coverage:
         result.total += 1
         try:
             explanation = composer.compose(profile, fired)
-        except KnowledgeBaseError as error:
-            message = error.issues[0].message.split(" for the profile")[0]
-            if message not in result.gaps:
-                result.gaps.append(message)
+        except DecisionGap as gap:
+            if gap.summary not in result.gaps:
+                result.gaps.append(gap.summary)
             continue
         for category in explanation.categories:
             for target_id, relevance, reasons in [
@@ -112,3 +131,30 @@ def describe_profile(raw: dict[str, Any]) -> str:
     shown = [f"{key}={value}" for key, value in raw.items()
              if value not in (UNKNOWN, None, [])]
     return ", ".join(shown) or "everything unknown"
+
+
+def space_problems(explainer: Explainer, factor_ids: list[str] | None = None,
+                   compare_oracle: bool = True) -> list[Problem]:
+    """Check every profile of the factor space: a decision for every target, no conflicts,
+    and (optionally) the same fired rules from durable-rules and the plain-Python oracle."""
+    problems: list[Problem] = []
+    kb = explainer.kb
+    seen: set[str] = set()
+    for raw in factor_space(kb, factor_ids):
+        profile = explainer.parse(raw)
+        shown = describe_profile(raw)
+        if compare_oracle:
+            fired = explainer.fired(profile)
+            expected = oracle_fired(kb, to_fact(profile, kb.factors))
+            if fired != expected:
+                problems.append(Problem(
+                    ProblemCode.ENGINE_DIFFERS, shown,
+                    f"engine fired {sorted(set(fired) - set(expected))} the oracle did not, "
+                    f"and missed {sorted(set(expected) - set(fired))}"))
+        try:
+            explainer.explain(profile)
+        except DecisionGap as gap:
+            if gap.summary not in seen:  # one report per gap, not one per profile
+                seen.add(gap.summary)
+                problems.append(Problem(ProblemCode.DECISION_GAP, shown, gap.summary))
+    return problems
