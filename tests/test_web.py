@@ -597,3 +597,15 @@ def test_docs_show_backquoted_names_as_code_and_escape_the_rest(client: TestClie
     assert str(inline_code("an ` unpaired <b>")) == "an ` unpaired &lt;b&gt;"
     docs = client.get("/docs").text
     assert "<code>explainer explain --format json</code>" in docs
+
+
+def test_result_page_claims_no_review(client: TestClient) -> None:
+    """The page says how much a clinician reviewed (none yet) and nothing else about review."""
+    for path, form in (("/explain", MIXED_FORM), ("/what-if", {**MIXED_FORM,
+                                                               "what_if": "stage=IV"})):
+        response = client.post(path, data=form)
+        assert response.status_code == 200, response.text[:300]
+        text = parse(response.text).visible()
+        assert "A clinician has not yet reviewed these explanations." in text
+        rest = text.replace("A clinician has not yet reviewed these explanations.", "")
+        assert not re.search(r"review", rest, re.IGNORECASE), path
