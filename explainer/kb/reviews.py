@@ -25,15 +25,53 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from explainer.kb.models import ClinicianReview, ReviewComment, ReviewState
+from explainer.kb.models import (
+    CareTeamRole,
+    Category,
+    ClinicianReview,
+    DisclaimerFile,
+    Factor,
+    GlossaryTerm,
+    RelevanceLevel,
+    Review,
+    ReviewComment,
+    ReviewState,
+    Rule,
+)
 
-if TYPE_CHECKING:
-    from explainer.kb.knowledge import KnowledgeBase
-    from explainer.kb.models import Review
+
+class _LoadedRule(Protocol):
+    @property
+    def rule(self) -> Rule: ...
+
+
+class KnowledgeTexts(Protocol):
+    """What this module reads of a :class:`~explainer.kb.knowledge.KnowledgeBase` (which
+    itself calls :func:`statement_reviews`; a protocol keeps the two modules out of an
+    import cycle)."""
+
+    @property
+    def disclaimer(self) -> DisclaimerFile: ...
+    @property
+    def relevance_levels(self) -> Mapping[str, RelevanceLevel]: ...
+    @property
+    def categories(self) -> Mapping[str, Category]: ...
+    @property
+    def rules(self) -> Sequence[_LoadedRule]: ...
+    @property
+    def factors(self) -> Mapping[str, Factor]: ...
+    @property
+    def care_team(self) -> Sequence[CareTeamRole]: ...
+    @property
+    def glossary(self) -> Sequence[GlossaryTerm]: ...
+    @property
+    def clinician_reviews(self) -> Sequence[ClinicianReview]: ...
+    @property
+    def review_comments(self) -> Sequence[ReviewComment]: ...
 
 
 def normalise(text: str) -> str:
@@ -151,7 +189,7 @@ def _entry(kind: str, item: object, review: Review | None) -> Entry:
     return Entry(kind, entry_key(kind, item), review, entry_fields(kind, item))
 
 
-def entries(kb: KnowledgeBase) -> Iterator[Entry]:
+def entries(kb: KnowledgeTexts) -> Iterator[Entry]:
     """Every entry of ``kb`` with its texts, in the order of the review packet."""
     yield _entry("disclaimer", kb.disclaimer, kb.disclaimer.review)
     for level in kb.relevance_levels.values():
@@ -195,7 +233,7 @@ def _latest(records: Iterable[ClinicianReview]) -> ClinicianReview | None:
     return max(records, key=lambda record: record.date, default=None)
 
 
-def statement_reviews(kb: KnowledgeBase,
+def statement_reviews(kb: KnowledgeTexts,
                       texts: Iterable[tuple[str, str, Entry | None]] = ()
                       ) -> dict[str, StatementReview]:
     """The effective state of every statement of ``kb``, by statement id.
