@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from explainer.kb.models import Review, SourceRef
+from explainer.kb.profiles import describe_profile
 from explainer.kb.yamlio import LineDict, line_for
 from explainer.lint.base import LintContext, LintIssue, ProblemCode, Severity, Validator
-from explainer.lint.factor_space import Coverage, coverage, describe_profile, satisfiable
+from explainer.lint.factor_space import Coverage, coverage, satisfiable
 
 
 def shared_coverage(context: LintContext) -> Coverage:

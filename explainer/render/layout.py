@@ -258,9 +258,7 @@ def _relevance_sections(explanation: Explanation, audience: Audience) -> list[Se
 
 def _unknown_section(explanation: Explanation) -> Section:
     """What each factor not known could change, and how to find it out."""
-    target_names = {category.id: category.name for category in explanation.categories}
-    target_names.update({sub.id: sub.name for category in explanation.categories
-                         for sub in category.subtypes})
+    target_names = {result.id: result.name for result, _ in explanation.results()}
     entries = []
     for item in explanation.unknown_factors:
         lines = [Line(item.why_it_matters)]
