@@ -52,6 +52,10 @@ KNOWLEDGE_FILES: dict[str, type[BaseModel]] = {
     "stage_meanings.yaml": StageMeaningsFile,
     "support.yaml": SupportFile,
 }
+REVIEWS_FOLDER = "reviews"
+"""knowledge/reviews/: the clinicians' review ledger (optional files)."""
+CLINICIAN_FILE = "clinician.yaml"
+COMMENTS_FILE = "comments.yaml"
 CASES_SUFFIX = ".cases.yaml"
 NOTES_FOLDER = "notes"
 MAX_FILE_BYTES = MAX_KNOWLEDGE_FILE_BYTES

@@ -157,14 +157,15 @@ TEXT = {
     "glossary": "Words used here",
     "sources": "Where this comes from",
     "based_on": "Based on \"{title}\"",
-    "reviewed_by": ", reviewed by {reviewer}",
-    "last_reviewed": ", last reviewed {date}",
+    "source_date": " ({date})",
     "guides": "The article does not say which kind of treatment fits which case. Public guides "
               "for patients fill that gap: {guides}.",
-    "version": "Knowledge base version {version}, last reviewed {date}.",
-    "drafts": "{count} of the statements shown are drafts that a clinician has not reviewed yet.",
-    "drafts_listed": "{count} of the statements shown are drafts that a clinician has not "
-                     "reviewed yet: {items}.",
+    "version": "Knowledge base version {version}.",
+    "not_reviewed": "A clinician has not yet reviewed these explanations.",
+    "reviewed_some": "A clinician has reviewed {count} of the {total} statements shown.",
+    "review_states": "Statements shown: {total}. Approved by a clinician: {clinician}. Checked "
+                     "against the sources by the tool's makers: {checked}. Drafts: {draft}.",
+    "drafts_listed": "Drafts shown: {items}.",
     "individual": "Care is different for every person. This cannot replace talking with your "
                   "care team.",
     "local": "local treatment",
@@ -172,7 +173,9 @@ TEXT = {
     "supportive": "supportive care",
     "research": "research",
 }
-DRAFT_MARK = "draft, awaiting clinician review"
+STATE_MARKS = {"draft": "draft", "source_checked": "checked against its sources, no clinician "
+                "yet", "clinician_reviewed": "approved by a clinician"}
+"""How the clinician view marks a reason's review state."""
 
 
 def apply_marks(text: str, marks: Sequence[TermMark],
@@ -188,6 +191,14 @@ def apply_marks(text: str, marks: Sequence[TermMark],
         position = item.end
     out.append(plain(text[position:]))
     return "".join(out)
+
+
+def review_sentence(knowledge: KnowledgeInfo) -> str:
+    """How much of what is shown a clinician has reviewed, in one plain sentence."""
+    count = knowledge.review_states.clinician_reviewed
+    if not count:
+        return TEXT["not_reviewed"]
+    return TEXT["reviewed_some"].format(count=count, total=knowledge.statements_shown)
 
 
 def cite(citation: Citation, knowledge: KnowledgeInfo) -> str:

@@ -50,8 +50,8 @@ TEXT = {
     "note": "Note:",
     "source": "Source:",
     "trace": "Clinician:",
-    "subtitle": "Knowledge base version {version}, last reviewed {date}. You can print this page "
-                "and take it to your next visit.",
+    "subtitle": "Knowledge base version {version}. You can print this page and take it to your "
+                "next visit.",
     "questions_intro": "There is room under each question for notes.",
     "from": "from {origin}",
     "topic_unknown": "About what is not known yet",
@@ -59,8 +59,6 @@ TEXT = {
     "topic_treatment": "About the treatments that come up",
     "topic_general": "Good to ask in any case",
     "sources_list": "Sources",
-    "reviewed": "reviewed by {reviewer}",
-    "last_reviewed": "last reviewed {date}",
     "my_notes": "My notes",
     "footer": "Education only, not medical advice. Please talk with your doctor.",
     "page": "Page ",
@@ -251,11 +249,11 @@ def _source_link(source: SourceInfo) -> str:
     # Only plain web links are printed as links; anything else stays text.
     if source.url and source.url.startswith(("https://", "http://")):
         title = f'<a class="source-link" href="{escape(source.url)}">{title}</a>'
+    # The source's own reviewer is not named: a reader could take it for a review of this
+    # tool's explanations (how much of those a clinician reviewed is said above).
     details = [escape(source.publisher)] if source.publisher else []
-    if source.reviewer:
-        details.append(escape(TEXT["reviewed"].format(reviewer=source.reviewer)))
     if source.last_reviewed:
-        details.append(escape(TEXT["last_reviewed"].format(date=source.last_reviewed)))
+        details.append(escape(source.last_reviewed))
     return f"<li>{title}" + (f" ({', '.join(details)})" if details else "") + "</li>"
 
 
@@ -288,13 +286,13 @@ def document_body(document: Document, explanation: Explanation | None = None, *,
     """The content of ``document`` as an HTML fragment (no disclaimer: :func:`page` adds it).
 
     With ``explanation``, questions are grouped by topic with room for notes, and the sources
-    are listed with their review dates and links. ``callout`` is shown under the title.
+    are listed with their dates and links. ``callout`` is shown under the title.
     """
     parts = [f"<h1>{escape(document.title)}</h1>"]
     if explanation is not None:
         knowledge = explanation.knowledge
         parts.append('<p class="subtitle">' + escape(TEXT["subtitle"].format(
-            version=knowledge.version, date=knowledge.last_reviewed)) + "</p>")
+            version=knowledge.version)) + "</p>")
     if callout is not None:
         parts.append(f'<div class="callout"><p><strong>{escape(callout.title)}</strong></p>'
                      f"<p>{escape(callout.text)}</p></div>")
