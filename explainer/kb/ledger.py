@@ -62,6 +62,9 @@ def ledger_text(root: Path, name: str, records: Sequence[LedgerRecord]) -> str:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     yaml = round_trip_yaml()
+    # Records share values (one date, one reviewer): write each out in full, never as an
+    # anchor and alias, which the knowledge base's reader refuses.
+    yaml.representer.ignore_aliases = lambda *_: True
     path = ledger_path(root, name)
     header, key = _HEADERS[name]
     original = path.read_text(encoding="utf-8") if path.is_file() else header + f"{key}: []\n"
