@@ -247,7 +247,7 @@ def test_factors_command(cli: Cli) -> None:
 def test_clinician_audience_adds_rules_and_conditions(cli: Cli) -> None:
     out = cli("explain", "--stage", "II", "--her2", "positive", "--health", "poor",
               "--audience", "clinician", "--format", "text").out
-    assert ("rule chemo-poor-health (priority 30, draft, awaiting clinician review): when "
+    assert ("rule chemo-poor-health (priority 30, draft): when "
             "stage is one of I, II, III, IV and general_health is poor; matched stage=II; "
             "general_health=poor") in " ".join(out.split())
     assert "also fired, outranked: rule chemo-her2-positive -> Often discussed (priority 20)" \

@@ -20,6 +20,8 @@ from explainer.kb.knowledge import KnowledgeBase
 from explainer.kb.models import (
     CareTeamFile,
     CategoriesFile,
+    ClinicianFile,
+    CommentsFile,
     DisclaimerFile,
     Factor,
     FactorsFile,
@@ -30,10 +32,16 @@ from explainer.kb.models import (
     StageMeaningsFile,
     SupportFile,
 )
-from explainer.kb.paths import KNOWLEDGE_FILES, RESERVED_FLAGS
+from explainer.kb.paths import (
+    CLINICIAN_FILE,
+    COMMENTS_FILE,
+    KNOWLEDGE_FILES,
+    RESERVED_FLAGS,
+    REVIEWS_FOLDER,
+)
 from explainer.kb.profiles import Profile
 from explainer.kb.rulefiles import load_rules
-from explainer.kb.validation import FAILED, Collector, read, validate
+from explainer.kb.validation import FAILED, Collector, M, read, validate
 from explainer.kb.yamlio import line_for
 
 
@@ -84,6 +92,10 @@ def build_knowledge(root: Path, fingerprint: str) -> KnowledgeBase:
         checker.issue("interface.yaml", location, message, hint)
     rules = load_rules(root, factors, categories_file, issues, checker.sources)
     checker.role_rules(care_file, {loaded.id for loaded in rules})
+    clinician_file = _ledger(root / "knowledge" / REVIEWS_FOLDER / CLINICIAN_FILE,
+                             ClinicianFile, issues)
+    comments_file = _ledger(root / "knowledge" / REVIEWS_FOLDER / COMMENTS_FILE,
+                            CommentsFile, issues)
     if issues.issues:
         raise KnowledgeBaseError(issues.issues, root)
     return KnowledgeBase(
@@ -102,7 +114,19 @@ def build_knowledge(root: Path, fingerprint: str) -> KnowledgeBase:
         files=files,
         stage_meanings={meaning.stage: meaning for meaning in meanings_file.meanings},
         support=support_file,
+        clinician_reviews=clinician_file.reviews if clinician_file else (),
+        review_comments=comments_file.comments if comments_file else (),
     )
+
+
+def _ledger(path: Path, model: type[M], issues: Collector) -> M | None:
+    """A file of the review ledger: optional (no file, or an empty one, means no records)."""
+    if not path.is_file():
+        return None
+    data = read(path, issues)
+    if data is FAILED or data is None:
+        return None
+    return validate(model, data, path, issues)
 
 
 class _CrossChecker:

@@ -5,16 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from explainer.kb.conditions import Condition
 from explainer.kb.interface import InterfaceFile
 from explainer.kb.models import (
     CareTeamRole,
     Category,
+    ClinicianReview,
     DisclaimerFile,
     Factor,
     GlossaryTerm,
     RelevanceLevel,
+    ReviewComment,
     Rule,
     RuleCases,
     Source,
@@ -25,6 +28,9 @@ from explainer.kb.models import (
     Subtype,
     SupportFile,
 )
+
+if TYPE_CHECKING:
+    from explainer.kb.reviews import StatementReview
 
 
 @dataclass(frozen=True, eq=False)
@@ -74,6 +80,10 @@ class KnowledgeBase:
     """What each stage value means, in general words, by stage value id."""
     support: SupportFile | None = None
     """Support shown with every explanation (knowledge/support.yaml)."""
+    clinician_reviews: tuple[ClinicianReview, ...] = ()
+    """Approvals from ``knowledge/reviews/clinician.yaml`` (see :mod:`explainer.kb.reviews`)."""
+    review_comments: tuple[ReviewComment, ...] = ()
+    """Change and reject comments from ``knowledge/reviews/comments.yaml``."""
 
     @property
     def version(self) -> str:
@@ -110,6 +120,13 @@ class KnowledgeBase:
         """The section a citation points to (the loader has checked that it exists)."""
         source = self.sources[ref.source]
         return next(section for section in source.sections if section.id == ref.section)
+
+    @cached_property
+    def statement_reviews(self) -> dict[str, StatementReview]:
+        """The effective review state of every statement, by statement id."""
+        from explainer.kb.reviews import statement_reviews
+
+        return statement_reviews(self)
 
     @cached_property
     def rules_by_id(self) -> dict[str, LoadedRule]:

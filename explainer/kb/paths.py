@@ -54,6 +54,10 @@ KNOWLEDGE_FILES: dict[str, type[BaseModel]] = {
     "support.yaml": SupportFile,
     "interface.yaml": InterfaceFile,
 }
+REVIEWS_FOLDER = "reviews"
+"""knowledge/reviews/: the clinicians' review ledger (optional files)."""
+CLINICIAN_FILE = "clinician.yaml"
+COMMENTS_FILE = "comments.yaml"
 CASES_SUFFIX = ".cases.yaml"
 NOTES_FOLDER = "notes"
 MAX_FILE_BYTES = MAX_KNOWLEDGE_FILE_BYTES

@@ -17,8 +17,8 @@ CATALOG: tuple[tuple[str, str], ...] = (
     ("unused", "a knowledge entry nothing uses (term, section, factor value, role, question)"),
     ("glossary", "a glossary alias that names something else, or a term only definitions use"),
     ("reachability", "a category, subtype or rule that no profile can ever show"),
-    ("review", "review metadata missing, in the future, stale, or older than the source's "
-               "review"),
+    ("review", "review metadata in the future, stale, older than the source's revision, or "
+               "the words changed since review"),
     ("companions", "a treatment shown as more likely than the treatment it is given with"),
 )
 """(name, concern) of every validator, in the order they run."""

@@ -19,6 +19,7 @@ from explainer.render.document import (
     Section,
     Table,
     cite,
+    review_sentence,
 )
 from explainer.render.formats import Audience
 
@@ -94,8 +95,8 @@ def build_comparison_document(comparison: Comparison, audience: Audience = "pati
     knowledge = comparison.knowledge
     sections.append(Section(key="sources", title=TEXT["sources"], entries=(Entry(
         title=TEXT["sources"], bare=True, lines=(
-            Line(TEXT["version"].format(version=knowledge.version,
-                                        date=knowledge.last_reviewed)),
+            Line(TEXT["version"].format(version=knowledge.version)),
+            Line(review_sentence(knowledge), "note"),
             Line(TEXT["individual"], "note"))),)))
     title = TEXT["what_if_title"] if comparison.what_if else TEXT["title"]
     return Document(title=title, disclaimer=comparison.disclaimer, sections=tuple(sections),

@@ -122,7 +122,9 @@ class Document:
 
 # The fixed phrases of this screen live in knowledge/interface.yaml (document:).
 TEXT = phrases("document")
-DRAFT_MARK = "draft, awaiting clinician review"
+STATE_MARKS = {"draft": "draft", "source_checked": "checked against its sources, no clinician "
+                "yet", "clinician_reviewed": "approved by a clinician"}
+"""How the clinician view marks a reason's review state."""
 
 
 def apply_marks(text: str, marks: Sequence[TermMark],
@@ -138,6 +140,14 @@ def apply_marks(text: str, marks: Sequence[TermMark],
         position = item.end
     out.append(plain(text[position:]))
     return "".join(out)
+
+
+def review_sentence(knowledge: KnowledgeInfo) -> str:
+    """How much of what is shown a clinician has reviewed, in one plain sentence."""
+    count = knowledge.review_states.clinician_reviewed
+    if not count:
+        return TEXT["not_reviewed"]
+    return TEXT["reviewed_some"].format(count=count, total=knowledge.statements_shown)
 
 
 def cite(citation: Citation, knowledge: KnowledgeInfo) -> str:
