@@ -198,7 +198,7 @@ def test_glossary_terms_are_explained_in_place(client: TestClient, explainer: Ex
     response = client.post("/explain", data=MIXED_FORM)
     explanation = explainer.explain(MIXED_PROFILE)
     definitions = {entry.term: entry.definition for entry in explanation.glossary}
-    marks = re.findall(r'<a href="#term-(\d+)" aria-label="Meaning of &#34;([^"]+?)&#34;[^>]*'
+    marks = re.findall(r'<a href="#term-(\d+)" aria-label="\1: what &#34;([^"]+?)&#34; means[^>]*'
                        r'aria-describedby="tip-\1">\1</a></sup><span class="tip" '
                        r'role="tooltip" id="tip-\1"><strong>([^<]+):</strong> ([^<]+)</span>',
                        response.text)

@@ -387,3 +387,52 @@ def test_printing_the_page_gives_the_handout(visit: Visit, explainer: Explainer,
     # The page footer of the handout, on every printed page.
     assert all("Education only, not medical advice" in each for each in pages)
     visit.check_stayed_local()
+
+
+# axe-core's rule tags for WCAG 2.0, 2.1 and 2.2 at levels A and AA, and its best practices.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice",
+            "experimental"]
+
+
+def _axe_violations(page: Any) -> list[str]:
+    """What axe-core (the auditor browsers' own developer tools use) finds on the page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS},
+                                       "resultTypes": ["violations"]})
+    return [f"{violation['id']} ({violation['impact']}): "
+            + "; ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
+            for violation in results.response["violations"]]
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_axe_finds_nothing_on_the_start_result_comparison_and_docs_pages(
+        browser: Any, server: Served, width: int) -> None:
+    pytest.importorskip("axe_playwright_python", reason="it is in the test extra")
+    visit = Visit(browser, server, viewport={"width": width, "height": 800})
+    try:
+        page = visit.page
+        found: dict[str, list[str]] = {}
+        visit.goto("/")
+        found["start"] = _axe_violations(page)
+        _fill_mixed(page)
+        page.get_by_role("button", name="Show the explanation").click()
+        page.wait_for_load_state()
+        found["result"] = _axe_violations(page)
+        # Label in name (WCAG 2.5.3), checked directly too: each glossary mark's accessible
+        # name starts with the number it shows.
+        marks = page.locator("sup.mark a")
+        assert marks.count() > 10
+        for index in range(marks.count()):
+            mark = marks.nth(index)
+            assert mark.get_attribute("aria-label").startswith(f"{mark.inner_text()}: ")
+        page.get_by_label("Change one answer").select_option("her2_status=positive")
+        page.get_by_role("button", name="Show what changes").click()
+        page.wait_for_load_state()
+        found["comparison"] = _axe_violations(page)
+        visit.goto("/docs")
+        found["docs"] = _axe_violations(page)
+        assert found == {"start": [], "result": [], "comparison": [], "docs": []}
+        visit.check_stayed_local()
+    finally:
+        visit.close()

@@ -65,7 +65,9 @@ TEXT = {
     "what_if_again": "Try another change",
     "what_if_full": "Show the full explanation with this change",
     "what_if_back": "Back to the explanation as entered",
-    "term_link": "Meaning of \"{term}\" (word {number} in the list of words used)",
+    # A link's accessible name starts with what it shows (WCAG 2.5.3, label in name): a person
+    # using speech control says "click 6".
+    "term_link": "{number}: what \"{term}\" means, in the list of words used",
     "back_to_text": "Back to the text",
     "docs_title": "The JSON API",
     "docs_intro": "Other programs can ask this server for explanations as JSON. Every answer "
