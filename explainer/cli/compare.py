@@ -10,8 +10,8 @@ import argparse
 from typing import Any
 
 from explainer.cli.options import (
+    EDUCATION_NOTE,
     add_command,
-    add_knowledge_option,
     add_output_options,
     emit,
     output_width,
@@ -28,7 +28,6 @@ examples:
 Each file holds factors as in 'explainer explain --profile FILE' (stage: II, hr_status:
 positive, ...). Anything left out is unknown. To change a factor or two of one profile, see
 'explainer explain ... --what-if FACTOR=VALUE'.
-This is education, not medical advice: please discuss your situation with your doctor.
 """
 
 
@@ -38,14 +37,12 @@ def register(commands: Any) -> None:
         commands, "compare", help="show what changes between two profiles (files)",
         description="Show which treatment categories and kinds change how likely they are to "
                     "come up between two profiles, from what to what, and why on each side.",
-        epilog=EXAMPLES)
+        epilog=EXAMPLES + EDUCATION_NOTE, handler=run_compare)
     parser.add_argument("profile_a", metavar="PROFILE_A",
                         help="the first profile (a YAML or JSON file)")
     parser.add_argument("profile_b", metavar="PROFILE_B",
                         help="the second profile (a YAML or JSON file)")
     add_output_options(parser)
-    add_knowledge_option(parser)
-    parser.set_defaults(handler=run_compare)
 
 
 def run_compare(args: argparse.Namespace) -> int:

@@ -20,8 +20,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from explainer.cli.options import (
+    EDUCATION_NOTE,
     add_command,
-    add_knowledge_option,
     add_output_options,
     emit,
     output_width,
@@ -42,7 +42,6 @@ examples:
   explainer demo --walkthrough --no-pause --format markdown --output lesson.md
 
 The scenarios live in knowledge/scenarios.yaml (with --knowledge DIR, in DIR's copy).
-This is education, not medical advice: please discuss your situation with your doctor.
 """
 
 
@@ -53,7 +52,7 @@ def register(commands: Any) -> None:
         help="teaching scenarios for educators (list, show one, or a walkthrough)",
         description="Show named teaching scenarios: each a set of factors with a one-line "
                     "teaching point. --walkthrough steps through all of them.",
-        epilog=EXAMPLES)
+        epilog=EXAMPLES + EDUCATION_NOTE, handler=run_demo)
     parser.add_argument("name", nargs="?", metavar="NAME",
                         help="the scenario to show (see --list)")
     mode = parser.add_mutually_exclusive_group()
@@ -63,8 +62,6 @@ def register(commands: Any) -> None:
     parser.add_argument("--no-pause", action="store_true",
                         help="with --walkthrough: do not wait for Enter between scenarios")
     add_output_options(parser)
-    add_knowledge_option(parser)
-    parser.set_defaults(handler=run_demo)
 
 
 def run_demo(args: argparse.Namespace) -> int:

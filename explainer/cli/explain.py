@@ -10,9 +10,9 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from explainer.cli.options import (
+    EDUCATION_NOTE,
     add_command,
     add_factor_options,
-    add_knowledge_option,
     add_output_options,
     emit,
     output_width,
@@ -36,7 +36,6 @@ examples:
 
 Any factor left out is treated as unknown ("I don't know"). Values are not case-sensitive,
 and common spellings work (--stage 4 means IV; --hr + means positive).
-This is education, not medical advice: please discuss your situation with your doctor.
 """
 
 
@@ -46,7 +45,7 @@ def register(commands: Any, kb: KnowledgeBase | None) -> None:
         commands, "explain", help="explain which treatment categories are often discussed, and why",
         description="Explain which treatment categories are often discussed for the factors "
                     "given, why, and where each statement comes from.",
-        epilog=EXAMPLES)
+        epilog=EXAMPLES + EDUCATION_NOTE, handler=run_explain)
     add_factor_options(explain, kb)
     explain.add_argument("--profile", metavar="FILE",
                          help="read factors from a YAML or JSON file (keys as in the JSON "
@@ -56,8 +55,6 @@ def register(commands: Any, kb: KnowledgeBase | None) -> None:
                          help="show what changes if FACTOR had VALUE (e.g. her2=positive); "
                               "repeat it to change several factors at once")
     add_output_options(explain)
-    add_knowledge_option(explain)
-    explain.set_defaults(handler=run_explain)
 
 
 def run_explain(args: argparse.Namespace) -> int:

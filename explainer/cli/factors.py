@@ -14,11 +14,11 @@ def register(commands: Any) -> None:
     """Add the ``factors`` command."""
     factors = add_command(
         commands, "factors", help="list the factors you can enter and their allowed values",
-        description="List every factor, its question, its flag and its allowed values.")
+        description="List every factor, its question, its flag and its allowed values.",
+        handler=run_factors)
     factors.add_argument("--format", choices=["text", "json"], default="text",
                          help="output format (default: text)")
     add_knowledge_option(factors)
-    factors.set_defaults(handler=run_factors)
 
 
 def run_factors(args: argparse.Namespace) -> int:

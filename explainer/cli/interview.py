@@ -10,8 +10,8 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from explainer.cli.options import (
+    EDUCATION_NOTE,
     add_command,
-    add_knowledge_option,
     add_output_options,
     emit,
     render_for,
@@ -28,7 +28,6 @@ examples:
   explainer interview --format markdown --output notes.md
 
 Every question can be answered "I don't know". Type < to go back, q or Ctrl-C to stop.
-This is education, not medical advice: please discuss your situation with your doctor.
 """
 
 
@@ -39,13 +38,11 @@ def register(commands: Any) -> None:
         description="A guided questionnaire: one factor at a time, each with why it is asked "
                     "and an \"I don't know\" choice; then a summary of the answers, the "
                     "explanation, and a printable handout if you want one.",
-        epilog=EXAMPLES)
+        epilog=EXAMPLES + EDUCATION_NOTE, handler=run_interview)
     parser.add_argument("--handout", metavar="FILE",
                         help="also write the printable HTML handout to FILE (no question "
                              "asked at the end)")
     add_output_options(parser)
-    add_knowledge_option(parser)
-    parser.set_defaults(handler=run_interview)
 
 
 def _console() -> Console:

@@ -36,7 +36,8 @@ def register(subparsers: Any) -> None:
                     "sources, directive wording, reading level, terms of art, rule cases, "
                     "unused entries, what no profile can show, and review metadata. Each issue "
                     "has a severity, a file:line and a fix; a summary table ends the report.",
-        epilog=LINT_EPILOG.format(validators=listing))
+        epilog=LINT_EPILOG.format(validators=listing),
+        handler=run_lint_command)
     add_knowledge_option(parser)
     parser.add_argument("--format", choices=["text", "json"], default="text",
                         help="report format (default: text)")
@@ -50,7 +51,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--stale-days", type=int, default=365, metavar="DAYS",
                         help="a review older than this is stale (default: 365)")
     parser.add_argument("--output", metavar="FILE", help="write the report to FILE")
-    parser.set_defaults(handler=run_lint_command, reports_broken_knowledge=True)
+    parser.set_defaults(reports_broken_knowledge=True)
 
 
 def run_lint_command(args: argparse.Namespace) -> int:

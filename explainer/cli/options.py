@@ -8,7 +8,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -81,14 +81,23 @@ def _factor_help(factor: Factor) -> tuple[str, str]:
     return metavar, factor.question
 
 
+EDUCATION_NOTE = ("This is education, not medical advice: please discuss your situation with "
+                  "your doctor.\n")
+"""The last line of the examples of every command that explains something."""
+
+
 def add_command(commands: Any, name: str, *, help: str, description: str,
+                handler: Callable[[argparse.Namespace], int],
                 epilog: str | None = None) -> argparse.ArgumentParser:
-    """Add a command's parser: its one-line help, its description and (laid out as written)
-    its examples. Abbreviated options are refused, so that a typo is not taken for a flag."""
-    return commands.add_parser(  # type: ignore[no-any-return]
+    """Add a command's parser: its one-line help, its description, the function that runs it,
+    and (laid out as written) its examples. Abbreviated options are refused, so that a typo
+    is not taken for a flag."""
+    parser: argparse.ArgumentParser = commands.add_parser(
         name, help=help, description=description, epilog=epilog, allow_abbrev=False,
         formatter_class=(argparse.RawDescriptionHelpFormatter if epilog
                          else argparse.HelpFormatter))
+    parser.set_defaults(handler=handler)
+    return parser
 
 
 def add_knowledge_option(parser: argparse.ArgumentParser) -> None:
@@ -101,7 +110,8 @@ def add_knowledge_option(parser: argparse.ArgumentParser) -> None:
 
 def add_output_options(parser: argparse.ArgumentParser, formats: Sequence[str] = FORMATS,
                        default: str = "rich") -> None:
-    """Add the output options every command that prints an explanation shares."""
+    """Add the options every command that prints an explanation shares: the output options
+    (format, audience, file, width), then ``--knowledge DIR``."""
     group = parser.add_argument_group("output")
     group.add_argument("--format", choices=list(formats), default=default,
                        help=f"output format (default: {default}; rich is plain text when "
@@ -112,6 +122,7 @@ def add_output_options(parser: argparse.ArgumentParser, formats: Sequence[str] =
                        help="write to FILE instead of the screen")
     group.add_argument("--width", type=int, default=None, metavar="N",
                        help="line width for text and rich output (default: terminal width)")
+    add_knowledge_option(parser)
 
 
 def add_factor_options(parser: argparse.ArgumentParser, kb: KnowledgeBase | None) -> None:

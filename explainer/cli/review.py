@@ -23,12 +23,12 @@ def register(subparsers: Any) -> None:
         epilog="examples:\n  explainer review --output packet.md\n"
                "  explainer review --format html --output packet.html\n"
                "  explainer review --format csv --output statements.csv\n"
-               "  explainer review --knowledge my-kb --format html --output my-packet.html")
+               "  explainer review --knowledge my-kb --format html --output my-packet.html",
+        handler=_run_review)
     parser.add_argument("--format", choices=list(PACKET_FORMATS), default="markdown",
                         help="markdown (default), html, or csv (one row per statement)")
     parser.add_argument("--output", metavar="FILE", help="write to FILE instead of the screen")
     add_knowledge_option(parser)
-    parser.set_defaults(handler=_run_review)
 
 
 def _run_review(args: argparse.Namespace) -> int:

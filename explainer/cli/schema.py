@@ -15,12 +15,12 @@ def register(commands: Any) -> None:
     schema = add_command(
         commands, "schema", help="print the JSON Schema of the profile and of the explanation",
         description="Print the JSON Schema of the profile (built from the knowledge base) and "
-                    "of the explanation (the --format json output).")
+                    "of the explanation (the --format json output).",
+        handler=run_schema)
     schema.add_argument("--only", choices=["profile", "explanation"],
                         help="print just one of the two schemas")
     schema.add_argument("--output", metavar="FILE", help="write to FILE instead of the screen")
     add_knowledge_option(schema)
-    schema.set_defaults(handler=run_schema)
 
 
 def run_schema(args: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from explainer.cli.options import add_command, add_knowledge_option
+from explainer.cli.options import EDUCATION_NOTE, add_command, add_knowledge_option
 
 EXAMPLES = """\
 examples:
@@ -20,7 +20,6 @@ examples:
 Open the address it prints in a browser: a form with every factor ("I don't know" for each),
 the explanation with its reasons and sources, a what-if, and a page that prints as a handout.
 Programs can use the JSON API (see /docs). Nothing entered is stored or logged.
-This is education, not medical advice: please discuss your situation with your doctor.
 """
 
 
@@ -30,7 +29,7 @@ def register(commands: Any) -> None:
         commands, "serve", help="serve the explainer as a local web page and JSON API",
         description="Serve the explainer as a web page and a JSON API. It listens on this "
                     "computer only (127.0.0.1) unless --host says otherwise.",
-        epilog=EXAMPLES)
+        epilog=EXAMPLES + EDUCATION_NOTE, handler=run_serve)
     parser.add_argument("--host", default="127.0.0.1",
                         help="address to listen on (default: 127.0.0.1, this computer only; "
                              "0.0.0.0 lets other computers on the network open the page)")
@@ -42,7 +41,6 @@ def register(commands: Any) -> None:
                         help="do not log requests (the log never holds what was entered, "
                              "only the method, path and status)")
     add_knowledge_option(parser)
-    parser.set_defaults(handler=run_serve)
 
 
 def run_serve(args: argparse.Namespace) -> int:

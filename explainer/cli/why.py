@@ -29,7 +29,8 @@ def register(subparsers: Any, kb: KnowledgeBase | None = None) -> None:
                     "condition failed), and which change of one factor would change it.",
         epilog="examples:\n  explainer why cdk46_inhibitors --stage IV --hr positive --her2 low\n"
                "  explainer why chemotherapy --stage II --her2 positive --health poor\n"
-               "  explainer why \"hormone therapy\" --hr unknown --format json")
+               "  explainer why \"hormone therapy\" --hr unknown --format json",
+        handler=_run_why)
     parser.add_argument("target", metavar="CATEGORY",
                         help="a category or kind id or name (e.g. chemotherapy, "
                              "cdk46_inhibitors, \"PARP inhibitors\")")
@@ -40,7 +41,6 @@ def register(subparsers: Any, kb: KnowledgeBase | None = None) -> None:
     parser.add_argument("--output", metavar="FILE", help="write to FILE instead of the screen")
     add_knowledge_option(parser)
     add_factor_options(parser, kb)
-    parser.set_defaults(handler=_run_why)
 
 
 def _run_why(args: argparse.Namespace) -> int:

@@ -12,7 +12,7 @@ import enum
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     from explainer.errors import KnowledgeIssue
@@ -84,14 +84,30 @@ class LintContext:
     cache: dict[str, object] = field(default_factory=dict)
     """Work shared between validators of one run (the factor-space coverage)."""
 
+    @property
+    def knowledge(self) -> KnowledgeBase:
+        """The loaded knowledge base, for validators that set ``needs_kb`` (the runner skips
+        them when it did not load)."""
+        assert self.kb is not None, "a validator without needs_kb read the knowledge base"
+        return self.kb
+
 
 class Validator:
-    """Base class: one concern, checked by :meth:`check`."""
+    """Base class: one concern, checked by :meth:`check`.
+
+    A validator names itself in its class line: ``class X(Validator, name="...",
+    concern="...", needs_kb=True)``; ``needs_kb`` means it needs a knowledge base that loaded
+    (it is skipped otherwise).
+    """
 
     name: ClassVar[str]
     concern: ClassVar[str]
     needs_kb: ClassVar[bool] = False
-    """True when the check needs a knowledge base that loaded (skipped otherwise)."""
+
+    def __init_subclass__(cls, *, name: str, concern: str, needs_kb: bool = False,
+                          **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.name, cls.concern, cls.needs_kb = name, concern, needs_kb
 
     def check(self, context: LintContext) -> Iterator[LintIssue]:
         """Yield every issue found."""

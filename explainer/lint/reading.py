@@ -173,8 +173,7 @@ def _explanations(context: LintContext, words: Vocabulary) -> list[tuple[str, Gr
     from explainer.kb.profiles import parse_profile, to_fact
     from explainer.render.document import build_document
 
-    kb = context.kb
-    assert kb is not None
+    kb = context.knowledge
     composer = Composer(kb)
     profiles = {**REPRESENTATIVE_PROFILES, **scenario_profiles(context.root, context.raw)}
     found = []
@@ -198,11 +197,10 @@ def _grades_text(grades: Grades) -> str:
     return f"FK {grades.fk:.1f}, SMOG {grades.smog:.1f}"
 
 
-class ReadingLevelValidator(Validator):
+class ReadingLevelValidator(
+        Validator, name="reading-level",
+        concern="patient-facing text above the reading grade limit (FK and SMOG)"):
     """Flesch-Kincaid and SMOG grades of patient-facing text, alone and as whole explanations."""
-
-    name = "reading-level"
-    concern = "patient-facing text above the reading grade limit (FK and SMOG)"
 
     def check(self, context: LintContext) -> Iterator[LintIssue]:
         limit = context.options.max_grade
@@ -242,16 +240,15 @@ def _hint(grades: Grades) -> str:
             "aim for grade 6-7")
 
 
-class TermsValidator(Validator):
+class TermsValidator(
+        Validator, name="terms",
+        concern="a term of art that neither the glossary nor the text itself explains"):
     """Terms of art used in patient-facing text that are not explained.
 
     A term is explained when knowledge/glossary.yaml lists it (or a spelling of it), when it
     names a category, subtype or care-team role, or in place: in parentheses after the plain
     words, after "called", "named", "such as", or followed by ", a ..." as in "HER2, a protein".
     """
-
-    name = "terms"
-    concern = "a term of art that neither the glossary nor the text itself explains"
 
     def check(self, context: LintContext) -> Iterator[LintIssue]:
         words = vocabulary(context)

@@ -11,7 +11,7 @@ from typing import Any
 
 from explainer.explanation.plain import plain_condition
 from explainer.kb.knowledge import KnowledgeBase, LoadedRule
-from explainer.kb.models import Review, SourceRef
+from explainer.kb.models import Category, Review, SourceRef, Subtype
 from explainer.kb.yamlio import line_for
 from explainer.lint.texts import read_raw, ui_texts
 
@@ -56,6 +56,14 @@ def cite_refs(kb: KnowledgeBase, refs: Sequence[SourceRef]) -> str:
     return "; ".join(parts)
 
 
+def _treatment_fields(item: Category | Subtype) -> list[tuple[str, str | None]]:
+    """The texts of a category or kind, by field (a kind has no side effects of its own)."""
+    side_effects = [("side_effects", item.side_effects)] if isinstance(item, Category) else []
+    return [("summary", item.summary), ("description", item.description), *side_effects,
+            *((f"questions[{n}]", text) for n, text in enumerate(item.questions)),
+            ("never_discussed", item.never_discussed)]
+
+
 class _Gatherer:
     """Collects the statements of a knowledge base, with file:line locations."""
 
@@ -90,19 +98,12 @@ class _Gatherer:
                      None, (), knowledge / "relevance.yaml", ("levels", index))
         for index, category in enumerate(kb.categories.values()):
             here = ("categories", index)
-            self.add("category", category.id, [
-                ("summary", category.summary), ("description", category.description),
-                ("side_effects", category.side_effects),
-                *((f"questions[{n}]", text) for n, text in enumerate(category.questions)),
-                ("never_discussed", category.never_discussed)],
-                category.review, category.sources, knowledge / "categories.yaml", here)
+            self.add("category", category.id, _treatment_fields(category),
+                     category.review, category.sources, knowledge / "categories.yaml", here)
             for sub_index, subtype in enumerate(category.subtypes):
-                self.add("subtype", subtype.id, [
-                    ("summary", subtype.summary), ("description", subtype.description),
-                    *((f"questions[{n}]", text) for n, text in enumerate(subtype.questions)),
-                    ("never_discussed", subtype.never_discussed)],
-                    subtype.review, subtype.sources, knowledge / "categories.yaml",
-                    (*here, "subtypes", sub_index), detail=f"a kind of {category.name}")
+                self.add("subtype", subtype.id, _treatment_fields(subtype),
+                         subtype.review, subtype.sources, knowledge / "categories.yaml",
+                         (*here, "subtypes", sub_index), detail=f"a kind of {category.name}")
         for loaded in kb.rules:
             rule = loaded.rule
             self.add("rule", rule.id, [

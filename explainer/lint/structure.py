@@ -16,15 +16,14 @@ from explainer.lint.texts import iter_rules
 _CITATION_MESSAGE = re.compile(r"unknown source '|has no section '|^refs \[|\bsources\b")
 
 
-class KnowledgeBaseValidator(Validator):
+class KnowledgeBaseValidator(
+        Validator, name="knowledge-base",
+        concern="schema and cross-reference errors (unknown ids, duplicate ids, bad YAML)"):
     """Schema and cross-reference errors, exactly as the loader finds them.
 
     Unknown keys, wrong types, unknown factor, value, category and source ids, duplicate ids,
     broken YAML: any of these stops the knowledge base from loading (exit code 3).
     """
-
-    name = "knowledge-base"
-    concern = "schema and cross-reference errors (unknown ids, duplicate ids, bad YAML)"
 
     def check(self, context: LintContext) -> Iterator[LintIssue]:
         leave_citations = CitationsValidator.name in context.enabled
@@ -52,14 +51,13 @@ def _entry_name(entry: Mapping[str, Any], index: int) -> str:
     return f"entry {index + 1}"
 
 
-class CitationsValidator(Validator):
+class CitationsValidator(
+        Validator, name="citations",
+        concern="a statement without a source, or a citation of a section source.yaml lacks"):
     """Every statement cites a source, and every citation names a section the source defines.
 
     Reads the raw YAML, so it works when the knowledge base does not load.
     """
-
-    name = "citations"
-    concern = "a statement without a source, or a citation of a section source.yaml lacks"
 
     def check(self, context: LintContext) -> Iterator[LintIssue]:
         sections = self._sections(context)

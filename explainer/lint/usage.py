@@ -70,19 +70,16 @@ class _Locator:
         return path, _line(self.context, path, (*location, *deeper))
 
 
-class RuleCasesValidator(Validator):
+class RuleCasesValidator(
+        Validator, name="cases", needs_kb=True,
+        concern="a rule without cases, a case file without expectations, a failing case"):
     """Every rule has cases that say where it must fire and where it must not, and they pass."""
-
-    name = "cases"
-    concern = "a rule without cases, a case file without expectations, a failing case"
-    needs_kb = True
 
     def check(self, context: LintContext) -> Iterator[LintIssue]:
         from explainer.explanation.api import get_explainer
         from explainer.lint.cases import case_file_problems, run_rule_cases
 
-        kb = context.kb
-        assert kb is not None
+        kb = context.knowledge
         for problem in case_file_problems(kb):
             loaded = kb.rule(problem.subject)
             path = loaded.cases_path or loaded.path
@@ -102,17 +99,14 @@ class RuleCasesValidator(Validator):
 _WORD_BOUNDARY = r"(?<![\w-])(?:{})(?![\w-])"
 
 
-class UnusedEntriesValidator(Validator):
+class UnusedEntriesValidator(
+        Validator, name="unused", needs_kb=True,
+        concern="a knowledge entry nothing uses (term, section, factor value, role, question)"):
     """Knowledge entries nothing uses: a glossary term no text uses, a source section nobody
     cites, a factor value no rule tells apart, a care role or a question no profile shows."""
 
-    name = "unused"
-    concern = "a knowledge entry nothing uses (term, section, factor value, role, question)"
-    needs_kb = True
-
     def check(self, context: LintContext) -> Iterator[LintIssue]:
-        kb = context.kb
-        assert kb is not None
+        kb = context.knowledge
         where = _Locator(context)
         yield from self._terms(context, where)
         yield from self._sections(context, where)
@@ -136,16 +130,14 @@ class UnusedEntriesValidator(Validator):
                                  "(questions: in the rule file), or remove them")
 
     def _target_questions(self, context: LintContext) -> Iterator[tuple[str, tuple[str, ...]]]:
-        kb = context.kb
-        assert kb is not None
+        kb = context.knowledge
         for category in kb.categories.values():
             yield category.id, category.questions
             for subtype in category.subtypes:
                 yield subtype.id, subtype.questions
 
     def _terms(self, context: LintContext, where: _Locator) -> Iterator[LintIssue]:
-        kb = context.kb
-        assert kb is not None
+        kb = context.knowledge
         for term in kb.glossary:
             spellings = sorted((term.term, *term.aliases), key=len, reverse=True)
             pattern = re.compile(_WORD_BOUNDARY.format("|".join(map(re.escape, spellings))),
@@ -161,8 +153,7 @@ class UnusedEntriesValidator(Validator):
                                  "helps (its definition then appears with it)")
 
     def _sections(self, context: LintContext, where: _Locator) -> Iterator[LintIssue]:
-        kb = context.kb
-        assert kb is not None
+        kb = context.knowledge
         cited: set[tuple[str, str]] = set()
 
         def cite(refs: tuple[SourceRef, ...]) -> None:
@@ -192,8 +183,7 @@ class UnusedEntriesValidator(Validator):
                                      "remove it from source.yaml")
 
     def _values(self, context: LintContext, where: _Locator) -> Iterator[LintIssue]:
-        kb = context.kb
-        assert kb is not None
+        kb = context.knowledge
         mentioned: dict[str, set[str]] = {}
         for loaded in kb.rules:
             for test in _tests(loaded.condition):
@@ -221,7 +211,8 @@ def _tests(condition: Any) -> Iterator[Any]:
         yield from _tests(branch)
 
 
-class ReachabilityValidator(Validator):
+class ReachabilityValidator(Validator, name="reachability", needs_kb=True,
+                            concern="a category, subtype or rule that no profile can ever show"):
     """What no profile can ever show, found by enumerating the factor space.
 
     A category or subtype that is never often or may be discussed for any combination of the
@@ -230,13 +221,8 @@ class ReachabilityValidator(Validator):
     that can never fire, or fire but are always outranked, are reported too.
     """
 
-    name = "reachability"
-    concern = "a category, subtype or rule that no profile can ever show"
-    needs_kb = True
-
     def check(self, context: LintContext) -> Iterator[LintIssue]:
-        kb = context.kb
-        assert kb is not None
+        kb = context.knowledge
         space = shared_coverage(context)
         where = _Locator(context)
         for gap in space.gaps:
@@ -299,16 +285,13 @@ class ReachabilityValidator(Validator):
                                  "this one's priority, or remove it")
 
 
-class ReviewMetadataValidator(Validator):
+class ReviewMetadataValidator(
+        Validator, name="review", needs_kb=True,
+        concern="review metadata missing, in the future, stale, or older than the source's review"):
     """Review metadata: present, not in the future, not stale, not older than its sources."""
 
-    name = "review"
-    concern = "review metadata missing, in the future, stale, or older than the source's review"
-    needs_kb = True
-
     def check(self, context: LintContext) -> Iterator[LintIssue]:
-        kb = context.kb
-        assert kb is not None
+        kb = context.knowledge
         where = _Locator(context)
         options = context.options
         entries: list[tuple[str, Review, tuple[SourceRef, ...], Path, int | None]] = []

@@ -128,11 +128,10 @@ def wording_problems(text: str) -> list[tuple[WordingRule, str]]:
     return found
 
 
-class WordingValidator(Validator):
+class WordingValidator(
+        Validator, name="wording",
+        concern="directive or diagnostic wording, doses, schedules (with a suggested rewording)"):
     """Directive, promising or diagnostic phrases, doses, schedules and drug names."""
-
-    name = "wording"
-    concern = "directive or diagnostic wording, doses, schedules (with a suggested rewording)"
 
     def check(self, context: LintContext) -> Iterator[LintIssue]:
         for item in context.texts:

@@ -310,16 +310,25 @@ def _source_lines(citations: Sequence[Citation], explanation: Explanation) -> li
     return [Line(cite(citation, explanation.knowledge), "source") for citation in citations]
 
 
+def _closing_lines(result: CategoryResult | SubtypeResult, explanation: Explanation,
+                   audience: Audience) -> list[Line]:
+    """What ends every category's and kind's entry: its notes, the rules it outranked
+    (clinicians), and its sources."""
+    lines: list[Line] = []
+    for note in result.notes:
+        lines.extend(_reason_lines(note, explanation, audience, "note"))
+    lines.extend(_considered_lines(result.considered, _labels(explanation), audience))
+    lines.extend(_source_lines(result.sources, explanation))
+    return lines
+
+
 def _subtype_entry(subtype: SubtypeResult, explanation: Explanation,
                    audience: Audience) -> Entry:
     labels = _labels(explanation)
     lines = [Line(subtype.summary)]
     for reason in subtype.reasons:
         lines.extend(_reason_lines(reason, explanation, audience))
-    for note in subtype.notes:
-        lines.extend(_reason_lines(note, explanation, audience, "note"))
-    lines.extend(_considered_lines(subtype.considered, labels, audience))
-    lines.extend(_source_lines(subtype.sources, explanation))
+    lines.extend(_closing_lines(subtype, explanation, audience))
     return Entry(title=subtype.name, badge=labels[subtype.relevance],
                  relevance=subtype.relevance, lines=tuple(lines))
 
@@ -341,10 +350,7 @@ def _category_entry(category: CategoryResult, explanation: Explanation,
     else:
         for reason in category.reasons:
             lines.extend(_reason_lines(reason, explanation, audience))
-    for note in category.notes:
-        lines.extend(_reason_lines(note, explanation, audience, "note"))
-    lines.extend(_considered_lines(category.considered, labels, audience))
-    lines.extend(_source_lines(category.sources, explanation))
+    lines.extend(_closing_lines(category, explanation, audience))
     children = tuple(_subtype_entry(sub, explanation, audience) for sub in category.subtypes)
     return Entry(title=f"{category.name} ({TEXT[category.kind]})", badge=labels[category.relevance],
                  relevance=category.relevance, lines=tuple(lines), children=children)

@@ -4,6 +4,7 @@ answers of the JSON API. The routes themselves (pages, API, errors) only call th
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from explainer import __version__
@@ -92,31 +93,34 @@ class Site:
             lines.append((problem.field, f"{shown}: {problem.message}"))
         return lines
 
-    def explain_page(self, fields: dict[str, list[str]]) -> tuple[int, str]:
-        """The result page for a posted form (or the form again, with what is wrong)."""
+    def _form_page(self, fields: dict[str, list[str]],
+                   answer: Callable[[dict[str, Any]], tuple[int, str]]) -> tuple[int, str]:
+        """``answer`` for the posted answers, or the form again showing what is wrong."""
         data: dict[str, Any] = {}
         try:
             data = profile_from_form(fields, self.kb.factors)
-            profile = self.explainer.parse(data)
+            return answer(data)
         except ProfileError as error:
             return 422, self.views.start(data, self._problem_lines(error))
-        return 200, self.views.result(self.explainer.explain(profile), profile)
+
+    def explain_page(self, fields: dict[str, list[str]]) -> tuple[int, str]:
+        """The result page for a posted form (or the form again, with what is wrong)."""
+
+        def result(data: dict[str, Any]) -> tuple[int, str]:
+            profile = self.explainer.parse(data)
+            return 200, self.views.result(self.explainer.explain(profile), profile)
+
+        return self._form_page(fields, result)
 
     def change_page(self, fields: dict[str, list[str]]) -> tuple[int, str]:
         """The form again, filled in with the answers the result page carried."""
-        data: dict[str, Any] = {}
-        try:
-            data = profile_from_form(fields, self.kb.factors)
-            profile = self.explainer.parse(data)
-        except ProfileError as error:
-            return 422, self.views.start(data, self._problem_lines(error))
-        return 200, self.views.start(profile.model_dump())
+        return self._form_page(fields, lambda data: (
+            200, self.views.start(self.explainer.parse(data).model_dump())))
 
     def what_if_page(self, fields: dict[str, list[str]]) -> tuple[int, str]:
         """What changes if one answer were different (the what-if select)."""
-        data: dict[str, Any] = {}
-        try:
-            data = profile_from_form(fields, self.kb.factors)
+
+        def comparison(data: dict[str, Any]) -> tuple[int, str]:
             before_profile = self.explainer.parse(data)
             chosen = fields.get(WHAT_IF_FIELD, [])
             if len(chosen) != 1:
@@ -127,11 +131,11 @@ class Site:
             except InputError as error:
                 raise ProfileError([FieldProblem(WHAT_IF_FIELD, str(error))]) from None
             after_profile = self.explainer.parse(changed)
-        except ProfileError as error:
-            return 422, self.views.start(data, self._problem_lines(error))
-        comparison = compare_what_if(self.explainer.explain(before_profile),
-                                     self.explainer.explain(after_profile))
-        return 200, self.views.comparison(comparison, before_profile, after_profile)
+            found = compare_what_if(self.explainer.explain(before_profile),
+                                    self.explainer.explain(after_profile))
+            return 200, self.views.comparison(found, before_profile, after_profile)
+
+        return self._form_page(fields, comparison)
 
     # -- API ------------------------------------------------------------------------------
 
