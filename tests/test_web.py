@@ -139,7 +139,7 @@ def test_start_page_asks_every_factor_with_help_and_i_dont_know(client: TestClie
 def _sections(page: str) -> dict[str, str]:
     """Each section of a result page by its heading: the visible text under it."""
     found: dict[str, str] = {}
-    for match in re.finditer(r'<section class="([\w-]+)"[^>]*>\s*<h2[^>]*>(.*?)</h2>(.*?)'
+    for match in re.finditer(r'<section class="([\w -]+)"[^>]*>\s*<h2[^>]*>(.*?)</h2>(.*?)'
                              r"</section>", page, re.S):
         found[html.unescape(match.group(2))] = parse(match.group(3)).visible()
     return found
@@ -209,7 +209,34 @@ def test_glossary_terms_are_explained_in_place(client: TestClient, explainer: Ex
         assert html.unescape(meaning) == definitions[term]
         # The number leads to the term in "Words used here".
         assert f'<dt id="term-{number}"><span class="num">{number}</span>' in response.text
-    assert [int(number) for number, *_ in marks] == list(range(1, len(marks) + 1))
+    # A category's name is the summary of a <details>, where no link may go: its terms carry
+    # their number and meaning (title) without a link.
+    plain = re.findall(r'<span class="term" title="([^"]+)">([^<]+)</span>'
+                       r'<sup class="mark plain">(\d+)</sup>', response.text)
+    assert plain
+    for meaning, _shown, _number in plain:
+        assert html.unescape(meaning) in definitions.values()
+    numbers = [int(number) for number in re.findall(
+        r'<sup class="mark(?: plain)?">(?:<a [^>]*>)?(\d+)<', response.text)]
+    assert numbers == list(range(1, len(numbers) + 1))
+    assert len(numbers) == len(marks) + len(plain)
+
+
+def test_result_page_order_and_nothing_chosen_in_the_what_if(client: TestClient) -> None:
+    page = client.post("/explain", data=MIXED_FORM).text
+    # The answer comes first: what was entered, at a glance, the categories (collapsed), the
+    # questions; the what-if form only after them.
+    order = [page.index(marker) for marker in (
+        '<section class="entered compact"', '<section class="glance"',
+        '<details class="entry often_discussed">', '<section class="questions"',
+        '<section class="what-if')]
+    assert order == sorted(order)
+    assert "<details class=\"entry\" open" not in page and " open>" not in page
+    select = page[page.index('<select id="what-if-select"'):page.index("</select>")]
+    assert " required" in select.split(">", 1)[0]
+    options = re.findall(r"<option ([^>]*)>", select)
+    assert options[0] == 'value=""'
+    assert not any("selected" in option for option in options)
 
 
 def test_what_if_page_shows_what_changes(client: TestClient, explainer: Explainer) -> None:
@@ -266,6 +293,11 @@ def test_form_errors_show_the_form_again_with_the_problem(client: TestClient,
 
 def test_what_if_errors(client: TestClient) -> None:
     assert client.post("/what-if", data={"stage": "IV"}).status_code == 422
+    # The select's first choice is empty (nothing chosen yet; the browser asks for a choice).
+    response = client.post("/what-if", data={"stage": "IV", "what_if": ""})
+    assert response.status_code == 422
+    assert "Change one answer: choose one answer to change from the list" in parse(
+        response.text).visible()
     response = client.post("/what-if", data={"stage": "IV", "what_if": "colour=blue"})
     assert response.status_code == 422 and "is not a factor" in response.text
     response = client.post("/what-if", data={"stage": "IV", "what_if": "stage=VI"})

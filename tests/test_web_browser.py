@@ -232,17 +232,27 @@ def test_keyboard_only(visit: Visit, explainer: Explainer, shots: Path) -> None:
         page.keyboard.press("Enter")
     _check_result(page, explainer)
 
-    _tab_to(page, "#what-if-select")
-    page.keyboard.press("ArrowDown")
-    chosen = page.evaluate("document.activeElement.value")
-    assert chosen != page.locator("#what-if-select option").first.get_attribute("value")
     # A term's meaning shows in place when its number gets the focus.
     _tab_to(page, "sup.mark a")
     tip = page.locator(":focus").locator("xpath=ancestor::span[@class='gloss']//span[@class='tip']")
     assert tip.is_visible()
     assert ":" in tip.inner_text()
     page.screenshot(path=str(shots / "web-keyboard-term.png"))
-    _tab_to(page, ".what-if button", key="Shift+Tab")
+    # A category opens with Enter on its name, and closes again.
+    _tab_to(page, "details.entry > summary")
+    opened = page.locator("details.entry:has(> summary:focus)")
+    assert opened.get_attribute("open") is None
+    page.keyboard.press("Enter")
+    assert opened.get_attribute("open") is not None
+    assert opened.locator(".details-body").is_visible()
+    page.keyboard.press("Enter")
+    assert opened.get_attribute("open") is None
+    # The what-if form comes after the answer, with nothing chosen until the person picks.
+    _tab_to(page, "#what-if-select")
+    assert page.evaluate("document.activeElement.value") == ""
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.value") != ""
+    _tab_to(page, ".what-if button")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.locator("h1").inner_text() == "What changes if the factors were different"
@@ -425,7 +435,7 @@ def test_axe_finds_nothing_on_the_start_result_comparison_and_docs_pages(
         assert marks.count() > 10
         for index in range(marks.count()):
             mark = marks.nth(index)
-            assert mark.get_attribute("aria-label").startswith(f"{mark.inner_text()}: ")
+            assert mark.get_attribute("aria-label").startswith(f"{mark.text_content()}: ")
         page.get_by_label("Change one answer").select_option("her2_status=positive")
         page.get_by_role("button", name="Show what changes").click()
         page.wait_for_load_state()

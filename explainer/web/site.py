@@ -123,7 +123,8 @@ class Site:
         def comparison(data: dict[str, Any]) -> tuple[int, str]:
             before_profile = self.explainer.parse(data)
             chosen = fields.get(WHAT_IF_FIELD, [])
-            if len(chosen) != 1:
+            # The select's first choice is empty: nothing chosen yet.
+            if len(chosen) != 1 or not chosen[0].strip():
                 raise ProfileError([FieldProblem(
                     WHAT_IF_FIELD, "choose one answer to change from the list")])
             try:

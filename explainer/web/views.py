@@ -18,10 +18,17 @@ from markupsafe import Markup, escape
 from explainer.explanation.compare import Comparison
 from explainer.explanation.models import QUESTION_TOPICS, Explanation
 from explainer.kb.knowledge import KnowledgeBase
+from explainer.kb.models import RELEVANCE_ORDER
 from explainer.kb.profiles import Profile
 from explainer.render import html as handout
 from explainer.render.compare import build_comparison_document
-from explainer.render.document import Document, Marks, TermMark, apply_marks, build_document
+from explainer.render.document import (
+    Document,
+    Marks,
+    TermMark,
+    apply_marks,
+    build_document,
+)
 from explainer.web.forms import (
     KNOWN_SUFFIX,
     WHAT_IF_FIELD,
@@ -61,6 +68,7 @@ TEXT = {
     "what_if_intro": "Pick one answer to change. The page then shows what would change, and "
                      "why.",
     "what_if_label": "Change one answer",
+    "what_if_choose": "Choose an answer to change",
     "what_if_submit": "Show what changes",
     "what_if_again": "Try another change",
     "what_if_full": "Show the full explanation with this change",
@@ -77,6 +85,9 @@ TEXT = {
     "example": "Example",
     "error_home": "Go to the start page",
 }
+
+# The sections whose entries (the treatment categories) the result page shows collapsed.
+COLLAPSED = frozenset(RELEVANCE_ORDER)
 
 NOT_FOUND = ("Page not found", "There is no page at this address.")
 METHOD_NOT_ALLOWED = ("This address does not accept that request",
@@ -95,6 +106,18 @@ def _term(shown: str, mark: TermMark) -> str:
         "</span></span>").format(
             shown=shown, n=mark.number, term=mark.term, meaning=mark.definition,
             label=TEXT["term_link"].format(term=mark.term, number=mark.number)))
+
+
+def _plain_term(shown: str, mark: TermMark) -> str:
+    """A term at its first use where no link may go (a <details> summary): its number only."""
+    return str(Markup('<span class="term" title="{meaning}">{shown}</span>'
+                      '<sup class="mark plain">{n}</sup>').format(
+        shown=shown, n=mark.number, meaning=mark.definition))
+
+
+def marked_plain(text: str, marks: Marks = ()) -> Markup:
+    """``text`` escaped, its glossary terms numbered at their first use but not linked."""
+    return Markup(apply_marks(text, marks, _plain_term, lambda part: str(escape(part))))
 
 
 def marked(text: str, marks: Marks = ()) -> Markup:
@@ -132,6 +155,7 @@ class Views:
             autoescape=select_autoescape(default=True, default_for_string=True),
             undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         self.env.filters["marked"] = marked
+        self.env.filters["marked_plain"] = marked_plain
         self.env.filters["inline_code"] = inline_code
         self.env.globals.update(text=TEXT, handout=handout.TEXT, lang=handout.LANG,
                                 known_suffix=KNOWN_SUFFIX, what_if_field=WHAT_IF_FIELD,
@@ -156,6 +180,8 @@ class Views:
         """The explanation: the same content as the command line, and the handout in print."""
         document: Document = build_document(explanation, "patient")
         return self._render("result.html", document=document, explanation=explanation,
+                            not_known=self.kb.not_known_label,
+                            collapsed=COLLAPSED,
                             question_groups=_question_groups(explanation),
                             what_if=self._what_if(profile))
 
