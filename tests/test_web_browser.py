@@ -390,6 +390,13 @@ def test_printing_the_page_gives_the_handout(visit: Visit, explainer: Explainer,
     for heading in ("What you entered", "At a glance", "Often discussed",
                     "Questions you could ask your doctor", "Words used here", "My notes"):
         assert heading in text, heading
+    # The categories are collapsed on the screen, and open on paper.
+    explanation = explainer.explain(PROFILE)
+    squashed = text.replace(" ", "")
+    for category in explanation.categories:
+        assert category.summary.replace(" ", "") in squashed, category.id
+        for subtype in category.subtypes:
+            assert subtype.summary.replace(" ", "") in squashed, subtype.id
     # The buttons and the what-if form are for the screen only.
     for screen_only in ("Show what changes", "Change my answers", "Print this page",
                         "Skip to the main content"):
