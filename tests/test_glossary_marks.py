@@ -16,8 +16,8 @@ from explainer.render.document import (
     Line,
     TermMark,
     apply_marks,
-    build_document,
 )
+from explainer.render.layout import build_document
 
 
 def _texts_in_reading_order(document: Document) -> list[tuple[str, tuple[TermMark, ...]]]:

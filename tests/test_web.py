@@ -24,7 +24,7 @@ from starlette.testclient import TestClient
 
 from explainer import Explainer
 from explainer.explanation.compare import compare, compare_what_if
-from explainer.render.document import build_document
+from explainer.render.layout import build_document
 from explainer.web.app import MAX_BODY_BYTES, Guard, build
 
 Cli = Callable[..., CliResult]

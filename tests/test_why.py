@@ -12,7 +12,8 @@ from conftest import CliResult
 from explainer import Explainer
 from explainer.errors import ExitCode
 from explainer.explanation.why import explain_why
-from explainer.render.document import Entry, build_document
+from explainer.render.document import Entry
+from explainer.render.layout import build_document
 
 Cli = Callable[..., CliResult]
 

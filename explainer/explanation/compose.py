@@ -27,23 +27,18 @@ from pydantic import TypeAdapter
 
 from explainer.errors import DecisionGap, KnowledgeIssue
 from explainer.explanation.models import (
-    QUESTION_TOPICS,
-    CareTeamMember,
     CategoryResult,
     Citation,
     Considered,
-    EnteredFactor,
     Explanation,
     GlossaryEntry,
     KnowledgeInfo,
     LegendEntry,
-    Question,
-    QuestionTopic,
     Reason,
     SourceInfo,
     SubtypeResult,
-    UnknownFactor,
 )
+from explainer.explanation.parts import Parts, plain_value
 from explainer.kb.conditions import UNKNOWN, describe
 from explainer.kb.knowledge import KnowledgeBase, LoadedRule
 from explainer.kb.models import RELEVANCE_ORDER, Relevance, SourceRef
@@ -56,8 +51,6 @@ _PART_FIELDS = ("categories", "unknown_factors", "notes", "questions", "care_tea
 _JSON_ORDER = (*Explanation.model_fields, *Explanation.model_computed_fields)
 M = TypeVar("M")
 
-SHOWN: frozenset[str] = frozenset({"often_discussed", "may_be_discussed"})
-"""Relevances for which a category counts as part of the picture (care team, questions)."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +71,7 @@ class Composer:
         # cached parts of many explanations small.
         self._interned: dict[Any, Any] = {}
         self._adapters: dict[str, TypeAdapter[Any]] | None = None
+        self.parts = Parts(kb, self._intern, self.citations)
         self._reasons = {loaded.id: self._reason(loaded) for loaded in kb.rules}
         self._deciders: dict[str | None, list[LoadedRule]] = {}
         self._notes: dict[str | None, list[LoadedRule]] = {}
@@ -254,14 +248,15 @@ class Composer:
             if len(self._parts_cache) >= _CACHE_LIMIT:
                 self._parts_cache.clear()
             self._parts_cache[key] = cached
-        entered = self._entered(profile)
+        entered = self.parts.entered(profile)
         term_ids = set(cached["term_ids"])
         for item in entered:
             term_ids |= self._terms_in(item.value_label)
         fields = {
             "schema_version": 1,
             "disclaimer": kb.disclaimer.disclaimer,
-            "profile": {factor_id: _plain(profile.value(factor_id)) for factor_id in kb.factors},
+            "profile": {factor_id: plain_value(profile.value(factor_id))
+                        for factor_id in kb.factors},
             "entered": entered,
             "legend": self._legend,
             "glossary": tuple(self._glossary_patterns[index][0] for index in sorted(term_ids)),
@@ -285,9 +280,9 @@ class Composer:
         shown_rules.extend(general_notes)
         texts.extend(loaded.rule.reason for loaded in shown_rules)
 
-        unknown = self._unknown_factors(unknown_ids, categories, shown_rules)
-        questions = self._questions(categories, shown_rules, unknown)
-        care_team = self._care_team(categories)
+        unknown = self.parts.unknown_factors(unknown_ids, categories, shown_rules)
+        questions = self.parts.questions(categories, shown_rules, unknown)
+        care_team = self.parts.care_team(categories)
         texts.extend(question.text for question in questions)
         texts.extend(item.why_it_matters for item in unknown)
         texts.extend(member.why for member in care_team)
@@ -305,7 +300,7 @@ class Composer:
             "knowledge": self._intern(KnowledgeInfo.model_construct(
                 version=kb.version, last_reviewed=kb.source_file.last_reviewed.isoformat(),
                 sources=self._knowledge_sources,
-                **self._drafts(shown_rules, unknown, care_team, glossary))),
+                **self.parts.drafts(shown_rules, unknown, care_team, glossary))),
         }
 
     def _category(self, category_id: str, fired: frozenset[str],
@@ -358,134 +353,6 @@ class Composer:
         )
         return result, shown_rules
 
-    def _drafts(self, shown_rules: Sequence[LoadedRule], unknown: Sequence[UnknownFactor],
-                care_team: Sequence[CareTeamMember],
-                glossary: Sequence[GlossaryEntry]) -> dict[str, Any]:
-        """The distinct statements shown that are drafts awaiting clinician review: their
-        count (``draft_statements``) and which ones (``drafts``)."""
-        kb = self.kb
-        statuses: dict[str, str] = {f"rule:{loaded.id}": loaded.rule.status
-                                    for loaded in shown_rules}
-        for category in kb.categories.values():
-            statuses[f"category:{category.id}"] = category.review.status
-            statuses.update((f"subtype:{subtype.id}", subtype.review.status)
-                            for subtype in category.subtypes)
-        statuses.update((f"factor:{item.factor}", kb.factors[item.factor].review.status)
-                        for item in unknown)
-        roles = {role.id: role for role in kb.care_team}
-        statuses.update((f"role:{member.id}", roles[member.id].review.status)
-                        for member in care_team)
-        terms = {term.term: term for term in kb.glossary}
-        statuses.update((f"term:{entry.term}", terms[entry.term].review.status)
-                        for entry in glossary)
-        drafts = tuple(key for key, status in statuses.items() if status == "draft")
-        return {"draft_statements": len(drafts), "drafts": drafts}
-
-    def _entered(self, profile: Profile) -> tuple[EnteredFactor, ...]:
-        entered = []
-        for factor in self.kb.factors.values():
-            value = profile.value(factor.id)
-            labels = {option.id: option.label for option in factor.values}
-            if factor.kind == "number":
-                known = value is not None
-                label = str(value) if known else self.kb.not_known_label
-            elif factor.kind == "multi":
-                known = bool(value)
-                label = ", ".join(labels[item] for item in value) if known else \
-                    self.kb.not_known_label
-            else:
-                known = value != UNKNOWN
-                label = labels[value] if known else self.kb.not_known_label
-            entered.append(EnteredFactor.model_construct(
-                factor=factor.id, label=factor.label, value=_plain(value), value_label=label,
-                known=known, core=factor.core))
-        return tuple(entered)
-
-    def _unknown_factors(self, unknown_ids: Sequence[str], categories: Sequence[CategoryResult],
-                         shown_rules: Sequence[LoadedRule]) -> tuple[UnknownFactor, ...]:
-        affects: dict[str, list[str]] = {}
-        for loaded in shown_rules:
-            for factor_id in loaded.condition.unknown_factor_ids():
-                bucket = affects.setdefault(factor_id, [])
-                if loaded.rule.target is not None and loaded.rule.target not in bucket:
-                    bucket.append(loaded.rule.target)
-        result = []
-        order = _target_order(categories)
-        for factor_id in unknown_ids:
-            factor = self.kb.factors[factor_id]
-            if not (factor.core or factor.id in affects):
-                continue
-            targets = sorted(affects.get(factor.id, []), key=order.index)
-            result.append(self._intern(UnknownFactor.model_construct(
-                factor=factor.id, label=factor.label, why_it_matters=factor.why_it_matters,
-                question=factor.if_unknown_question, affects=tuple(targets))))
-        return tuple(result)
-
-    def _questions(self, categories: Sequence[CategoryResult], shown_rules: Sequence[LoadedRule],
-                   unknown: Sequence[UnknownFactor]) -> tuple[Question, ...]:
-        kb = self.kb
-        questions: list[Question] = []
-        seen: set[str] = set()
-
-        def add(text: str, origin: str, refs: Iterable[SourceRef], topic: QuestionTopic,
-                about: tuple[str, ...] = ()) -> None:
-            if text not in seen:
-                seen.add(text)
-                questions.append(self._intern(Question.model_construct(
-                    text=text, origin=origin, topic=topic, about=about,
-                    sources=self.citations(refs))))
-
-        for item in unknown:
-            if item.question:
-                add(item.question, f"factor:{item.factor}", kb.factors[item.factor].sources,
-                    "unknown")
-        for loaded in shown_rules:
-            # A rule without a target is a general note about what the person entered (a
-            # side-effect worry, their age); the others are about one treatment.
-            topic: QuestionTopic = "concern" if loaded.rule.target is None else "treatment"
-            for text in loaded.rule.questions:
-                add(text, f"rule:{loaded.id}", loaded.rule.sources, topic)
-        for result in categories:
-            category = kb.categories[result.id]
-            # Category questions only where the category is often discussed: a list of every
-            # possible question would bury the ones that matter.
-            if result.relevance == "often_discussed":
-                for text in category.questions:
-                    add(text, f"category:{category.id}", category.sources, "treatment")
-            for sub_result, subtype in zip(result.subtypes, category.subtypes, strict=True):
-                if sub_result.relevance == "often_discussed":
-                    for text in subtype.questions:
-                        add(text, f"subtype:{subtype.id}", subtype.sources, "treatment")
-        for general in kb.disclaimer.general_questions:
-            tailored = general.tailored
-            named = [result for result in categories if tailored is not None
-                     and result.relevance == "often_discussed" and result.kind in tailored.kinds]
-            if tailored is not None and named:
-                # Naming the treatments that come up makes "the goal", "the side effects" and
-                # "daily life" concrete, without adding a question per treatment.
-                text = tailored.text.replace("{treatments}", _name_list(
-                    [result.name for result in named]))
-                add(text, f"general:{general.id}", general.sources, "general",
-                    tuple(result.id for result in named))
-            else:
-                add(general.text, f"general:{general.id}", general.sources, "general")
-        # What matters most first: what is not known yet, then the worries entered, then the
-        # treatments that come up, then what anyone could ask (a stable sort keeps the order
-        # within each topic).
-        questions.sort(key=lambda question: QUESTION_TOPICS.index(question.topic))
-        return tuple(questions)
-
-    def _care_team(self, categories: Sequence[CategoryResult]) -> tuple[CareTeamMember, ...]:
-        shown = [category.id for category in categories if category.relevance in SHOWN]
-        members = []
-        for role in self.kb.care_team:
-            linked = tuple(category for category in role.categories if category in shown)
-            if role.always or linked:
-                members.append(self._intern(CareTeamMember.model_construct(
-                    id=role.id, role=role.role, why=role.why, categories=linked)))
-        return tuple(members)
-
-
 def _merge(base: tuple[Citation, ...], *groups: tuple[Reason, ...]) -> tuple[Citation, ...]:
     merged = {_citation_key(citation): citation for citation in base}
     for group in groups:
@@ -499,39 +366,14 @@ def _citation_key(citation: Citation) -> tuple[str, str, tuple[str, ...]]:
     return citation.source, citation.section_id, citation.refs
 
 
-_AND = " and "
-"""Joins the last two names of a list in a tailored question."""
-
-
-def _name_list(names: Sequence[str]) -> str:
-    """Names as they read inside a sentence: "surgery, radiation therapy and chemotherapy"."""
-    words = [name[0].lower() + name[1:] if len(name) > 1 and name[1].islower() else name
-             for name in names]
-    if len(words) == 1:
-        return words[0]
-    return ", ".join(words[:-1]) + _AND + words[-1]
-
-
 def _any_draft(*groups: tuple[Reason, ...]) -> bool:
     return any(reason.status == "draft" for group in groups for reason in group)
-
-
-def _target_order(categories: Sequence[CategoryResult]) -> list[str]:
-    order: list[str] = []
-    for category in categories:
-        order.append(category.id)
-        order.extend(subtype.id for subtype in category.subtypes)
-    return order
 
 
 def _is_unknown(kind: str, value: object) -> bool:
     if kind == "multi":
         return not value
     return value is None or value == UNKNOWN
-
-
-def _plain(value: object) -> object:
-    return list(value) if isinstance(value, tuple) else value
 
 
 def _describe_profile(profile: Profile) -> str:

@@ -154,36 +154,30 @@ class FactorsFile(Frozen):
     factors: Annotated[tuple[Factor, ...], Field(min_length=1)]
 
 
-class Subtype(Frozen):
+class Treatment(Frozen):
+    """What a category and a kind of treatment both have: names, texts, sources, review."""
+
+    id: Id
+    name: ShortText
+    summary: Text
+    description: Text
+    questions: tuple[Text, ...] = ()
+    sources: Sources
+    review: Review
+    never_discussed: Text | None = None
+    """Why no profile shows this as often or may be discussed, when that is deliberate (for
+    example a kind only given in clinical trials). ``explainer lint`` checks that it holds."""
+
+
+class Subtype(Treatment):
     """A kind of treatment within a category (for example CDK4/6 inhibitors)."""
 
-    id: Id
-    name: ShortText
-    summary: Text
-    description: Text
-    questions: tuple[Text, ...] = ()
-    sources: Sources
-    review: Review
-    never_discussed: Text | None = None
-    """Why no profile shows this as often or may be discussed, when that is deliberate (for
-    example a kind only given in clinical trials). ``explainer lint`` checks that it holds."""
 
-
-class Category(Frozen):
+class Category(Treatment):
     """A broad treatment category of the source article."""
 
-    id: Id
-    name: ShortText
     kind: CategoryKind
-    summary: Text
-    description: Text
     side_effects: Text
-    questions: tuple[Text, ...] = ()
-    sources: Sources
-    review: Review
-    never_discussed: Text | None = None
-    """Why no profile shows this as often or may be discussed, when that is deliberate (for
-    example a kind only given in clinical trials). ``explainer lint`` checks that it holds."""
     subtypes: tuple[Subtype, ...] = ()
 
 

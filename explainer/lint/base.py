@@ -118,6 +118,11 @@ class Validator:
         """An issue found by this validator."""
         return LintIssue(self.name, severity, path, line, message, hint)
 
+    def issue_at(self, severity: Severity, place: tuple[Path, int | None], message: str,
+                 hint: str = "") -> LintIssue:
+        """An issue at ``place`` (a file and line, as a locator finds them)."""
+        return LintIssue(self.name, severity, place[0], place[1], message, hint)
+
 
 class ProblemCode(enum.Enum):
     """What a whole-knowledge-base check found (rule cases, the factor space). Callers branch

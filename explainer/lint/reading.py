@@ -171,7 +171,7 @@ def _explanations(context: LintContext, words: Vocabulary) -> list[tuple[str, Gr
     from explainer.errors import ExplainerError
     from explainer.explanation.compose import Composer
     from explainer.kb.profiles import parse_profile, to_fact
-    from explainer.render.document import build_document
+    from explainer.render.layout import build_document
 
     kb = context.knowledge
     composer = Composer(kb)

@@ -114,20 +114,18 @@ class UnusedEntriesValidator(
         space = shared_coverage(context)
         for role in kb.care_team:
             if not role.always and role.id not in space.shown_roles:
-                path, line = where.find("role", role.id)
-                yield self.issue(Severity.WARNING, path, line,
-                                 f"care role '{role.id}' is never shown: none of its "
-                                 f"categories ({', '.join(role.categories)}) is ever often or "
-                                 "may be discussed", "link it to a category that comes up, "
-                                 "or set always: true")
+                yield self.issue_at(Severity.WARNING, where.find("role", role.id),
+                                    f"care role '{role.id}' is never shown: none of its "
+                                    f"categories ({', '.join(role.categories)}) is ever often or "
+                                    "may be discussed", "link it to a category that comes up, "
+                                    "or set always: true")
         for target_id, questions in self._target_questions(context):
             if questions and "often_discussed" not in space.relevances(target_id):
-                path, line = where.find("target", target_id, "questions")
-                yield self.issue(Severity.WARNING, path, line,
-                                 f"the questions of '{target_id}' are never shown: questions "
-                                 "appear only where it is often discussed, and no profile "
-                                 "gets there", "move them to the rules that bring it up "
-                                 "(questions: in the rule file), or remove them")
+                yield self.issue_at(Severity.WARNING, where.find("target", target_id, "questions"),
+                                    f"the questions of '{target_id}' are never shown: questions "
+                                    "appear only where it is often discussed, and no profile "
+                                    "gets there", "move them to the rules that bring it up "
+                                    "(questions: in the rule file), or remove them")
 
     def _target_questions(self, context: LintContext) -> Iterator[tuple[str, tuple[str, ...]]]:
         kb = context.knowledge
@@ -146,11 +144,10 @@ class UnusedEntriesValidator(
                        if not (item.path.name == "glossary.yaml"
                                and item.where.startswith(f"terms[{term.term}]")))
             if not used:
-                path, line = where.find("term", term.term)
-                yield self.issue(Severity.WARNING, path, line,
-                                 f"glossary term '{term.term}' is used by no text, so no "
-                                 "output ever shows it", "remove it, or use the term where it "
-                                 "helps (its definition then appears with it)")
+                yield self.issue_at(Severity.WARNING, where.find("term", term.term),
+                                    f"glossary term '{term.term}' is used by no text, so no "
+                                    "output ever shows it", "remove it, or use the term where it "
+                                    "helps (its definition then appears with it)")
 
     def _sections(self, context: LintContext, where: _Locator) -> Iterator[LintIssue]:
         kb = context.knowledge
@@ -176,11 +173,11 @@ class UnusedEntriesValidator(
         for source in kb.source_file.sources:
             for section in source.sections:
                 if (source.id, section.id) not in cited:
-                    path, line = where.find("section", f"{source.id}/{section.id}")
-                    yield self.issue(Severity.WARNING, path, line,
-                                     f"section '{section.id}' of source '{source.id}' is cited "
-                                     "by nothing", "cite it where a statement rests on it, or "
-                                     "remove it from source.yaml")
+                    yield self.issue_at(
+                        Severity.WARNING, where.find("section", f"{source.id}/{section.id}"),
+                        f"section '{section.id}' of source '{source.id}' is cited "
+                        "by nothing", "cite it where a statement rests on it, or "
+                        "remove it from source.yaml")
 
     def _values(self, context: LintContext, where: _Locator) -> Iterator[LintIssue]:
         kb = context.knowledge
@@ -190,19 +187,17 @@ class UnusedEntriesValidator(
                 mentioned.setdefault(test.factor.id, set()).update(test.values)
         for factor in kb.factors.values():
             if factor.id not in mentioned:
-                path, line = where.find("factor", factor.id)
-                yield self.issue(Severity.WARNING, path, line,
-                                 f"factor '{factor.id}' is asked but no rule uses it",
-                                 "write a rule that uses it, or remove the factor")
+                yield self.issue_at(Severity.WARNING, where.find("factor", factor.id),
+                                    f"factor '{factor.id}' is asked but no rule uses it",
+                                    "write a rule that uses it, or remove the factor")
                 continue
             for value in factor.values:
                 if value.id == "unknown" or value.exclusive or value.id in mentioned[factor.id]:
                     continue
-                path, line = where.find("value", f"{factor.id}={value.id}")
-                yield self.issue(Severity.INFO, path, line,
-                                 f"no rule names {factor.id}={value.id}; rules treat it only as "
-                                 "'none of the values they name'", "fine for a default such "
-                                 "as general_health=good; otherwise write the rule it needs")
+                yield self.issue_at(Severity.INFO, where.find("value", f"{factor.id}={value.id}"),
+                                    f"no rule names {factor.id}={value.id}; rules treat it only as "
+                                    "'none of the values they name'", "fine for a default such "
+                                    "as general_health=good; otherwise write the rule it needs")
 
 
 def _tests(condition: Any) -> Iterator[Any]:
@@ -231,11 +226,11 @@ class ReachabilityValidator(Validator, name="reachability", needs_kb=True,
                              "relevance")
         for category in kb.categories.values():
             if category.subtypes and category.never_discussed:
-                path, line = where.find("target", category.id, "never_discussed")
-                yield self.issue(Severity.WARNING, path, line,
-                                 f"'{category.id}' takes its relevance from its kinds, so "
-                                 "never_discussed there has no effect",
-                                 "put never_discussed on the kinds it is true of")
+                yield self.issue_at(
+                    Severity.WARNING, where.find("target", category.id, "never_discussed"),
+                    f"'{category.id}' takes its relevance from its kinds, so "
+                    "never_discussed there has no effect",
+                    "put never_discussed on the kinds it is true of")
         targets = [(category.id, category.never_discussed) for category in kb.categories.values()
                    if not category.subtypes]
         targets += [(subtype_id, subtype.never_discussed)
@@ -245,11 +240,11 @@ class ReachabilityValidator(Validator, name="reachability", needs_kb=True,
             shown = [level for level in levels if level in ("often_discussed", "may_be_discussed")]
             if shown and acknowledged:
                 example = describe_profile(space.examples[(target_id, shown[0])])
-                path, line = where.find("target", target_id, "never_discussed")
-                yield self.issue(Severity.WARNING, path, line,
-                                 f"'{target_id}' is marked never_discussed, but the profile "
-                                 f"{example} shows it as {shown[0]}",
-                                 "remove never_discussed, or fix the rule that brings it up")
+                yield self.issue_at(
+                    Severity.WARNING, where.find("target", target_id, "never_discussed"),
+                    f"'{target_id}' is marked never_discussed, but the profile "
+                    f"{example} shows it as {shown[0]}",
+                    "remove never_discussed, or fix the rule that brings it up")
             elif not shown and levels:
                 path, line = where.find("target", target_id,
                                         "never_discussed" if acknowledged else "id")

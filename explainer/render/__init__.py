@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 def build_document(explanation: Explanation, audience: Audience = "patient") -> Document:
     """The shared layout of ``explanation`` (:func:`explainer.render.document.build_document`)."""
-    from explainer.render.document import build_document as build
+    from explainer.render.layout import build_document as build
 
     return build(explanation, audience)
 

@@ -1,31 +1,31 @@
-"""The layout every human-readable format shares, built once from an Explanation.
+"""The layout every human-readable format shares: a :class:`Document` of sections, entries and
+lines, the fixed phrases (``TEXT``), and the first-use marks of glossary terms.
 
-Renderers (text, markdown, rich, html) only decide how a :class:`Document` looks; what it says,
-in which order, and what the clinician audience adds, is decided here. The order follows the
-project's design: disclaimer, what was entered, a short summary, the categories by relevance
-with their reasons and sources, what unknowns could change, notes, questions, the care team,
-words used, where the information comes from, and the disclaimer again.
+Renderers (text, markdown, rich, html) only decide how a :class:`Document` looks; what an
+explanation's document says, and in which order, is decided in :mod:`explainer.render.layout`
+(comparisons and scenarios have their own layouts of the same model). The lines of ``TEXT``
+are cited by the review packet.
+
+The model, from the outside in:
+
+* a :class:`Document` has a title, the disclaimer (drawn first and last) and sections;
+* a :class:`Section` has a key (for styling), a title, an optional intro and table, entries;
+* an :class:`Entry` is a titled block (a category, a question, a source) with lines and,
+  for a category with kinds, child entries;
+* a :class:`Line` is one paragraph of a given kind (why, note, source, trace...), carrying
+  the :class:`TermMark` of each glossary term first used in it.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from explainer.explanation.models import (
-    CategoryResult,
     Citation,
-    Considered,
-    Explanation,
-    GlossaryEntry,
     KnowledgeInfo,
-    Reason,
-    SubtypeResult,
 )
-from explainer.kb.models import RELEVANCE_ORDER
 from explainer.render.formats import Audience
 
 # Audiences and formats are listed once, in explainer.render.formats (read by the CLI).
@@ -186,83 +186,6 @@ def apply_marks(text: str, marks: Sequence[TermMark],
     return "".join(out)
 
 
-class _FirstUses:
-    """Finds the first use of each glossary term, in reading order, and numbers them."""
-
-    # Lines that are not running text for the reader: citations and clinician traces.
-    SKIPPED_KINDS = frozenset({"source", "trace"})
-
-    def __init__(self, glossary: Sequence[GlossaryEntry]) -> None:
-        self.entries = {entry.term: entry for entry in glossary}
-        spellings = sorted(((spelling, entry.term) for entry in glossary
-                            for spelling in (entry.term, *entry.aliases)),
-                           key=lambda pair: -len(pair[0]))
-        self.term_of = {spelling.lower(): term for spelling, term in spellings}
-        self.pattern = re.compile(r"(?<![\w-])(?:" + "|".join(
-            re.escape(spelling) for spelling, _ in spellings) + r")(?![\w-])",
-            re.IGNORECASE) if spellings else None
-        self.used: dict[str, int] = {}
-
-    def marks(self, text: str | None) -> Marks:
-        if not text or self.pattern is None:
-            return ()
-        found = []
-        for match in self.pattern.finditer(text):
-            term = self.term_of[match.group().lower()]
-            if term in self.used:
-                continue
-            self.used[term] = len(self.used) + 1
-            found.append(TermMark(self.used[term], term, self.entries[term].definition,
-                                  match.start(), match.end()))
-        return tuple(found)
-
-    def entry(self, entry: Entry) -> Entry:
-        title_marks = self.marks(entry.title)
-        lines = tuple(line if line.kind in self.SKIPPED_KINDS
-                      else dataclasses.replace(line, marks=self.marks(line.text))
-                      for line in entry.lines)
-        children = tuple(self.entry(child) for child in entry.children)
-        return dataclasses.replace(entry, title_marks=title_marks, lines=lines,
-                                   children=children)
-
-    def section(self, section: Section) -> Section:
-        intro_marks = self.marks(section.intro)
-        table = section.table
-        if table is not None:
-            cell_marks = tuple(tuple(self.marks(cell) for cell in row) for row in table.rows)
-            table = dataclasses.replace(table, cell_marks=cell_marks)
-        return dataclasses.replace(section, intro_marks=intro_marks, table=table,
-                                   entries=tuple(self.entry(entry) for entry in section.entries))
-
-    def glossary_entries(self) -> Iterator[Entry]:
-        """Every term: those marked in the order of their numbers, then the others."""
-        for term, number in self.used.items():
-            yield Entry(title=term, lines=(Line(self.entries[term].definition),),
-                        term_number=number)
-        for term, entry in self.entries.items():
-            if term not in self.used:
-                yield Entry(title=term, lines=(Line(entry.definition),))
-
-
-def _draft_names(explanation: Explanation) -> list[str]:
-    """The drafts shown, named for a clinician: rule ids, entry names, glossary terms."""
-    names = {f"category:{category.id}": category.name for category in explanation.categories}
-    names.update({f"subtype:{sub.id}": sub.name for category in explanation.categories
-                  for sub in category.subtypes})
-    names.update({f"factor:{item.factor}": item.label for item in explanation.entered})
-    names.update({f"role:{member.id}": member.role for member in explanation.care_team})
-    shown = []
-    for key in explanation.knowledge.drafts:
-        kind, _, ident = key.partition(":")
-        if kind == "rule":
-            shown.append(f"rule {ident}")
-        elif kind == "term":
-            shown.append(f'glossary term "{ident}"')
-        else:
-            shown.append(f"{names.get(key, ident)} ({kind})")
-    return shown
-
-
 def cite(citation: Citation, knowledge: KnowledgeInfo) -> str:
     """A short citation: source title (publisher), section, reference markers."""
     publisher = next((source.publisher for source in knowledge.sources
@@ -272,194 +195,3 @@ def cite(citation: Citation, knowledge: KnowledgeInfo) -> str:
     if citation.refs:
         text += f", ref. {', '.join(citation.refs)}"
     return text
-
-
-def _labels(explanation: Explanation) -> dict[str, str]:
-    return {entry.relevance: entry.label for entry in explanation.legend}
-
-
-def _matched(reason: Reason, explanation: Explanation) -> str:
-    values = []
-    for factor in reason.factors:
-        value = explanation.profile.get(factor)
-        shown = ", ".join(value) if isinstance(value, list) else value
-        values.append(f"{factor}={shown if shown not in (None, '') else 'unknown'}")
-    return "; ".join(values)
-
-
-def _reason_lines(reason: Reason, explanation: Explanation, audience: Audience,
-                  kind: LineKind = "why") -> list[Line]:
-    lines = [Line(reason.text, kind)]
-    if audience == "clinician":
-        status = DRAFT_MARK if reason.status == "draft" else "reviewed"
-        lines.append(Line(
-            f"rule {reason.rule_id} (priority {reason.priority}, {status}): when "
-            f"{reason.condition}; matched {_matched(reason, explanation)}", "trace"))
-    return lines
-
-
-def _considered_lines(considered: Sequence[Considered], labels: dict[str, str],
-                      audience: Audience) -> list[Line]:
-    if audience != "clinician":
-        return []
-    return [Line(f"also fired, outranked: rule {item.rule_id} -> {labels[item.relevance]} "
-                 f"(priority {item.priority})", "trace") for item in considered]
-
-
-def _source_lines(citations: Sequence[Citation], explanation: Explanation) -> list[Line]:
-    return [Line(cite(citation, explanation.knowledge), "source") for citation in citations]
-
-
-def _closing_lines(result: CategoryResult | SubtypeResult, explanation: Explanation,
-                   audience: Audience) -> list[Line]:
-    """What ends every category's and kind's entry: its notes, the rules it outranked
-    (clinicians), and its sources."""
-    lines: list[Line] = []
-    for note in result.notes:
-        lines.extend(_reason_lines(note, explanation, audience, "note"))
-    lines.extend(_considered_lines(result.considered, _labels(explanation), audience))
-    lines.extend(_source_lines(result.sources, explanation))
-    return lines
-
-
-def _subtype_entry(subtype: SubtypeResult, explanation: Explanation,
-                   audience: Audience) -> Entry:
-    labels = _labels(explanation)
-    lines = [Line(subtype.summary)]
-    for reason in subtype.reasons:
-        lines.extend(_reason_lines(reason, explanation, audience))
-    lines.extend(_closing_lines(subtype, explanation, audience))
-    return Entry(title=subtype.name, badge=labels[subtype.relevance],
-                 relevance=subtype.relevance, lines=tuple(lines))
-
-
-def _category_entry(category: CategoryResult, explanation: Explanation,
-                    audience: Audience) -> Entry:
-    labels = _labels(explanation)
-    lines = [Line(category.summary)]
-    if category.relevance in ("often_discussed", "may_be_discussed"):
-        lines.append(Line(category.description, "muted"))
-        lines.append(Line(category.side_effects, "muted"))
-    if category.subtypes:
-        names = [sub.name for sub in category.subtypes if sub.relevance == category.relevance]
-        if category.relevance != "less_likely":
-            lines.append(Line(TEXT[f"kinds_{category.relevance}"].format(
-                names=", ".join(names)), "why"))
-        else:
-            lines.append(Line(TEXT["no_kind_likely"], "why"))
-    else:
-        for reason in category.reasons:
-            lines.extend(_reason_lines(reason, explanation, audience))
-    lines.extend(_closing_lines(category, explanation, audience))
-    children = tuple(_subtype_entry(sub, explanation, audience) for sub in category.subtypes)
-    return Entry(title=f"{category.name} ({TEXT[category.kind]})", badge=labels[category.relevance],
-                 relevance=category.relevance, lines=tuple(lines), children=children)
-
-
-def build_document(explanation: Explanation, audience: Audience = "patient") -> Document:
-    """Lay out ``explanation`` for people; ``clinician`` adds rule ids, conditions, matches."""
-    labels = _labels(explanation)
-    sections: list[Section] = []
-
-    entered_rows = tuple(
-        (item.label, item.value_label) for item in explanation.entered
-        if item.core or item.known)
-    sections.append(Section(
-        key="entered", title=TEXT["entered"], intro=TEXT["entered_intro"],
-        table=Table((TEXT["factor"], TEXT["value"]), entered_rows)))
-
-    glance_rows = []
-    for relevance in RELEVANCE_ORDER:
-        names = [category.name for category in explanation.categories
-                 if category.relevance == relevance]
-        if names:
-            glance_rows.append((labels[relevance], ", ".join(names)))
-    sections.append(Section(
-        key="glance", title=TEXT["glance"], intro=TEXT["glance_intro"],
-        table=Table((TEXT["glance_relevance"], TEXT["glance_treatments"]), tuple(glance_rows))))
-
-    meanings = {entry.relevance: entry.meaning for entry in explanation.legend}
-    for relevance in RELEVANCE_ORDER:
-        members = [category for category in explanation.categories
-                   if category.relevance == relevance]
-        if not members:
-            continue
-        sections.append(Section(
-            key=relevance, title=TEXT[relevance], intro=meanings[relevance],
-            relevance=relevance,
-            entries=tuple(_category_entry(category, explanation, audience)
-                          for category in members)))
-
-    if explanation.unknown_factors:
-        target_names = {category.id: category.name for category in explanation.categories}
-        target_names.update({sub.id: sub.name for category in explanation.categories
-                             for sub in category.subtypes})
-        entries = []
-        for item in explanation.unknown_factors:
-            lines = [Line(item.why_it_matters)]
-            if item.affects:
-                targets = ", ".join(target_names[target] for target in item.affects)
-                lines.append(Line(TEXT["could_change"].format(targets=targets)))
-            if item.question:
-                lines.append(Line(TEXT["you_could_ask"].format(question=item.question), "note"))
-            entries.append(Entry(title=item.label, lines=tuple(lines)))
-        sections.append(Section(key="unknown", title=TEXT["unknown"],
-                                intro=TEXT["unknown_intro"], entries=tuple(entries)))
-
-    if explanation.notes:
-        sections.append(Section(
-            key="notes", title=TEXT["notes"],
-            entries=tuple(
-                Entry(title=TEXT["note"], bare=True, lines=tuple(
-                    _reason_lines(note, explanation, audience, "text")
-                    + _source_lines(note.sources, explanation)))
-                for note in explanation.notes)))
-
-    sections.append(Section(
-        key="questions", title=TEXT["questions"],
-        entries=tuple(
-            Entry(title=question.text, lines=(
-                (Line(f"from {question.origin}", "trace"),) if audience == "clinician" else ()))
-            for question in explanation.questions)))
-
-    sections.append(Section(
-        key="care_team", title=TEXT["care_team"],
-        entries=tuple(Entry(title=member.role, lines=(Line(member.why),))
-                      for member in explanation.care_team)))
-
-    # Each glossary term is explained where it is first used (a numbered mark) and listed
-    # under "Words used here" with the same number.
-    first_uses = _FirstUses(explanation.glossary)
-    sections = [first_uses.section(section) for section in sections]
-    if explanation.glossary:
-        sections.append(Section(key="glossary", title=TEXT["glossary"],
-                                entries=tuple(first_uses.glossary_entries())))
-
-    knowledge = explanation.knowledge
-    primary = next(source for source in knowledge.sources if source.primary)
-    lines = [Line(
-        TEXT["based_on"].format(title=primary.title)
-        + (TEXT["reviewed_by"].format(reviewer=primary.reviewer) if primary.reviewer else "")
-        + (TEXT["last_reviewed"].format(date=primary.last_reviewed)
-           if primary.last_reviewed else "") + ".")]
-    others = [source for source in knowledge.sources if not source.primary]
-    if others:
-        guides = "; ".join(f"{source.title} ({source.publisher})" for source in others)
-        lines.append(Line(TEXT["guides"].format(guides=guides)))
-    lines.append(Line(TEXT["version"].format(version=knowledge.version,
-                                             date=knowledge.last_reviewed)))
-    if knowledge.draft_statements:
-        if audience == "clinician" and knowledge.drafts:
-            lines.append(Line(TEXT["drafts_listed"].format(
-                count=knowledge.draft_statements, items="; ".join(_draft_names(explanation))),
-                "note"))
-        else:
-            lines.append(Line(TEXT["drafts"].format(count=knowledge.draft_statements), "note"))
-    lines.append(Line(TEXT["individual"], "note"))
-    sections.append(Section(key="sources", title=TEXT["sources"],
-                            entries=(Entry(title=TEXT["sources"], bare=True,
-                                           lines=tuple(lines)),)))
-
-    return Document(title=TEXT["title"],
-                    disclaimer=explanation.disclaimer, sections=tuple(sections),
-                    audience=audience)

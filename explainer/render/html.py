@@ -32,9 +32,9 @@ from explainer.render.document import (
     Section,
     TermMark,
     apply_marks,
-    build_document,
 )
 from explainer.render.formats import Audience
+from explainer.render.layout import build_document
 
 Paper = Literal["auto", "a4", "letter"]
 """``auto`` lets the browser's print dialog choose the paper; ``a4``/``letter`` fix it."""

@@ -10,39 +10,37 @@ import csv
 import html
 import io
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from explainer.render.dispatch import dispatch
 from explainer.render.formats import PACKET_FORMATS
 
+# The packet's blocks are plain named tuples: a heading, a paragraph, labelled fields, bullets,
+# and a grid (a table with a header row).
 
-@dataclass(frozen=True)
-class Heading:
+
+class Heading(NamedTuple):
     level: int
     text: str
 
 
-@dataclass(frozen=True)
-class Paragraph:
+class Paragraph(NamedTuple):
     text: str
     style: str = ""
     """``""``, ``quote`` (the disclaimer), ``muted`` or ``code``."""
 
 
-@dataclass(frozen=True)
-class Fields:
+class Fields(NamedTuple):
     """Labelled values (``Reason: ...``)."""
 
     items: tuple[tuple[str, str], ...]
 
 
-@dataclass(frozen=True)
-class Bullets:
+class Bullets(NamedTuple):
     items: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Grid:
+class Grid(NamedTuple):
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
 

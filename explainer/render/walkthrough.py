@@ -13,8 +13,9 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from explainer.render.dispatch import dispatch, document_writers
-from explainer.render.document import Entry, Line, Section, build_document
+from explainer.render.document import Entry, Line, Section
 from explainer.render.formats import SCREEN_FORMATS, Audience
+from explainer.render.layout import build_document
 
 if TYPE_CHECKING:
     from rich.console import Console

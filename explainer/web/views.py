@@ -22,13 +22,8 @@ from explainer.kb.models import RELEVANCE_ORDER
 from explainer.kb.profiles import Profile
 from explainer.render import html as handout
 from explainer.render.compare import build_comparison_document
-from explainer.render.document import (
-    Document,
-    Marks,
-    TermMark,
-    apply_marks,
-    build_document,
-)
+from explainer.render.document import Document, Marks, TermMark, apply_marks
+from explainer.render.layout import build_document
 from explainer.web.forms import (
     KNOWN_SUFFIX,
     WHAT_IF_FIELD,

@@ -1,0 +1,193 @@
+"""The parts of an Explanation that do not decide relevance: what was entered, what unknowns
+could change, the questions to ask, the care team, and which statements shown are drafts.
+
+:class:`Parts` is used by the :class:`~explainer.explanation.compose.Composer`, whose cache of
+shared instances (``intern``) and citations it borrows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from explainer.explanation.models import (
+    QUESTION_TOPICS,
+    CareTeamMember,
+    CategoryResult,
+    Citation,
+    EnteredFactor,
+    GlossaryEntry,
+    Question,
+    QuestionTopic,
+    UnknownFactor,
+)
+from explainer.kb.conditions import UNKNOWN
+from explainer.kb.knowledge import KnowledgeBase, LoadedRule
+from explainer.kb.models import SourceRef
+from explainer.kb.profiles import Profile
+
+SHOWN: frozenset[str] = frozenset({"often_discussed", "may_be_discussed"})
+"""Relevances for which a category counts as part of the picture (care team, questions)."""
+
+
+class Parts:
+    """Builds the profile-specific parts of an explanation for one knowledge base."""
+
+    def __init__(self, kb: KnowledgeBase, intern: Callable[[Any], Any],
+                 citations: Callable[[Iterable[SourceRef]], tuple[Citation, ...]]) -> None:
+        self.kb = kb
+        self._intern = intern
+        self.citations = citations
+
+    def drafts(self, shown_rules: Sequence[LoadedRule], unknown: Sequence[UnknownFactor],
+                care_team: Sequence[CareTeamMember],
+                glossary: Sequence[GlossaryEntry]) -> dict[str, Any]:
+        """The distinct statements shown that are drafts awaiting clinician review: their
+        count (``draft_statements``) and which ones (``drafts``)."""
+        kb = self.kb
+        statuses: dict[str, str] = {f"rule:{loaded.id}": loaded.rule.status
+                                    for loaded in shown_rules}
+        for category in kb.categories.values():
+            statuses[f"category:{category.id}"] = category.review.status
+            statuses.update((f"subtype:{subtype.id}", subtype.review.status)
+                            for subtype in category.subtypes)
+        statuses.update((f"factor:{item.factor}", kb.factors[item.factor].review.status)
+                        for item in unknown)
+        roles = {role.id: role for role in kb.care_team}
+        statuses.update((f"role:{member.id}", roles[member.id].review.status)
+                        for member in care_team)
+        terms = {term.term: term for term in kb.glossary}
+        statuses.update((f"term:{entry.term}", terms[entry.term].review.status)
+                        for entry in glossary)
+        drafts = tuple(key for key, status in statuses.items() if status == "draft")
+        return {"draft_statements": len(drafts), "drafts": drafts}
+
+    def entered(self, profile: Profile) -> tuple[EnteredFactor, ...]:
+        entered = []
+        for factor in self.kb.factors.values():
+            value = profile.value(factor.id)
+            labels = {option.id: option.label for option in factor.values}
+            if factor.kind == "number":
+                known = value is not None
+                label = str(value) if known else self.kb.not_known_label
+            elif factor.kind == "multi":
+                known = bool(value)
+                label = ", ".join(labels[item] for item in value) if known else \
+                    self.kb.not_known_label
+            else:
+                known = value != UNKNOWN
+                label = labels[value] if known else self.kb.not_known_label
+            entered.append(EnteredFactor.model_construct(
+                factor=factor.id, label=factor.label, value=plain_value(value), value_label=label,
+                known=known, core=factor.core))
+        return tuple(entered)
+
+    def unknown_factors(self, unknown_ids: Sequence[str], categories: Sequence[CategoryResult],
+                         shown_rules: Sequence[LoadedRule]) -> tuple[UnknownFactor, ...]:
+        affects: dict[str, list[str]] = {}
+        for loaded in shown_rules:
+            for factor_id in loaded.condition.unknown_factor_ids():
+                bucket = affects.setdefault(factor_id, [])
+                if loaded.rule.target is not None and loaded.rule.target not in bucket:
+                    bucket.append(loaded.rule.target)
+        result = []
+        order = _target_order(categories)
+        for factor_id in unknown_ids:
+            factor = self.kb.factors[factor_id]
+            if not (factor.core or factor.id in affects):
+                continue
+            targets = sorted(affects.get(factor.id, []), key=order.index)
+            result.append(self._intern(UnknownFactor.model_construct(
+                factor=factor.id, label=factor.label, why_it_matters=factor.why_it_matters,
+                question=factor.if_unknown_question, affects=tuple(targets))))
+        return tuple(result)
+
+    def questions(self, categories: Sequence[CategoryResult], shown_rules: Sequence[LoadedRule],
+                   unknown: Sequence[UnknownFactor]) -> tuple[Question, ...]:
+        kb = self.kb
+        questions: list[Question] = []
+        seen: set[str] = set()
+
+        def add(text: str, origin: str, refs: Iterable[SourceRef], topic: QuestionTopic,
+                about: tuple[str, ...] = ()) -> None:
+            if text not in seen:
+                seen.add(text)
+                questions.append(self._intern(Question.model_construct(
+                    text=text, origin=origin, topic=topic, about=about,
+                    sources=self.citations(refs))))
+
+        for item in unknown:
+            if item.question:
+                add(item.question, f"factor:{item.factor}", kb.factors[item.factor].sources,
+                    "unknown")
+        for loaded in shown_rules:
+            # A rule without a target is a general note about what the person entered (a
+            # side-effect worry, their age); the others are about one treatment.
+            topic: QuestionTopic = "concern" if loaded.rule.target is None else "treatment"
+            for text in loaded.rule.questions:
+                add(text, f"rule:{loaded.id}", loaded.rule.sources, topic)
+        for result in categories:
+            category = kb.categories[result.id]
+            # Category questions only where the category is often discussed: a list of every
+            # possible question would bury the ones that matter.
+            if result.relevance == "often_discussed":
+                for text in category.questions:
+                    add(text, f"category:{category.id}", category.sources, "treatment")
+            for sub_result, subtype in zip(result.subtypes, category.subtypes, strict=True):
+                if sub_result.relevance == "often_discussed":
+                    for text in subtype.questions:
+                        add(text, f"subtype:{subtype.id}", subtype.sources, "treatment")
+        for general in kb.disclaimer.general_questions:
+            tailored = general.tailored
+            named = [result for result in categories if tailored is not None
+                     and result.relevance == "often_discussed" and result.kind in tailored.kinds]
+            if tailored is not None and named:
+                # Naming the treatments that come up makes "the goal", "the side effects" and
+                # "daily life" concrete, without adding a question per treatment.
+                text = tailored.text.replace("{treatments}", _name_list(
+                    [result.name for result in named]))
+                add(text, f"general:{general.id}", general.sources, "general",
+                    tuple(result.id for result in named))
+            else:
+                add(general.text, f"general:{general.id}", general.sources, "general")
+        # What matters most first: what is not known yet, then the worries entered, then the
+        # treatments that come up, then what anyone could ask (a stable sort keeps the order
+        # within each topic).
+        questions.sort(key=lambda question: QUESTION_TOPICS.index(question.topic))
+        return tuple(questions)
+
+    def care_team(self, categories: Sequence[CategoryResult]) -> tuple[CareTeamMember, ...]:
+        shown = [category.id for category in categories if category.relevance in SHOWN]
+        members = []
+        for role in self.kb.care_team:
+            linked = tuple(category for category in role.categories if category in shown)
+            if role.always or linked:
+                members.append(self._intern(CareTeamMember.model_construct(
+                    id=role.id, role=role.role, why=role.why, categories=linked)))
+        return tuple(members)
+
+
+_AND = " and "
+"""Joins the last two names of a list in a tailored question."""
+
+
+def _name_list(names: Sequence[str]) -> str:
+    """Names as they read inside a sentence: "surgery, radiation therapy and chemotherapy"."""
+    words = [name[0].lower() + name[1:] if len(name) > 1 and name[1].islower() else name
+             for name in names]
+    if len(words) == 1:
+        return words[0]
+    return ", ".join(words[:-1]) + _AND + words[-1]
+
+
+def _target_order(categories: Sequence[CategoryResult]) -> list[str]:
+    order: list[str] = []
+    for category in categories:
+        order.append(category.id)
+        order.extend(subtype.id for subtype in category.subtypes)
+    return order
+
+
+def plain_value(value: object) -> object:
+    """A profile value as JSON writes it (a tuple of a multi factor becomes a list)."""
+    return list(value) if isinstance(value, tuple) else value
