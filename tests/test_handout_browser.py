@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from explainer import Explainer
+from explainer.lint.reading import REPRESENTATIVE_PROFILES
 from explainer.render.html import Paper, render_html
 
 pypdf = pytest.importorskip("pypdf", reason="pypdf is in the test extra: pip install -e .[test]")
@@ -106,6 +107,19 @@ def test_handout_prints_with_the_disclaimer_first(browser: str, explainer: Expla
     for member in explanation.care_team:
         assert member.role in everything
     assert "last reviewed 2023-06" in everything
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+@pytest.mark.parametrize("name", list(REPRESENTATIVE_PROFILES))
+def test_the_last_page_never_holds_the_closing_box_alone(
+        browser: str, explainer: Explainer, tmp_path: Path, name: str, paper: Paper) -> None:
+    explanation = explainer.explain(REPRESENTATIVE_PROFILES[name])
+    reader = print_to_pdf(browser, render_html(explanation, paper=paper), tmp_path, name)
+    last = _page_text(reader, len(reader.pages) - 1)
+    disclaimer = " ".join(explanation.disclaimer.split())
+    assert last.endswith(f"Important: {disclaimer}")
+    # The sources and the notes box come with it.
+    assert "Where this comes from" in last and "My notes" in last, last[:300]
 
 
 def test_handout_screenshot(browser: str, explainer: Explainer, tmp_path: Path) -> None:

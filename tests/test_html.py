@@ -34,8 +34,11 @@ def test_handout_is_complete_and_self_contained(explainer: Explainer, name: str)
     assert body is not None
     children = list(body)
     # The disclaimer is the first and the last thing on the page.
+    # (The footer holds the last section and the notes box before it, so that they print
+    # on one page with it.)
     assert children[0].tag == "header" and children[-1].tag == "footer"
-    for box in (children[0], children[-1]):
+    for box in (children[0], list(children[-1])[-1]):
+        assert box.get("class") == "disclaimer"
         assert text_of(box) == f"Important: {explanation.disclaimer}"
     sections = {element.get("class"): element for element in root.iter("section")}
     for key in ("entered", "glance", "questions", "care_team", "sources"):

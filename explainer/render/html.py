@@ -151,6 +151,9 @@ dt { font-weight: 600; margin-top: 0.35rem; break-after: avoid; }
 dd { margin: 0 0 0 1rem; }
 .notes-box { border: 1px solid var(--rule); padding: 0.3rem 0.8rem 0.6rem; margin-top: 1rem;
              break-inside: avoid; }
+/* The closing disclaimer never stands alone on the last page: the footer holds the last
+   section and the notes box with it, on one page. */
+footer.closing { break-inside: avoid; }
 a { color: var(--may); overflow-wrap: anywhere; }
 @page { margin: 14mm 13mm 16mm; }
 @media print {
@@ -197,16 +200,18 @@ class Callout:
 
 
 def _disclaimer(text: str, where: Literal["top", "bottom"]) -> str:
-    tag = "header" if where == "top" else "footer"
+    tag = "header" if where == "top" else "div"
     return (f'<{tag} class="disclaimer" role="note"><p><strong>{escape(TEXT["important"])}:'
             f"</strong> {escape(text)}</p></{tag}>")
 
 
 def page(title: str, body: str, disclaimer: str, *, lang: str = LANG,
-         paper: Paper = "auto") -> str:
+         paper: Paper = "auto", closing: str = "") -> str:
     """A complete, self-contained page: ``body`` between the disclaimer, first and last.
 
-    ``body`` must already be escaped HTML (as :func:`document_body` returns).
+    ``body`` must already be escaped HTML (as :func:`document_body` returns). ``closing``
+    (escaped HTML too) goes in the footer, just before the last disclaimer, and is printed
+    on one page with it: the last page never holds the closing box alone.
     """
     return "\n".join([
         "<!DOCTYPE html>",
@@ -226,7 +231,10 @@ def page(title: str, body: str, disclaimer: str, *, lang: str = LANG,
         "<main>",
         body,
         "</main>",
+        '<footer class="closing">',
+        *([closing] if closing else []),
         _disclaimer(disclaimer, "bottom"),
+        "</footer>",
         "</body>",
         "</html>",
         "",
@@ -360,13 +368,12 @@ def _section(section: Section, explanation: Explanation | None, audience: Audien
     return "\n".join(parts)
 
 
-def document_body(document: Document, explanation: Explanation | None = None, *,
-                  callout: Callout | None = None, notes_box: bool = True) -> str:
-    """The content of ``document`` as an HTML fragment (no disclaimer: :func:`page` adds it).
-
-    With ``explanation``, questions are grouped by topic with room for notes, and the sources
-    are listed with their review dates and links. ``callout`` is shown under the title.
-    """
+def document_parts(document: Document, explanation: Explanation | None = None, *,
+                   callout: Callout | None = None,
+                   notes_box: bool = True) -> tuple[str, str]:
+    """The content of ``document`` as two HTML fragments: the body, and what closes it (the
+    last section and the notes box), which :func:`page` prints on one page with the closing
+    disclaimer. See :func:`document_body`."""
     parts = [f"<h1>{escape(document.title)}</h1>"]
     if explanation is not None:
         knowledge = explanation.knowledge
@@ -375,20 +382,34 @@ def document_body(document: Document, explanation: Explanation | None = None, *,
     if callout is not None:
         parts.append(f'<div class="callout"><p><strong>{escape(callout.title)}</strong></p>'
                      f"<p>{escape(callout.text)}</p></div>")
-    parts += [_section(section, explanation, document.audience)
-              for section in document.sections]
+    sections = [_section(section, explanation, document.audience)
+                for section in document.sections]
+    closing = sections[-1:]
     if notes_box:
-        parts.append(f'<section class="notes-box"><h2>{escape(TEXT["my_notes"])}</h2>'
-                     f"{_write_lines(NOTE_LINES_AT_END)}</section>")
-    return "\n".join(parts)
+        closing.append(f'<section class="notes-box"><h2>{escape(TEXT["my_notes"])}</h2>'
+                       f"{_write_lines(NOTE_LINES_AT_END)}</section>")
+    return "\n".join(parts + sections[:-1]), "\n".join(closing)
+
+
+def document_body(document: Document, explanation: Explanation | None = None, *,
+                  callout: Callout | None = None, notes_box: bool = True) -> str:
+    """The content of ``document`` as an HTML fragment (no disclaimer: :func:`page` adds it).
+
+    With ``explanation``, questions are grouped by topic with room for notes, and the sources
+    are listed with their review dates and links. ``callout`` is shown under the title.
+    """
+    return "\n".join(document_parts(document, explanation, callout=callout,
+                                    notes_box=notes_box))
 
 
 def render_document_html(document: Document, explanation: Explanation | None = None, *,
                          callout: Callout | None = None, notes_box: bool = True,
                          lang: str = LANG, paper: Paper = "auto") -> str:
     """Any :class:`Document` (an explanation, a comparison) as one self-contained page."""
-    body = document_body(document, explanation, callout=callout, notes_box=notes_box)
-    return page(document.title, body, document.disclaimer, lang=lang, paper=paper)
+    body, closing = document_parts(document, explanation, callout=callout,
+                                   notes_box=notes_box)
+    return page(document.title, body, document.disclaimer, lang=lang, paper=paper,
+                closing=closing)
 
 
 def render_html(explanation: Explanation, audience: Audience = "patient", *,
