@@ -456,3 +456,49 @@ def test_axe_finds_nothing_on_the_start_result_comparison_and_docs_pages(
         visit.check_stayed_local()
     finally:
         visit.close()
+
+
+def _fill(page: Any, profile: dict[str, Any]) -> None:
+    """Answer the start form as ``profile`` says (the rest stays "I don't know")."""
+    for factor, value in profile.items():
+        if factor == "age":
+            page.locator("#age-known").check()
+            page.locator("#age").fill(str(value))
+        elif isinstance(value, list):
+            for each in value:
+                page.locator(f"#{factor}-{each}").check()
+        else:
+            page.locator(f"#{factor}-{value}").check()
+
+
+SCREENS = {"desktop": (1280, 800), "phone": (390, 844)}
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_at_a_glance_is_on_the_first_screen(browser: Any, server: Served, shots: Path,
+                                             screen: str) -> None:
+    """The short answer first: on a desktop "At a glance" is whole without scrolling; on a
+    phone it starts on the first screen. Measured for every golden profile."""
+    from explainer.lint.reading import REPRESENTATIVE_PROFILES
+
+    width, height = SCREENS[screen]
+    visit = Visit(browser, server, viewport={"width": width, "height": height})
+    try:
+        page = visit.page
+        for name, profile in {**REPRESENTATIVE_PROFILES, "mixed": PROFILE}.items():
+            visit.goto("/")
+            _fill(page, profile)
+            page.get_by_role("button", name="Show the explanation").click()
+            page.wait_for_load_state()
+            box = page.locator("section.glance").bounding_box()
+            heading = page.locator("section.glance h2").bounding_box()
+            assert box is not None and heading is not None
+            if screen == "desktop":
+                assert box["y"] > 0 and box["y"] + box["height"] <= height, (name, box)
+            else:
+                assert heading["y"] > 0 and heading["y"] + heading["height"] <= height, (
+                    name, heading)
+            page.screenshot(path=str(shots / f"web-first-screen-{screen}-{name}.png"))
+        visit.check_stayed_local()
+    finally:
+        visit.close()
