@@ -629,3 +629,39 @@ def test_docs_show_backquoted_names_as_code_and_escape_the_rest(client: TestClie
     assert str(inline_code("an ` unpaired <b>")) == "an ` unpaired &lt;b&gt;"
     docs = client.get("/docs").text
     assert "<code>explainer explain --format json</code>" in docs
+
+
+def test_the_page_asks_who_is_reading_and_words_itself_for_a_caregiver(
+        client: TestClient, explainer: Explainer) -> None:
+    start = client.get("/")
+    assert 'href="/?reader=caregiver"' in start.text and "Who is reading?" in start.text
+    assert "How old are you?" in start.text
+    page = client.get("/?reader=caregiver")
+    text = parse(page.text).visible()
+    assert "How old is the person you care for?" in text and "How old are you?" not in text
+    assert "Has the person you care for gone through menopause?" in text
+    assert '<input type="hidden" name="reader" value="caregiver">' in page.text
+    assert "It does not tell you what the person you care for has" in text
+    # The result, the what-if and "change my answers" keep the wording.
+    result = client.post("/explain", data={**MIXED_FORM, "reader": "caregiver"})
+    assert result.status_code == 200
+    shown = parse(result.text).visible()
+    assert "Side effects that worry the person you care for" in shown
+    assert "Questions you could ask their doctor" in shown
+    assert "It does not tell you what the person you care for has" in shown
+    assert "Does their menopause status change" in shown and "Does my menopause" not in shown
+    assert '<input type="hidden" name="reader" value="caregiver">' in result.text
+    for path in ("/change", "/what-if"):
+        again = client.post(path, data={**MIXED_FORM, "reader": "caregiver",
+                                        "what_if": "stage=II"})
+        assert again.status_code == 200, path
+        assert "the person you care for" in parse(again.text).visible(), path
+    # The person with cancer reads "you".
+    plain = parse(client.post("/explain", data=MIXED_FORM).text).visible()
+    assert "Side effects that worry you" in plain and "the person you care for" not in plain
+    # An unknown reader is named, with the allowed ones.
+    for bad in (client.get("/?reader=boss"),
+                client.post("/explain", data={**MIXED_FORM, "reader": "boss"})):
+        assert bad.status_code == 422
+        assert "Who is reading?: &#39;boss&#39; is not allowed; use one of: self, caregiver" in (
+            bad.text)

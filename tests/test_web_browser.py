@@ -452,7 +452,10 @@ def test_axe_finds_nothing_on_the_start_result_comparison_and_docs_pages(
         found["comparison"] = _axe_violations(page)
         visit.goto("/docs")
         found["docs"] = _axe_violations(page)
-        assert found == {"start": [], "result": [], "comparison": [], "docs": []}
+        visit.goto("/?reader=caregiver")
+        found["start, for a caregiver"] = _axe_violations(page)
+        assert found == {"start": [], "result": [], "comparison": [], "docs": [],
+                         "start, for a caregiver": []}
         visit.check_stayed_local()
     finally:
         visit.close()

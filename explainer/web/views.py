@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 
 from explainer.explanation.compare import Comparison
 from explainer.explanation.models import QUESTION_TOPICS, Explanation
+from explainer.explanation.reader import READERS, Reader
 from explainer.kb.knowledge import KnowledgeBase
 from explainer.kb.models import RELEVANCE_ORDER
 from explainer.kb.profiles import Profile
@@ -26,6 +27,7 @@ from explainer.render.document import Document, Marks, TermMark, apply_marks
 from explainer.render.layout import build_document
 from explainer.web.forms import (
     KNOWN_SUFFIX,
+    READER_FIELD,
     WHAT_IF_FIELD,
     FieldState,
     field_states,
@@ -62,6 +64,11 @@ TEXT = {
     "what_if_title": "What if something were different?",
     "what_if_intro": "Pick one answer to change. The page then shows what would change, and "
                      "why.",
+    "reader_title": "Who is reading?",
+    "reader_self": "I have breast cancer",
+    "reader_caregiver": "I care for someone who has it",
+    "reader_hint": "A caregiver reads \"the person you care for\" where the page would say "
+                   "\"you\".",
     "what_if_label": "Change one answer",
     "what_if_choose": "Choose an answer to change",
     "what_if_submit": "Show what changes",
@@ -80,6 +87,9 @@ TEXT = {
     "example": "Example",
     "error_home": "Go to the start page",
 }
+
+SELF = Reader()
+"""The person with cancer reads (nothing reworded)."""
 
 # The sections whose entries (the treatment categories) the result page shows collapsed.
 COLLAPSED = frozenset(RELEVANCE_ORDER)
@@ -130,13 +140,14 @@ def inline_code(text: str) -> Markup:
                           for index, part in enumerate(parts)))
 
 
-def _question_groups(explanation: Explanation) -> list[tuple[str, list[str]]]:
+def _question_groups(explanation: Explanation,
+                     reader: Reader = SELF) -> list[tuple[str, list[str]]]:
     """The questions for the doctor by topic, as the handout groups them."""
     groups = []
     for topic in QUESTION_TOPICS:
         chosen = [question.text for question in explanation.questions if question.topic == topic]
         if chosen:
-            groups.append((handout.TEXT[f"topic_{topic}"], chosen))
+            groups.append((reader.say(handout.TEXT[f"topic_{topic}"]), chosen))
     return groups
 
 
@@ -153,6 +164,7 @@ class Views:
         self.env.filters["marked_plain"] = marked_plain
         self.env.filters["inline_code"] = inline_code
         self.env.globals.update(text=TEXT, handout=handout.TEXT, lang=handout.LANG,
+                                say=SELF.say, reader="self",
                                 known_suffix=KNOWN_SUFFIX, what_if_field=WHAT_IF_FIELD,
                                 disclaimer=kb.disclaimer.disclaimer)
 
@@ -160,32 +172,46 @@ class Views:
         return self.env.get_template(name).render(**context)
 
     def start(self, data: Mapping[str, Any] | None = None,
-              errors: Sequence[tuple[str, str]] = ()) -> str:
-        """The form, empty or filled with ``data``; ``errors`` are (factor id, message)."""
+              errors: Sequence[tuple[str, str]] = (), reader: Reader = SELF) -> str:
+        """The form, empty or filled with ``data``; ``errors`` are (factor id, message).
+        ``reader`` words its questions (a caregiver reads "the person you care for")."""
         states: dict[str, FieldState] = field_states(data, self.kb.factors)
         return self._render("start.html", factors=list(self.kb.factors.values()),
+                            say=reader.say, reader=reader.kind, readers=READERS,
+                            disclaimer=reader.say(self.kb.disclaimer.disclaimer),
                             states=states, errors=list(errors),
                             error_fields={field for field, _ in errors})
 
-    def _what_if(self, profile: Profile) -> dict[str, Any]:
-        return {"hidden": hidden_fields(profile, self.kb.factors),
+    def _hidden(self, profile: Profile, reader: Reader) -> list[tuple[str, str]]:
+        # The answers, and who is reading (when not the person with cancer).
+        pairs = hidden_fields(profile, self.kb.factors)
+        return pairs + ([(READER_FIELD, reader.kind)] if reader.kind != "self" else [])
+
+    def _what_if(self, profile: Profile, reader: Reader = SELF) -> dict[str, Any]:
+        return {"hidden": self._hidden(profile, reader),
                 "groups": what_if_options(profile, self.kb.factors, self.kb.not_known_label)}
 
-    def result(self, explanation: Explanation, profile: Profile) -> str:
-        """The explanation: the same content as the command line, and the handout in print."""
+    def result(self, explanation: Explanation, profile: Profile,
+               reader: Reader = SELF) -> str:
+        """The explanation: the same content as the command line, and the handout in print.
+        ``reader`` rewords its questions, labels and disclaimer for a caregiver."""
+        explanation = reader.explanation(explanation)
         document: Document = build_document(explanation, "patient")
         return self._render("result.html", document=document, explanation=explanation,
+                            say=reader.say, disclaimer=explanation.disclaimer,
                             not_known=self.kb.not_known_label,
                             collapsed=COLLAPSED,
-                            question_groups=_question_groups(explanation),
-                            what_if=self._what_if(profile))
+                            question_groups=_question_groups(explanation, reader),
+                            what_if=self._what_if(profile, reader))
 
-    def comparison(self, comparison: Comparison, before: Profile, after: Profile) -> str:
+    def comparison(self, comparison: Comparison, before: Profile, after: Profile,
+                   reader: Reader = SELF) -> str:
         """What changes with a what-if, with ways back to either full explanation."""
         document = build_comparison_document(comparison, "patient")
         return self._render("comparison.html", document=document, comparison=comparison,
-                            what_if=self._what_if(before),
-                            after_fields=hidden_fields(after, self.kb.factors))
+                            say=reader.say, disclaimer=reader.say(self.kb.disclaimer.disclaimer),
+                            what_if=self._what_if(before, reader),
+                            after_fields=self._hidden(after, reader))
 
     def error(self, title: str, message: str) -> str:
         """A short error page (404, 405, 413, ...)."""
