@@ -69,11 +69,25 @@ def test_a_caregiver_reads_their_and_the_person_you_care_for(explainer: Explaine
 def test_first_person_words_keep_sentence_case() -> None:
     reader = Reader("caregiver", {}, {"am I": "are they", "I": "they", "my": "their",
                                       "me": "them"})
-    assert reader.say("Am I able to work? I hope so.") == "Are they able to work? They hope so."
-    assert reader.say("What does my result mean for me?") == (
+    assert reader.ask("Am I able to work? I hope so.") == "Are they able to work? They hope so."
+    assert reader.ask("What does my result mean for me?") == (
         "What does their result mean for them?")
-    assert reader.say("Immunotherapy, menopause") == "Immunotherapy, menopause"
-    assert Reader().say("What does my result mean?") == "What does my result mean?"
+    assert reader.ask("Immunotherapy, menopause") == "Immunotherapy, menopause"
+    assert reader.ask("Is stage I treated with surgery?") == "Is stage I treated with surgery?"
+    # Labels change only as whole phrases: "Stage I (early)" stays.
+    assert reader.say("Stage I (early)") == "Stage I (early)"
+    assert reader.say("My periods") == "My periods"
+    assert Reader().ask("What does my result mean?") == "What does my result mean?"
+
+
+def test_labels_and_stages_are_kept(explainer: Explainer) -> None:
+    caregiver = load_reader("caregiver", explainer.kb.root)
+    for factor in explainer.kb.factors.values():
+        for value in factor.values:
+            said = caregiver.say(value.label)
+            assert said == value.label or "their" in said, said
+    stage_one = caregiver.explanation(explainer.explain({"stage": "I"}))
+    assert stage_one.entered[0].value_label == "Stage I (early)"
 
 
 def test_the_person_with_cancer_reads_it_unchanged(explainer: Explainer) -> None:

@@ -9,7 +9,8 @@ can be reviewed and translated like the rest of the knowledge base.
 One mechanism for every interface:
 
 * :func:`load_reader` -- the wording for a reader (``self`` changes nothing);
-* :meth:`Reader.say` -- one text as that reader should read it (form questions, headings);
+* :meth:`Reader.say` -- an interface phrase, form question or label (whole phrases only);
+* :meth:`Reader.ask` -- a question for the doctor in the person's voice (phrases, then words);
 * :meth:`Reader.explanation` -- an explanation with its questions, entered labels and
   disclaimer reworded; every renderer then draws it as usual (no second content source).
 """
@@ -48,9 +49,10 @@ class Reader:
         # Longest first, so that "am I" is replaced as a whole before "I".
         words = sorted(self.first_person, key=len, reverse=True)
         if words:
+            # (Never "Stage I": a Roman numeral, not a person.)
             object.__setattr__(self, "_pattern", re.compile(
-                r"(?<![\w'])(" + "|".join(re.escape(word) for word in words) + r")(?![\w'])",
-                re.IGNORECASE))
+                r"(?<![\w'])(?<!stage )(" + "|".join(re.escape(word) for word in words)
+                + r")(?![\w'])", re.IGNORECASE))
         object.__setattr__(self, "_lower", {word.lower(): word for word in words})
 
     def _word(self, match: re.Match[str]) -> str:
@@ -63,7 +65,15 @@ class Reader:
         return said[:1].upper() + said[1:] if starts_sentence else said
 
     def say(self, text: str) -> str:
-        """``text`` as this reader reads it (unchanged for ``self``)."""
+        """An interface phrase, question or label as this reader reads it: a listed phrase is
+        replaced whole; anything else is kept (unchanged for ``self``)."""
+        if self.kind == "self" or not text:
+            return text
+        return self.phrases.get(text, text)
+
+    def ask(self, text: str) -> str:
+        """A question for the doctor, asked in the person's own voice ("my tumor"), as this
+        reader asks it ("their tumor"): a listed phrase whole, else word by word."""
         if self.kind == "self" or not text:
             return text
         if text in self.phrases:
@@ -77,15 +87,15 @@ class Reader:
             return explanation
         data: dict[str, Any] = explanation.model_dump()
         data["disclaimer"] = self.say(data["disclaimer"])
-        data["questions_for_doctor"] = [self.say(text) for text in data["questions_for_doctor"]]
+        data["questions_for_doctor"] = [self.ask(text) for text in data["questions_for_doctor"]]
         for question in data["questions"]:
-            question["text"] = self.say(question["text"])
+            question["text"] = self.ask(question["text"])
         for item in data["entered"]:
             item["label"] = self.say(item["label"])
             item["value_label"] = self.say(item["value_label"])
         for item in data["unknown_factors"]:
             if item.get("question"):
-                item["question"] = self.say(item["question"])
+                item["question"] = self.ask(item["question"])
         return Explanation.model_validate(data)
 
 
