@@ -46,7 +46,8 @@ from explainer.kb.profiles import Profile
 
 _CACHE_LIMIT = 4096
 # Fields of an Explanation that come from the cached parts (the rest depend on the profile).
-_PART_FIELDS = ("categories", "unknown_factors", "notes", "questions", "care_team", "knowledge")
+_PART_FIELDS = ("categories", "unknown_factors", "notes", "questions", "care_team", "knowledge",
+                "in_short")
 # The order model_dump_json() writes the fields in: the model's fields, then computed ones.
 _JSON_ORDER = (*Explanation.model_fields, *Explanation.model_computed_fields)
 M = TypeVar("M")
@@ -80,7 +81,8 @@ class Composer:
             bucket.setdefault(loaded.rule.target, []).append(loaded)
         self._legend = tuple(
             LegendEntry.model_construct(relevance=level.id, label=level.label,
-                                        meaning=level.meaning)
+                                        meaning=level.meaning,
+                                        label_with_factors=level.label_with_factors)
             for relevance in RELEVANCE_ORDER
             for level in [kb.relevance_levels[relevance]]
         )
@@ -292,6 +294,7 @@ class Composer:
         glossary = [self._glossary_patterns[index][0] for index in sorted(term_ids)]
         return {
             "categories": tuple(categories),
+            "in_short": self.parts.in_short(categories, unknown),
             "unknown_factors": unknown,
             "notes": tuple(self._reasons[loaded.id] for loaded in general_notes),
             "questions": questions,

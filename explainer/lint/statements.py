@@ -138,17 +138,20 @@ class _Gatherer:
             self.add("general question", question.id, fields, question.review,
                      question.sources, disclaimer, ("general_questions", index))
         for item in ui_texts():
-            location = f"explainer/render/document.py:{item.line}" if item.line else ""
-            self.statements.append(Statement("fixed phrase", item.where, "text",
-                                             _original_phrase(item.where), "", "", None,
-                                             location))
+            module = item.path.stem
+            location = f"explainer/render/{module}.py:{item.line}" if item.line else ""
+            where = item.where if module == "document" else f"{module}.{item.where}"
+            self.statements.append(Statement("fixed phrase", where, "text",
+                                             _original_phrase(module, item.where), "", "",
+                                             None, location))
         return self.statements
 
 
-def _original_phrase(where: str) -> str:
-    from explainer.render.document import TEXT
+def _original_phrase(module: str, where: str) -> str:
+    from explainer.render import brief, document
 
-    return TEXT[where.removeprefix("TEXT[").removesuffix("]")]
+    texts = brief.TEXT if module == "brief" else document.TEXT
+    return texts[where.removeprefix("TEXT[").removesuffix("]")]
 
 
 def when_then(kb: KnowledgeBase, loaded: LoadedRule) -> str:

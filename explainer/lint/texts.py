@@ -120,8 +120,16 @@ def _knowledge_texts(name: str, path: Path, data: Any) -> list[TextItem]:
                 found.questions(subtype, sub_where)
     elif name == "relevance.yaml":
         for index, (_, level) in enumerate(_items(data, "levels")):
-            found.fields(level, {"label": ("label", "label"), "meaning": ("meaning", "prose")},
-                         f"levels[{_label(level, index)}]")
+            where = f"levels[{_label(level, index)}]"
+            found.fields(level, {"label": ("label", "label"), "meaning": ("meaning", "prose"),
+                                 "label_with_factors": ("label", "label")}, where)
+            in_short = _string(level, "in_short")
+            if in_short:
+                # The sentence as a reader sees it: the placeholders filled with typical names.
+                found.found.append(TextItem(
+                    path, _line(level, "in_short"), f"{where}.in_short", "in_short", "prose",
+                    in_short.replace("{names}", "surgery and chemotherapy")
+                    .replace("{factors}", "HER2 status")))
     elif name == "care_team.yaml":
         for index, (_, role) in enumerate(_items(data, "roles")):
             found.fields(role, {"role": ("label", "label"), "why": ("role_why", "prose")},
@@ -188,22 +196,24 @@ _PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 
 
 def ui_texts() -> list[TextItem]:
-    """The fixed phrases of the layout (``TEXT`` in explainer/render/document.py)."""
-    from explainer.render import document
+    """The fixed phrases of the layout (``TEXT`` in explainer/render/document.py and in
+    explainer/render/brief.py, the short view's)."""
+    from explainer.render import brief, document
 
-    path = Path(document.__file__)
-    try:
-        source_lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        source_lines = []
     found = []
-    for key, text in document.TEXT.items():
-        line = next((number for number, content in enumerate(source_lines, 1)
-                     if content.lstrip().startswith(f'"{key}":')), None)
-        words = len(_PLACEHOLDER.sub("", text).split())
-        kind: TextKind = "prose" if words >= 6 and text.rstrip().endswith(".") else "label"
-        found.append(TextItem(path, line, f"TEXT[{key}]", "ui", kind,
-                              _PLACEHOLDER.sub("these", text)))
+    for module in (document, brief):
+        path = Path(module.__file__ or "")
+        try:
+            source_lines = path.read_text(encoding="utf-8").splitlines()
+        except OSError:
+            source_lines = []
+        for key, text in module.TEXT.items():
+            line = next((number for number, content in enumerate(source_lines, 1)
+                         if content.lstrip().startswith(f'"{key}":')), None)
+            words = len(_PLACEHOLDER.sub("", text).split())
+            kind: TextKind = "prose" if words >= 6 and text.rstrip().endswith(".") else "label"
+            found.append(TextItem(path, line, f"TEXT[{key}]", "ui", kind,
+                                  _PLACEHOLDER.sub("these", text)))
     return found
 
 

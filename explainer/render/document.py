@@ -26,7 +26,7 @@ from explainer.explanation.models import (
     Citation,
     KnowledgeInfo,
 )
-from explainer.render.formats import Audience
+from explainer.render.formats import Audience, Detail
 
 # Audiences and formats are listed once, in explainer.render.formats (read by the CLI).
 
@@ -61,6 +61,9 @@ class Line:
     kind: LineKind = "text"
     marks: Marks = ()
     """Glossary terms first used in this line (see :class:`TermMark`)."""
+    refs: tuple[int, ...] = ()
+    """Numbers of the source notes this line rests on (the brief view cites each source once,
+    in a numbered list at the end, instead of a "Source:" line under every item)."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,8 @@ class Entry:
     """Glossary terms first used in the title."""
     term_number: int | None = None
     """In "Words used here": the number this term's first use carries (None if unmarked)."""
+    note_number: int | None = None
+    """In the numbered source notes: the number lines cite this source by."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +112,8 @@ class Section:
     entries: tuple[Entry, ...] = ()
     relevance: str | None = None
     intro_marks: Marks = ()
+    listed: bool = False
+    """Draw the entries as a compact list ("title: first line"), not as cards."""
 
 
 @dataclass(frozen=True)
@@ -117,31 +124,37 @@ class Document:
     disclaimer: str
     sections: tuple[Section, ...] = field(default_factory=tuple)
     audience: Audience = "patient"
+    detail: Detail = "full"
+    """``brief`` (the short answer first) or ``full`` (everything there is)."""
+
+    def section(self, key: str) -> Section | None:
+        """The section with ``key``, or None."""
+        return next((section for section in self.sections if section.key == key), None)
 
 
 # Every fixed, patient-facing phrase of the layout, in one place so that it can be checked for
 # plain, non-directive wording like the knowledge base is.
 TEXT = {
     "title": "Breast cancer treatment options: an educational overview",
-    "often_discussed": "Often discussed",
-    "may_be_discussed": "May be discussed",
-    "needs_more_information": "Depends on information not known yet",
-    "less_likely": "Less likely, and why",
+    "often_discussed": "Usually part of the talk",
+    "may_be_discussed": "Sometimes part of the talk",
+    "needs_more_information": "Can't say yet",
+    "less_likely": "Not usually used for results like these, and why",
     "entered": "What you entered",
     "entered_intro": "Anything not entered is treated as not known. Nothing is guessed.",
     "factor": "Factor",
     "value": "Entered",
     "glance": "At a glance",
     "glance_intro": "How often each kind of treatment tends to come up for the factors entered.",
-    "glance_relevance": "How likely to come up",
+    "glance_relevance": "How often it comes up",
     "glance_treatments": "Treatments",
-    "no_kind_likely": "None of its kinds is likely for the factors entered.",
-    "kinds_often_discussed": "Some kinds are often discussed: {names}. Each kind is explained "
-                             "below.",
-    "kinds_may_be_discussed": "Some kinds may be discussed: {names}. Each kind is explained "
-                              "below.",
-    "kinds_needs_more_information": "Whether some kinds come up depends on information not "
-                                    "known yet: {names}. Each kind is explained below.",
+    "no_kind_likely": "None of its kinds usually comes up for the factors entered.",
+    "kinds_often_discussed": "Some kinds are usually part of the talk: {names}. Each kind is "
+                             "explained below.",
+    "kinds_may_be_discussed": "Some kinds are sometimes part of the talk: {names}. Each kind is "
+                              "explained below.",
+    "kinds_needs_more_information": "We can't say yet if some kinds come up: {names}. Each kind "
+                                    "is explained below.",
     "unknown": "Not known yet, and what it could change",
     "unknown_intro": "These factors were not entered. Your care team can tell you what they are.",
     "could_change": "Knowing it could change: {targets}.",
@@ -159,6 +172,9 @@ TEXT = {
               "for patients fill that gap: {guides}.",
     "version": "Knowledge base version {version}, last reviewed {date}.",
     "drafts": "{count} of the statements shown are drafts that a clinician has not reviewed yet.",
+    "drafts_title": "Review status",
+    "drafts_top": "{count} of the statements shown are drafts: no clinician has checked them "
+                  "yet. They are listed at the end.",
     "drafts_listed": "{count} of the statements shown are drafts that a clinician has not "
                      "reviewed yet: {items}.",
     "individual": "Care is different for every person. This cannot replace talking with your "
