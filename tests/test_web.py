@@ -666,3 +666,26 @@ def test_the_page_asks_who_is_reading_and_words_itself_for_a_caregiver(
         assert bad.status_code == 422
         assert "Who is reading?: &#39;boss&#39; is not allowed; use one of: self, caregiver" in (
             bad.text)
+
+
+def test_glossary_numbers_follow_the_page_order_for_every_golden_profile(
+        client: TestClient) -> None:
+    # The page shows "In short" and the table before "Start here": the terms are numbered in
+    # the order a person reads them, whatever the layout's order.
+    from explainer.lint.reading import REPRESENTATIVE_PROFILES
+
+    for name, profile in REPRESENTATIVE_PROFILES.items():
+        form: dict[str, Any] = {}
+        for key, value in profile.items():
+            if key == "age":
+                form.update(age__known="known", age=str(value))
+            else:
+                form[key] = value
+        page = client.post("/explain", data=form).text
+        numbers = [int(number) for number in re.findall(
+            r'<sup class="mark(?: plain)?">(?:<a [^>]*>)?(\d+)<', page)]
+        assert numbers == list(range(1, len(numbers) + 1)), name
+        assert len(numbers) > 10, name
+        order = [page.index(f'<section class="{key}') for key in (
+            "entered", "in_short", "glance", "start_here", "questions")]
+        assert order == sorted(order), name

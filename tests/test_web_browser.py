@@ -494,6 +494,7 @@ def test_at_a_glance_is_on_the_first_screen(browser: Any, server: Served, shots:
             _fill(page, profile)
             page.get_by_role("button", name="Show the explanation").click()
             page.wait_for_load_state()
+            page.screenshot(path=str(shots / f"web-first-screen-{screen}-{name}.png"))
             box = page.locator("section.glance").bounding_box()
             heading = page.locator("section.glance h2").bounding_box()
             assert box is not None and heading is not None
@@ -502,7 +503,6 @@ def test_at_a_glance_is_on_the_first_screen(browser: Any, server: Served, shots:
             else:
                 assert heading["y"] > 0 and heading["y"] + heading["height"] <= height, (
                     name, heading)
-            page.screenshot(path=str(shots / f"web-first-screen-{screen}-{name}.png"))
         visit.check_stayed_local()
     finally:
         visit.close()

@@ -9,6 +9,7 @@ printable handout's stylesheet (:data:`explainer.render.html.STYLE`, served as
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -24,7 +25,7 @@ from explainer.kb.profiles import Profile
 from explainer.render import html as handout
 from explainer.render.compare import build_comparison_document
 from explainer.render.document import Document, Marks, TermMark, apply_marks
-from explainer.render.layout import build_document
+from explainer.render.layout import _FirstUses, build_document
 from explainer.web.forms import (
     KNOWN_SUFFIX,
     READER_FIELD,
@@ -90,6 +91,26 @@ TEXT = {
 
 SELF = Reader()
 """The person with cancer reads (nothing reworded)."""
+
+# The result page opens with the short answer: what was entered, "In short" and the table at a
+# glance, so that the table is on the first screen; the other sections follow in the layout's
+# order ("Start here" right after the table).
+FIRST_ON_THE_PAGE = ("entered", "in_short", "glance")
+
+
+def page_order(document: Document, explanation: Explanation) -> Document:
+    """``document`` with the sections of :data:`FIRST_ON_THE_PAGE` first, its glossary terms
+    numbered again in the new reading order (the same terms, marked where first read)."""
+    first = [section for key in FIRST_ON_THE_PAGE for section in document.sections
+             if section.key == key]
+    rest = [section for section in document.sections if section.key not in FIRST_ON_THE_PAGE]
+    first_uses = _FirstUses(explanation.glossary)
+    sections = [section if section.key == "glossary" else first_uses.section(section)
+                for section in first + rest]
+    sections = [dataclasses.replace(section, entries=tuple(first_uses.glossary_entries()))
+                if section.key == "glossary" else section for section in sections]
+    return dataclasses.replace(document, sections=tuple(sections))
+
 
 # The sections whose entries (the treatment categories) the result page shows collapsed.
 COLLAPSED = frozenset(RELEVANCE_ORDER)
@@ -196,7 +217,7 @@ class Views:
         """The explanation: the same content as the command line, and the handout in print.
         ``reader`` rewords its questions, labels and disclaimer for a caregiver."""
         explanation = reader.explanation(explanation)
-        document: Document = build_document(explanation, "patient")
+        document: Document = page_order(build_document(explanation, "patient"), explanation)
         return self._render("result.html", document=document, explanation=explanation,
                             say=reader.say, disclaimer=explanation.disclaimer,
                             not_known=self.kb.not_known_label,
