@@ -21,6 +21,7 @@ from explainer.render.formats import (
     FORMATS,
     Audience,
     Detail,
+    Handout,
     default_detail,
 )
 
@@ -38,7 +39,8 @@ def build_document(explanation: Explanation, audience: Audience = "patient",
 
 
 def render(explanation: Explanation, fmt: str = "text", audience: Audience = "patient",
-           *, width: int = 88, color: bool = False, detail: Detail | None = None) -> str:
+           *, width: int = 88, color: bool = False, detail: Detail | None = None,
+           handout: Handout | None = None) -> str:
     """Render ``explanation`` as ``fmt`` (one of :data:`FORMATS`) for ``audience``.
 
     The JSON carries everything (rule ids and conditions included) for both audiences; the
@@ -46,6 +48,7 @@ def render(explanation: Explanation, fmt: str = "text", audience: Audience = "pa
     ``detail`` picks the brief or the full view; by default a patient reading rich, text or
     Markdown gets the brief one, everyone else the full one (see
     :func:`~explainer.render.formats.default_detail`). JSON is always the whole Explanation.
+    ``handout`` picks the HTML handout: brief (two pages, a patient's default) or full.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format '{fmt}'; use one of {', '.join(FORMATS)}")
@@ -59,7 +62,7 @@ def render(explanation: Explanation, fmt: str = "text", audience: Audience = "pa
     def page() -> str:
         from explainer.render.html import render_html
 
-        return render_html(explanation, audience)
+        return render_html(explanation, audience, handout=handout)
 
     return dispatch(fmt, document_writers(
         lambda: build_document(explanation, audience, chosen),

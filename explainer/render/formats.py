@@ -24,6 +24,16 @@ def default_detail(fmt: str, audience: Audience) -> Detail:
     text or Markdown; full for clinicians, JSON (always the whole Explanation) and HTML."""
     return "brief" if audience == "patient" and fmt in BRIEF_FORMATS else "full"
 
+Handout = Literal["brief", "full"]
+HANDOUTS: tuple[Handout, ...] = ("brief", "full")
+"""The printable handout (``--format html``): at most two pages (brief), or everything (full)."""
+
+
+def default_handout(audience: Audience) -> Handout:
+    """The handout printed when none is asked for: brief for a patient, full for clinicians."""
+    return "brief" if audience == "patient" else "full"
+
+
 FORMATS: tuple[str, ...] = ("rich", "text", "markdown", "json", "html")
 """The formats of an explanation, a comparison and a teaching scenario."""
 SCREEN_FORMATS: tuple[str, ...] = ("rich", "text", "markdown")

@@ -33,8 +33,7 @@ from explainer.render.document import (
     TermMark,
     apply_marks,
 )
-from explainer.render.formats import Audience
-from explainer.render.layout import build_document
+from explainer.render.formats import Audience, Handout, default_handout
 
 Paper = Literal["auto", "a4", "letter"]
 """``auto`` lets the browser's print dialog choose the paper; ``a4``/``letter`` fix it."""
@@ -165,6 +164,10 @@ a { color: var(--may); overflow-wrap: anywhere; }
   .entry { margin: 0.45rem 0; }
   .kinds { columns: 2; column-gap: 1.2rem; }
   section.glossary dl, section.care_team dl { columns: 2; column-gap: 1.2rem; }
+  /* The brief handout: two pages at most, A4 or Letter. */
+  body.brief section.glossary dl, body.brief section.care_team dl { columns: 3; }
+  body.brief dd { margin-left: 0.6rem; }
+  body.brief h2 { margin-top: 0.7rem; }
   dt { margin-top: 0.2rem; }
   .kinds > li { margin: 0 0 0.35rem; }
   .source, .trace { font-size: 7.8pt; }
@@ -206,12 +209,13 @@ def _disclaimer(text: str, where: Literal["top", "bottom"]) -> str:
 
 
 def page(title: str, body: str, disclaimer: str, *, lang: str = LANG,
-         paper: Paper = "auto", closing: str = "") -> str:
+         paper: Paper = "auto", closing: str = "", brief: bool = False) -> str:
     """A complete, self-contained page: ``body`` between the disclaimer, first and last.
 
     ``body`` must already be escaped HTML (as :func:`document_body` returns). ``closing``
     (escaped HTML too) goes in the footer, just before the last disclaimer, and is printed
-    on one page with it: the last page never holds the closing box alone.
+    on one page with it: the last page never holds the closing box alone. ``brief`` marks
+    the brief handout, printed denser to fit two pages.
     """
     return "\n".join([
         "<!DOCTYPE html>",
@@ -226,7 +230,7 @@ def page(title: str, body: str, disclaimer: str, *, lang: str = LANG,
         f"<title>{escape(title)}</title>",
         f"<style>\n{STYLE}\n{page_rules(paper)}\n</style>",
         "</head>",
-        "<body>",
+        '<body class="brief">' if brief else "<body>",
         _disclaimer(disclaimer, "top"),
         "<main>",
         body,
@@ -303,9 +307,12 @@ def _definition_list(entries: Sequence[Entry]) -> str:
     return "<dl>" + "".join(items) + "</dl>"
 
 
-def _questions(section: Section, explanation: Explanation | None, audience: Audience) -> str:
+def _questions(section: Section, explanation: Explanation | None, audience: Audience,
+               grouped: bool = True) -> str:
     parts = [f'<p class="intro">{escape(TEXT["questions_intro"])}</p>']
-    if explanation is None:
+    marks = {entry.title: entry.title_marks for entry in section.entries}
+    if explanation is None or not grouped:
+        # (The brief handout keeps its few questions in the order that matters most.)
         groups: list[tuple[str | None, list[tuple[str, str | None]]]] = [
             (None, [(entry.title, None) for entry in section.entries])]
     else:
@@ -324,7 +331,8 @@ def _questions(section: Section, explanation: Explanation | None, audience: Audi
         for text, origin in questions:
             trace = (f'<p class="line trace">{escape(TEXT["from"].format(origin=origin))}</p>'
                      if audience == "clinician" and origin else "")
-            parts.append(f"<li><p>{escape(text)}</p>{trace}"
+            # A question's glossary terms are marked like any other line.
+            parts.append(f"<li><p>{marked(text, marks.get(text, ()))}</p>{trace}"
                          f"{_write_lines(NOTE_LINES_PER_QUESTION)}</li>")
             number += 1
         parts.append("</ol>")
@@ -344,14 +352,15 @@ def _source_link(source: SourceInfo) -> str:
     return f"<li>{title}" + (f" ({', '.join(details)})" if details else "") + "</li>"
 
 
-def _section(section: Section, explanation: Explanation | None, audience: Audience) -> str:
+def _section(section: Section, explanation: Explanation | None, audience: Audience,
+             grouped: bool = True) -> str:
     parts = [f'<section class="{escape(section.key)}">', f"<h2>{escape(section.title)}</h2>"]
     if section.intro:
         parts.append(f'<p class="intro">{marked(section.intro, section.intro_marks)}</p>')
     if section.table is not None:
         parts.append(_table(section))
     if section.key == "questions":
-        parts.append(_questions(section, explanation, audience))
+        parts.append(_questions(section, explanation, audience, grouped))
     elif section.key in ("care_team", "glossary"):
         parts.append(_definition_list(section.entries))
     else:
@@ -360,7 +369,8 @@ def _section(section: Section, explanation: Explanation | None, audience: Audien
                 parts += [_line(line) for line in entry.lines]
             else:
                 parts.append(_entry(entry, 3))
-    if section.key == "sources" and explanation is not None:
+    # (The brief handout names its source once, with its date, and leaves the list out.)
+    if section.key == "sources" and explanation is not None and grouped:
         parts.append(f"<h3>{escape(TEXT['sources_list'])}</h3>")
         parts.append('<ul class="plain">' + "".join(
             _source_link(source) for source in explanation.knowledge.sources) + "</ul>")
@@ -382,7 +392,7 @@ def document_parts(document: Document, explanation: Explanation | None = None, *
     if callout is not None:
         parts.append(f'<div class="callout"><p><strong>{escape(callout.title)}</strong></p>'
                      f"<p>{escape(callout.text)}</p></div>")
-    sections = [_section(section, explanation, document.audience)
+    sections = [_section(section, explanation, document.audience, document.detail == "full")
                 for section in document.sections]
     closing = sections[-1:]
     if notes_box:
@@ -409,12 +419,12 @@ def render_document_html(document: Document, explanation: Explanation | None = N
     body, closing = document_parts(document, explanation, callout=callout,
                                    notes_box=notes_box)
     return page(document.title, body, document.disclaimer, lang=lang, paper=paper,
-                closing=closing)
+                closing=closing, brief=document.detail == "brief")
 
 
 def render_html(explanation: Explanation, audience: Audience = "patient", *,
                 callout: Callout | None = None, lang: str = LANG,
-                paper: Paper = "auto") -> str:
+                paper: Paper = "auto", handout: Handout | None = None) -> str:
     """The printable handout for ``explanation``: a complete, self-contained HTML page.
 
     It holds the disclaimer (first and last, and a reminder on every printed page), what was
@@ -422,6 +432,17 @@ def render_html(explanation: Explanation, audience: Audience = "patient", *,
     questions for the doctor with room for notes, the care team, the terms used, and the
     sources with their review dates. ``paper`` fixes the printed page size (default: the print
     dialog's choice; the layout fits A4 and Letter).
+
+    ``handout="brief"`` (a patient's default) prints only what helps at the visit, on at most
+    two pages: what was entered, "In short", the table at a glance, the questions that matter
+    most with room for notes, the care team, the words used, the source and its date
+    (:func:`explainer.render.handout.build_brief_handout`). ``full`` (clinicians' default)
+    prints everything.
     """
-    document = build_document(explanation, audience)
-    return render_document_html(document, explanation, callout=callout, lang=lang, paper=paper)
+    from explainer.render.handout import handout_document
+
+    chosen = handout or default_handout(audience)
+    document = handout_document(explanation, audience, chosen)
+    # Each question of the brief handout has its own lines for notes: no notes box.
+    return render_document_html(document, explanation, callout=callout, lang=lang, paper=paper,
+                                notes_box=chosen == "full")
