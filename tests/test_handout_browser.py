@@ -149,6 +149,26 @@ def test_the_brief_handout_prints_on_two_pages(
         assert f"Page {index + 1} of {len(reader.pages)}" in _page_text(reader, index)
 
 
+EVERY_WORRY = ["fatigue", "hair_loss", "nausea", "fertility", "menopause_symptoms",
+               "nerve_damage", "body_image", "daily_life"]
+# The longest brief handouts found over stage x HR x HER2 with every worry ticked.
+LONGEST = {"IV-negative-low": ("IV", "negative", "low"),
+           "IV-positive-unknown": ("IV", "positive", "unknown"),
+           "II-negative-low": ("II", "negative", "low")}
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+@pytest.mark.parametrize("name", list(LONGEST))
+def test_the_brief_handout_fits_two_pages_with_every_worry(
+        browser: str, explainer: Explainer, tmp_path: Path, name: str, paper: Paper) -> None:
+    stage, hr_status, her2_status = LONGEST[name]
+    explanation = explainer.explain({
+        "stage": stage, "hr_status": hr_status, "her2_status": her2_status, "age": 44,
+        "menopausal_status": "premenopausal", "side_effect_concerns": EVERY_WORRY})
+    reader = print_to_pdf(browser, render_html(explanation, paper=paper), tmp_path, name)
+    assert len(reader.pages) <= BRIEF_PAGES
+
+
 def test_handout_screenshot(browser: str, explainer: Explainer, tmp_path: Path) -> None:
     explanation = explainer.explain(PROFILES["early-hr-positive"])
     source = tmp_path / "handout.html"

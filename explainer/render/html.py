@@ -168,6 +168,9 @@ a { color: var(--may); overflow-wrap: anywhere; }
   body.brief section.glossary dl, body.brief section.care_team dl { columns: 3; }
   body.brief dd { margin-left: 0.6rem; }
   body.brief h2 { margin-top: 0.7rem; }
+  body.brief { font-size: 9pt; }
+  body.brief .write { height: 1.25rem; }
+  body.brief ol.questions > li { margin: 0.2rem 0 0.35rem; }
   dt { margin-top: 0.2rem; }
   .kinds > li { margin: 0 0 0.35rem; }
   .source, .trace { font-size: 7.8pt; }
