@@ -112,9 +112,8 @@ class _FirstUses:
 
 def _draft_names(explanation: Explanation) -> list[str]:
     """The drafts shown, named for a clinician: rule ids, entry names, glossary terms."""
-    names = {f"category:{category.id}": category.name for category in explanation.categories}
-    names.update({f"subtype:{sub.id}": sub.name for category in explanation.categories
-                  for sub in category.subtypes})
+    names = {f"{'subtype' if parent else 'category'}:{result.id}": result.name
+             for result, parent in explanation.results()}
     names.update({f"factor:{item.factor}": item.label for item in explanation.entered})
     names.update({f"role:{member.id}": member.role for member in explanation.care_team})
     shown = []

@@ -15,6 +15,7 @@ from explainer.explanation.models import Explanation
 from explainer.explanation.reader import READERS, Reader, load_reader
 from explainer.kb.profiles import allowed_values
 from explainer.render import html as handout
+from explainer.render.style import STYLE
 from explainer.web import views as pages
 from explainer.web.forms import READER_FIELD, WHAT_IF_FIELD, profile_from_form
 
@@ -55,7 +56,7 @@ class Site:
                                            for kind in READERS}
         self.factors_json = json.dumps(self._factors(), ensure_ascii=False).encode()
         self.categories_json = json.dumps(self._categories(), ensure_ascii=False).encode()
-        self.handout_css = (handout.STYLE + "\n" + handout.page_rules("auto") + "\n").encode()
+        self.handout_css = (STYLE + "\n" + handout.page_rules("auto") + "\n").encode()
 
     def _factors(self) -> dict[str, Any]:
         factors = []
