@@ -279,6 +279,21 @@ def _section(section: Section, explanation: Explanation | None, audience: Audien
         parts.append(_questions(section, explanation, audience, grouped))
     elif section.key in ("care_team", "glossary"):
         parts.append(_definition_list(section.entries))
+    elif section.listed:
+        # A compact list ("Start here"): plain lines, and the items between them as a list.
+        items: list[str] = []
+        for entry in section.entries:
+            if not entry.bare:
+                items.append("<li>" + " ".join(
+                    [marked(entry.title, entry.title_marks)]
+                    + [marked(line.text, line.marks) for line in entry.lines]) + "</li>")
+                continue
+            if items:
+                parts.append('<ul class="listed">' + "".join(items) + "</ul>")
+                items = []
+            parts += [_line(line) for line in entry.lines]
+        if items:
+            parts.append('<ul class="listed">' + "".join(items) + "</ul>")
     else:
         for entry in section.entries:
             if entry.bare:

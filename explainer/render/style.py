@@ -47,6 +47,8 @@ tr { break-inside: avoid; }
 .source, .trace { color: var(--muted); font-size: 0.88rem; }
 .label { font-weight: 600; }
 ul.plain { padding-left: 1.2rem; }
+ul.listed { padding-left: 1.2rem; margin: 0.2rem 0 0.3rem; }
+ul.listed > li { margin: 0.15rem 0; }
 ol.questions { padding-left: 1.4rem; }
 ol.questions > li { margin: 0.35rem 0 0.6rem; break-inside: avoid; }
 .write { border-bottom: 1px solid var(--rule); height: 1.6rem; }
