@@ -24,6 +24,8 @@ p { margin: 0.15rem 0; }
 .callout { border-left: 4px solid var(--may); background: #eef5fa; padding: 0.5rem 0.8rem;
            margin: 0.8rem 0; break-inside: avoid; }
 .intro { color: var(--muted); font-style: italic; }
+/* "In short" is the answer itself: plain text, not an aside. */
+section.in_short .intro { color: var(--ink); font-style: normal; }
 table { border-collapse: collapse; width: 100%; margin: 0.3rem 0; }
 th, td { text-align: left; vertical-align: top; padding: 0.25rem 0.5rem;
          border-bottom: 1px solid var(--rule); }
