@@ -654,7 +654,7 @@ def test_the_page_asks_who_is_reading_and_words_itself_for_a_caregiver(
     page = client.get("/?reader=caregiver")
     text = parse(page.text).visible()
     assert "How old is the person you care for?" in text and "How old are you?" not in text
-    assert "Has the person you care for gone through menopause?" in text
+    assert "Which of these fits the person you care for best?" in text
     assert '<input type="hidden" name="reader" value="caregiver">' in page.text
     assert "It does not tell you what the person you care for has" in text
     # The result, the what-if and "change my answers" keep the wording.
@@ -664,7 +664,7 @@ def test_the_page_asks_who_is_reading_and_words_itself_for_a_caregiver(
     assert "Side effects that worry the person you care for" in shown
     assert "Questions you could ask their doctor" in shown
     assert "It does not tell you what the person you care for has" in shown
-    assert "Does their menopause status change" in shown and "Does my menopause" not in shown
+    assert "Do their periods, or menopause, change" in shown and "Do my periods" not in shown
     assert '<input type="hidden" name="reader" value="caregiver">' in result.text
     for path in ("/change", "/what-if"):
         again = client.post(path, data={**MIXED_FORM, "reader": "caregiver",

@@ -15,8 +15,10 @@ CATALOG: tuple[tuple[str, str], ...] = (
     ("terms", "a term of art that neither the glossary nor the text itself explains"),
     ("cases", "a rule without cases, a case file without expectations, a failing case"),
     ("unused", "a knowledge entry nothing uses (term, section, factor value, role, question)"),
+    ("glossary", "a glossary alias that names something else, or a term only definitions use"),
     ("reachability", "a category, subtype or rule that no profile can ever show"),
     ("review", "review metadata missing, in the future, stale, or older than the source's "
                "review"),
+    ("companions", "a treatment shown as more likely than the treatment it is given with"),
 )
 """(name, concern) of every validator, in the order they run."""
