@@ -250,8 +250,8 @@ def test_clinician_audience_adds_rules_and_conditions(cli: Cli) -> None:
     assert ("rule chemo-poor-health (priority 30, draft): when "
             "stage is one of I, II, III, IV and general_health is poor; matched stage=II; "
             "general_health=poor") in " ".join(out.split())
-    assert "also fired, outranked: rule chemo-her2-positive -> Often discussed (priority 20)" \
-        in " ".join(out.split())
+    assert ("also fired, outranked: rule chemo-her2-positive -> Usually part of the talk "
+            "(priority 20)") in " ".join(out.split())
     patient = cli("explain", "--stage", "II", "--her2", "positive", "--format", "text").out
     assert "[clinician]" not in patient
 

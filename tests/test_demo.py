@@ -147,8 +147,9 @@ def test_walkthrough_without_pauses(cli: Callable[..., Any],
     # Each step after the first shows what changed from an earlier one.
     assert out.count("What changed from") == sum(
         1 for item in scenarios if item.scenario.compare_with)
-    assert "HER2-targeted therapy: Less likely → Often discussed" in out
-    assert "Antibody-drug conjugates: May be discussed → Often discussed" in out
+    assert ("HER2-targeted therapy: Not usually used for results like these → Usually part of "
+            "the talk") in out
+    assert "Antibody-drug conjugates: Sometimes part of the talk → Usually part of the talk" in out
 
 
 def test_walkthrough_as_a_lesson_plan(cli: Callable[..., Any], tmp_path: Path,

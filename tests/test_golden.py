@@ -25,7 +25,7 @@ SUFFIX = {"text": "txt", "markdown": "md", "rich": "rich.txt", "json": "json"}
 def test_patient_outputs(explainer: Explainer, golden: Callable[[str, str], None], name: str,
                          fmt: str) -> None:
     explanation = explainer.explain(PROFILES[name])
-    golden(f"{name}.{SUFFIX[fmt]}", render(explanation, fmt, width=100))
+    golden(f"{name}.{SUFFIX[fmt]}", render(explanation, fmt, width=100, detail="full"))
 
 
 @pytest.mark.parametrize("name", ["metastatic-hr-positive", "all-unknown"])

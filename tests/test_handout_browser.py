@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from explainer import Explainer
+from explainer.lint.reading import REPRESENTATIVE_PROFILES
 from explainer.render.html import Paper, render_html
 
 pypdf = pytest.importorskip("pypdf", reason="pypdf is in the test extra: pip install -e .[test]")
@@ -82,7 +83,8 @@ def test_handout_prints_with_the_disclaimer_first(browser: str, explainer: Expla
                                                   tmp_path: Path, name: str,
                                                   paper: Paper) -> None:
     explanation = explainer.explain(PROFILES[name])
-    reader = print_to_pdf(browser, render_html(explanation, paper=paper), tmp_path, name)
+    reader = print_to_pdf(browser, render_html(explanation, paper=paper, handout="full"),
+                          tmp_path, name)
     pages = len(reader.pages)
     # Long enough to hold everything, short enough to hand out (measured: 6 to 8 pages).
     assert 3 <= pages <= 10, pages
@@ -107,6 +109,65 @@ def test_handout_prints_with_the_disclaimer_first(browser: str, explainer: Expla
         assert member.role in everything
     assert "(2023-06)" in everything
     assert "A clinician has not yet reviewed these explanations." in " ".join(everything.split())
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+@pytest.mark.parametrize("name", list(REPRESENTATIVE_PROFILES))
+def test_the_last_page_never_holds_the_closing_box_alone(
+        browser: str, explainer: Explainer, tmp_path: Path, name: str, paper: Paper) -> None:
+    explanation = explainer.explain(REPRESENTATIVE_PROFILES[name])
+    reader = print_to_pdf(browser, render_html(explanation, paper=paper, handout="full"),
+                          tmp_path, name)
+    last = _page_text(reader, len(reader.pages) - 1)
+    disclaimer = " ".join(explanation.disclaimer.split())
+    assert last.endswith(f"Important: {disclaimer}")
+    # The sources and the notes box come with it.
+    assert "Where this comes from" in last and "My notes" in last, last[:300]
+
+
+# The brief handout's pages, measured with Chromium 156 (same for A4 and Letter): 2 for each.
+BRIEF_PAGES = 2
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+@pytest.mark.parametrize("name", list(REPRESENTATIVE_PROFILES))
+def test_the_brief_handout_prints_on_two_pages(
+        browser: str, explainer: Explainer, tmp_path: Path, name: str, paper: Paper) -> None:
+    explanation = explainer.explain(REPRESENTATIVE_PROFILES[name])
+    reader = print_to_pdf(browser, render_html(explanation, paper=paper), tmp_path, name)
+    assert len(reader.pages) <= BRIEF_PAGES
+    width, height = PAGE_SIZES[paper]
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (width, height)
+    text = " ".join(_page_text(reader, index) for index in range(len(reader.pages)))
+    disclaimer = " ".join(explanation.disclaimer.split())
+    assert text.count(f"Important: {disclaimer}") == 2
+    for heading in ("What you entered", "In short", "At a glance",
+                    "Questions you could ask your doctor", "Your care team may include",
+                    "Where this comes from", "last reviewed 2023-06"):
+        assert heading in text, heading
+    for index in range(len(reader.pages)):
+        assert f"Page {index + 1} of {len(reader.pages)}" in _page_text(reader, index)
+
+
+EVERY_WORRY = ["fatigue", "hair_loss", "nausea", "fertility", "menopause_symptoms",
+               "nerve_damage", "body_image", "daily_life"]
+# The longest brief handouts found over stage x HR x HER2 with every worry ticked.
+LONGEST = {"IV-negative-low": ("IV", "negative", "low"),
+           "IV-positive-unknown": ("IV", "positive", "unknown"),
+           "II-negative-low": ("II", "negative", "low")}
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+@pytest.mark.parametrize("name", list(LONGEST))
+def test_the_brief_handout_fits_two_pages_with_every_worry(
+        browser: str, explainer: Explainer, tmp_path: Path, name: str, paper: Paper) -> None:
+    stage, hr_status, her2_status = LONGEST[name]
+    explanation = explainer.explain({
+        "stage": stage, "hr_status": hr_status, "her2_status": her2_status, "age": 44,
+        "menopausal_status": "premenopausal", "side_effect_concerns": EVERY_WORRY})
+    reader = print_to_pdf(browser, render_html(explanation, paper=paper), tmp_path, name)
+    assert len(reader.pages) <= BRIEF_PAGES
 
 
 def test_handout_screenshot(browser: str, explainer: Explainer, tmp_path: Path) -> None:

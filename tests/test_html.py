@@ -5,6 +5,7 @@ What a browser makes of it (PDF pages, a screenshot) is checked in test_handout_
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ PROFILES: dict[str, dict[str, Any]] = {
 @pytest.mark.parametrize("name", list(PROFILES))
 def test_handout_is_complete_and_self_contained(explainer: Explainer, name: str) -> None:
     explanation = explainer.explain(PROFILES[name])
-    page = render(explanation, "html")
+    page = render(explanation, "html", handout="full")
     assert page.startswith("<!DOCTYPE html>\n<html lang=\"en\">")
     check_self_contained(page)
     root = tree_of(page)
@@ -35,8 +36,11 @@ def test_handout_is_complete_and_self_contained(explainer: Explainer, name: str)
     assert body is not None
     children = list(body)
     # The disclaimer is the first and the last thing on the page.
+    # (The footer holds the last section and the notes box before it, so that they print
+    # on one page with it.)
     assert children[0].tag == "header" and children[-1].tag == "footer"
-    for box in (children[0], children[-1]):
+    for box in (children[0], list(children[-1])[-1]):
+        assert box.get("class") == "disclaimer"
         assert text_of(box) == f"Important: {explanation.disclaimer}"
     sections = {element.get("class"): element for element in root.iter("section")}
     for key in ("entered", "glance", "questions", "care_team", "sources"):
@@ -79,7 +83,7 @@ def test_handout_is_complete_and_self_contained(explainer: Explainer, name: str)
 
 def test_handout_groups_questions_by_topic(explainer: Explainer) -> None:
     explanation = explainer.explain(PROFILES["early-hr-positive"])
-    root = tree_of(render_html(explanation))
+    root = tree_of(render_html(explanation, handout="full"))
     section = next(element for element in root.iter("section")
                    if element.get("class") == "questions")
     headings = [text_of(h3) for h3 in section.iter("h3")]
@@ -87,6 +91,52 @@ def test_handout_groups_questions_by_topic(explainer: Explainer) -> None:
                         "About the treatments that come up", "Good to ask in any case"]
     starts = [int(ol.get("start", "0")) for ol in section.iter("ol")]
     assert starts[0] == 1 and starts == sorted(starts)
+
+
+@pytest.mark.parametrize("name", list(PROFILES))
+def test_brief_handout_holds_what_helps_at_the_visit(explainer: Explainer, name: str) -> None:
+    explanation = explainer.explain(PROFILES[name])
+    page = render(explanation, "html")  # brief: a patient's default
+    assert page == render_html(explanation, handout="brief")
+    check_self_contained(page)
+    root = tree_of(page)
+    body = root.find("body")
+    assert body is not None and body.get("class") == "brief"
+    children = list(body)
+    for box in (children[0], list(children[-1])[-1]):
+        assert text_of(box) == f"Important: {explanation.disclaimer}"
+    sections = [element.get("class") for element in root.iter("section")]
+    order = ["entered", "in_short", "glance", "questions", "care_team", "glossary", "sources"]
+    assert [key for key in sections if key in order] == order
+    # Nothing of the full handout's detail: no category cards, no notes box.
+    assert not {"often_discussed", "may_be_discussed", "less_likely", "needs_more_information",
+                "notes-box", "start_here"} & set(sections)
+    found = {element.get("class"): element for element in root.iter("section")}
+    text = text_of(root)
+    for item in explanation.entered:
+        if item.known:
+            assert item.value_label in text_of(found["entered"])
+    assert " ".join(" ".join(explanation.in_short).split()) in " ".join(
+        text_of(found["in_short"]).split())
+    for category in explanation.categories:
+        assert category.name in text_of(found["glance"]) or (
+            category.id == "palliative_care" and "Supportive care" in text_of(found["glance"]))
+    # At most six questions, each with lines for notes.
+    items = [li for ol in found["questions"].iter("ol") for li in ol.findall("li")]
+    assert 1 <= len(items) <= 6
+    assert all(text_of(li) in explanation.questions_for_doctor for li in items)
+    assert all(len(li.findall("div[@class='write']")) == 2 for li in items)
+    for member in explanation.care_team:
+        assert member.role in text_of(found["care_team"])
+    # The source and its date, once; no "Source:" line under every item.
+    sources = text_of(found["sources"])
+    assert "How Is Breast Cancer Treated?" in sources and "last reviewed 2023-06" in sources
+    assert f"last reviewed {explanation.knowledge.last_reviewed}" in sources
+    assert "Source:" not in text
+    # Every term marked is explained in "Words used here", and only those.
+    marked = re.findall(r'<sup class="mark"><a href="#term-(\d+)">', page)
+    listed = re.findall(r'<dt id="term-(\d+)">', page)
+    assert marked == listed == [str(number) for number in range(1, len(marked) + 1)]
 
 
 def test_clinician_handout_traces_each_line(explainer: Explainer) -> None:
@@ -117,7 +167,7 @@ def test_knowledge_text_is_escaped(kb_copy: Path) -> None:
         encoding="utf-8")
     explanation = get_explainer(load_knowledge(kb_copy)).explain({"stage": "II"})
     assert explanation.category("surgery").summary == hostile
-    page = render(explanation, "html")
+    page = render(explanation, "html", handout="full")
     check_self_contained(page)
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b onclick=" in page
     assert "Stage II &lt;i&gt;early&lt;/i&gt; &amp; &quot;more&quot;" in page
@@ -152,3 +202,18 @@ def test_terms_are_explained_at_first_use(explainer: Explainer) -> None:
                     if section.get("class") == "glossary")
     numbered = [dt for dt in glossary.iter("dt") if dt.get("id")]
     assert [dt.get("id") for dt in numbered] == [f"term-{n}" for n in range(1, len(numbered) + 1)]
+
+
+def test_handout_option(cli: Callable[..., Any]) -> None:
+    brief = cli("explain", "--stage", "IV", "--format", "html")
+    assert brief.code == 0 and '<body class="brief">' in brief.out
+    full = cli("explain", "--stage", "IV", "--format", "html", "--handout", "full")
+    assert full.code == 0 and "<body>" in full.out and 'class="notes-box"' in full.out
+    assert len(full.out) > len(brief.out)
+    clinician = cli("explain", "--stage", "IV", "--format", "html", "--audience", "clinician")
+    assert clinician.code == 0 and "<body>" in clinician.out  # clinicians get everything
+    wrong = cli("explain", "--stage", "IV", "--handout", "full")
+    assert wrong.code == 2 and wrong.out == ""
+    assert wrong.err.strip().splitlines() == [
+        "explainer: error: --handout full is for the printable handout; add --format html (or "
+        "leave --handout out)"]

@@ -185,7 +185,9 @@ def test_reading_level_failing(kb_copy: Path) -> None:
                                 "variability, systematic administration of cytotoxic "
                                 "chemotherapeutic combinations is conventionally considered "
                                 "unnecessary for noninvasive intraductal disease.\n")
-    issues = _failing(_only(kb_copy, "reading-level"))
+    # One issue on the text itself; a whole explanation that shows it may cross the limit too.
+    issues = [issue for issue in _failing(_only(kb_copy, "reading-level"))
+              if not issue.message.startswith("the explanation for")]
     assert len(issues) == 1
     line = _line_of(rule, "reason")
     assert _located(issues[0], kb_copy) == f"rules/chemotherapy/chemo-dcis.yaml:{line}"

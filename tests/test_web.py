@@ -139,7 +139,7 @@ def test_start_page_asks_every_factor_with_help_and_i_dont_know(client: TestClie
 def _sections(page: str) -> dict[str, str]:
     """Each section of a result page by its heading: the visible text under it."""
     found: dict[str, str] = {}
-    for match in re.finditer(r'<section class="([\w-]+)"[^>]*>\s*<h2[^>]*>(.*?)</h2>(.*?)'
+    for match in re.finditer(r'<section class="([\w -]+)"[^>]*>\s*<h2[^>]*>(.*?)</h2>(.*?)'
                              r"</section>", page, re.S):
         found[html.unescape(match.group(2))] = parse(match.group(3)).visible()
     return found
@@ -179,9 +179,10 @@ def test_result_page_has_the_same_content_as_the_cli(client: TestClient,
                 for cell in row:
                     assert _norm(cell) in body, cell
     # Categories under the heading of their relevance.
-    headings = {"often_discussed": "Often discussed", "may_be_discussed": "May be discussed",
-                "less_likely": "Less likely, and why",
-                "needs_more_information": "Depends on information not known yet"}
+    headings = {"often_discussed": "Usually part of the talk",
+                "may_be_discussed": "Sometimes part of the talk",
+                "less_likely": "Not usually used for results like these, and why",
+                "needs_more_information": "Can't say yet"}
     for category in explanation.categories:
         assert category.name in sections[headings[category.relevance]]
         for other, heading in headings.items():
@@ -198,7 +199,7 @@ def test_glossary_terms_are_explained_in_place(client: TestClient, explainer: Ex
     response = client.post("/explain", data=MIXED_FORM)
     explanation = explainer.explain(MIXED_PROFILE)
     definitions = {entry.term: entry.definition for entry in explanation.glossary}
-    marks = re.findall(r'<a href="#term-(\d+)" aria-label="Meaning of &#34;([^"]+?)&#34;[^>]*'
+    marks = re.findall(r'<a href="#term-(\d+)" aria-label="\1: what &#34;([^"]+?)&#34; means[^>]*'
                        r'aria-describedby="tip-\1">\1</a></sup><span class="tip" '
                        r'role="tooltip" id="tip-\1"><strong>([^<]+):</strong> ([^<]+)</span>',
                        response.text)
@@ -209,7 +210,34 @@ def test_glossary_terms_are_explained_in_place(client: TestClient, explainer: Ex
         assert html.unescape(meaning) == definitions[term]
         # The number leads to the term in "Words used here".
         assert f'<dt id="term-{number}"><span class="num">{number}</span>' in response.text
-    assert [int(number) for number, *_ in marks] == list(range(1, len(marks) + 1))
+    # A category's name is the summary of a <details>, where no link may go: its terms carry
+    # their number and meaning (title) without a link.
+    plain = re.findall(r'<span class="term" title="([^"]+)">([^<]+)</span>'
+                       r'<sup class="mark plain">(\d+)</sup>', response.text)
+    assert plain
+    for meaning, _shown, _number in plain:
+        assert html.unescape(meaning) in definitions.values()
+    numbers = [int(number) for number in re.findall(
+        r'<sup class="mark(?: plain)?">(?:<a [^>]*>)?(\d+)<', response.text)]
+    assert numbers == list(range(1, len(numbers) + 1))
+    assert len(numbers) == len(marks) + len(plain)
+
+
+def test_result_page_order_and_nothing_chosen_in_the_what_if(client: TestClient) -> None:
+    page = client.post("/explain", data=MIXED_FORM).text
+    # The answer comes first: what was entered, at a glance, the categories (collapsed), the
+    # questions; the what-if form only after them.
+    order = [page.index(marker) for marker in (
+        '<section class="entered compact"', '<section class="glance"',
+        '<details class="entry often_discussed">', '<section class="questions"',
+        '<section class="what-if')]
+    assert order == sorted(order)
+    assert "<details class=\"entry\" open" not in page and " open>" not in page
+    select = page[page.index('<select id="what-if-select"'):page.index("</select>")]
+    assert " required" in select.split(">", 1)[0]
+    options = re.findall(r"<option ([^>]*)>", select)
+    assert options[0] == 'value=""'
+    assert not any("selected" in option for option in options)
 
 
 def test_what_if_page_shows_what_changes(client: TestClient, explainer: Explainer) -> None:
@@ -266,6 +294,11 @@ def test_form_errors_show_the_form_again_with_the_problem(client: TestClient,
 
 def test_what_if_errors(client: TestClient) -> None:
     assert client.post("/what-if", data={"stage": "IV"}).status_code == 422
+    # The select's first choice is empty (nothing chosen yet; the browser asks for a choice).
+    response = client.post("/what-if", data={"stage": "IV", "what_if": ""})
+    assert response.status_code == 422
+    assert "Change one answer: choose one answer to change from the list" in parse(
+        response.text).visible()
     response = client.post("/what-if", data={"stage": "IV", "what_if": "colour=blue"})
     assert response.status_code == 422 and "is not a factor" in response.text
     response = client.post("/what-if", data={"stage": "IV", "what_if": "stage=VI"})
@@ -623,3 +656,62 @@ def test_result_page_claims_no_review(client: TestClient) -> None:
         assert "A clinician has not yet reviewed these explanations." in text
         rest = text.replace("A clinician has not yet reviewed these explanations.", "")
         assert not re.search(r"review", rest, re.IGNORECASE), path
+
+
+def test_the_page_asks_who_is_reading_and_words_itself_for_a_caregiver(
+        client: TestClient, explainer: Explainer) -> None:
+    start = client.get("/")
+    assert 'href="/?reader=caregiver"' in start.text and "Who is reading?" in start.text
+    assert "How old are you?" in start.text
+    page = client.get("/?reader=caregiver")
+    text = parse(page.text).visible()
+    assert "How old is the person you care for?" in text and "How old are you?" not in text
+    assert "Which of these fits the person you care for best?" in text
+    assert '<input type="hidden" name="reader" value="caregiver">' in page.text
+    assert "It does not tell you what the person you care for has" in text
+    # The result, the what-if and "change my answers" keep the wording.
+    result = client.post("/explain", data={**MIXED_FORM, "reader": "caregiver"})
+    assert result.status_code == 200
+    shown = parse(result.text).visible()
+    assert "Side effects that worry the person you care for" in shown
+    assert "Questions you could ask their doctor" in shown
+    assert "It does not tell you what the person you care for has" in shown
+    assert "Do their periods, or menopause, change" in shown and "Do my periods" not in shown
+    assert '<input type="hidden" name="reader" value="caregiver">' in result.text
+    for path in ("/change", "/what-if"):
+        again = client.post(path, data={**MIXED_FORM, "reader": "caregiver",
+                                        "what_if": "stage=II"})
+        assert again.status_code == 200, path
+        assert "the person you care for" in parse(again.text).visible(), path
+    # The person with cancer reads "you".
+    plain = parse(client.post("/explain", data=MIXED_FORM).text).visible()
+    assert "Side effects that worry you" in plain and "the person you care for" not in plain
+    # An unknown reader is named, with the allowed ones.
+    for bad in (client.get("/?reader=boss"),
+                client.post("/explain", data={**MIXED_FORM, "reader": "boss"})):
+        assert bad.status_code == 422
+        assert "Who is reading?: &#39;boss&#39; is not allowed; use one of: self, caregiver" in (
+            bad.text)
+
+
+def test_glossary_numbers_follow_the_page_order_for_every_golden_profile(
+        client: TestClient) -> None:
+    # The page shows "In short" and the table before "Start here": the terms are numbered in
+    # the order a person reads them, whatever the layout's order.
+    from explainer.lint.reading import REPRESENTATIVE_PROFILES
+
+    for name, profile in REPRESENTATIVE_PROFILES.items():
+        form: dict[str, Any] = {}
+        for key, value in profile.items():
+            if key == "age":
+                form.update(age__known="known", age=str(value))
+            else:
+                form[key] = value
+        page = client.post("/explain", data=form).text
+        numbers = [int(number) for number in re.findall(
+            r'<sup class="mark(?: plain)?">(?:<a [^>]*>)?(\d+)<', page)]
+        assert numbers == list(range(1, len(numbers) + 1)), name
+        assert len(numbers) > 10, name
+        order = [page.index(f'<section class="{key}') for key in (
+            "entered", "in_short", "glance", "start_here", "questions")]
+        assert order == sorted(order), name

@@ -32,9 +32,10 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking
                "--disable-default-apps", "--disable-extensions"]
 PROFILE: dict[str, Any] = {"stage": "IV", "age": 58, "hr_status": "positive",
                            "her2_status": "low", "side_effect_concerns": ["fatigue"]}
-HEADINGS = {"often_discussed": "Often discussed", "may_be_discussed": "May be discussed",
-            "less_likely": "Less likely, and why",
-            "needs_more_information": "Depends on information not known yet"}
+HEADINGS = {"often_discussed": "Usually part of the talk",
+            "may_be_discussed": "Sometimes part of the talk",
+            "less_likely": "Not usually used for results like these, and why",
+            "needs_more_information": "Can't say yet"}
 
 
 def _missing(reason: str) -> None:
@@ -232,17 +233,27 @@ def test_keyboard_only(visit: Visit, explainer: Explainer, shots: Path) -> None:
         page.keyboard.press("Enter")
     _check_result(page, explainer)
 
-    _tab_to(page, "#what-if-select")
-    page.keyboard.press("ArrowDown")
-    chosen = page.evaluate("document.activeElement.value")
-    assert chosen != page.locator("#what-if-select option").first.get_attribute("value")
     # A term's meaning shows in place when its number gets the focus.
     _tab_to(page, "sup.mark a")
     tip = page.locator(":focus").locator("xpath=ancestor::span[@class='gloss']//span[@class='tip']")
     assert tip.is_visible()
     assert ":" in tip.inner_text()
     page.screenshot(path=str(shots / "web-keyboard-term.png"))
-    _tab_to(page, ".what-if button", key="Shift+Tab")
+    # A category opens with Enter on its name, and closes again.
+    _tab_to(page, "details.entry > summary")
+    opened = page.locator("details.entry:has(> summary:focus)")
+    assert opened.get_attribute("open") is None
+    page.keyboard.press("Enter")
+    assert opened.get_attribute("open") is not None
+    assert opened.locator(".details-body").is_visible()
+    page.keyboard.press("Enter")
+    assert opened.get_attribute("open") is None
+    # The what-if form comes after the answer, with nothing chosen until the person picks.
+    _tab_to(page, "#what-if-select")
+    assert page.evaluate("document.activeElement.value") == ""
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.value") != ""
+    _tab_to(page, ".what-if button")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.locator("h1").inner_text() == "What changes if the factors were different"
@@ -377,9 +388,21 @@ def test_printing_the_page_gives_the_handout(visit: Visit, explainer: Explainer,
     text = " ".join(pages)
     assert 2 <= len(pages) <= 12
     assert "not medical advice" in pages[0] and "not medical advice" in pages[-1]
-    for heading in ("What you entered", "At a glance", "Often discussed",
+    # The last page never holds the closing box alone: the sources and notes come with it.
+    assert "Where this comes from" in pages[-1] and "My notes" in pages[-1]
+    for heading in ("What you entered", "At a glance", "Usually part of the talk",
                     "Questions you could ask your doctor", "Words used here", "My notes"):
         assert heading in text, heading
+    # The categories are collapsed on the screen, and open on paper.
+    explanation = explainer.explain(PROFILE)
+    def squash(words: str) -> str:  # without spaces and digits (a term's number follows it)
+        return "".join(char for char in words if not char.isspace() and not char.isdigit())
+
+    printed = squash(text)
+    for category in explanation.categories:
+        assert squash(category.summary) in printed, category.id
+        for subtype in category.subtypes:
+            assert squash(subtype.summary) in printed, subtype.id
     # The buttons and the what-if form are for the screen only.
     for screen_only in ("Show what changes", "Change my answers", "Print this page",
                         "Skip to the main content"):
@@ -387,3 +410,101 @@ def test_printing_the_page_gives_the_handout(visit: Visit, explainer: Explainer,
     # The page footer of the handout, on every printed page.
     assert all("Education only, not medical advice" in each for each in pages)
     visit.check_stayed_local()
+
+
+# axe-core's rule tags for WCAG 2.0, 2.1 and 2.2 at levels A and AA, and its best practices.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice",
+            "experimental"]
+
+
+def _axe_violations(page: Any) -> list[str]:
+    """What axe-core (the auditor browsers' own developer tools use) finds on the page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS},
+                                       "resultTypes": ["violations"]})
+    return [f"{violation['id']} ({violation['impact']}): "
+            + "; ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
+            for violation in results.response["violations"]]
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_axe_finds_nothing_on_the_start_result_comparison_and_docs_pages(
+        browser: Any, server: Served, width: int) -> None:
+    pytest.importorskip("axe_playwright_python", reason="it is in the test extra")
+    visit = Visit(browser, server, viewport={"width": width, "height": 800})
+    try:
+        page = visit.page
+        found: dict[str, list[str]] = {}
+        visit.goto("/")
+        found["start"] = _axe_violations(page)
+        _fill_mixed(page)
+        page.get_by_role("button", name="Show the explanation").click()
+        page.wait_for_load_state()
+        found["result"] = _axe_violations(page)
+        # Label in name (WCAG 2.5.3), checked directly too: each glossary mark's accessible
+        # name starts with the number it shows.
+        marks = page.locator("sup.mark a")
+        assert marks.count() > 10
+        for index in range(marks.count()):
+            mark = marks.nth(index)
+            assert mark.get_attribute("aria-label").startswith(f"{mark.text_content()}: ")
+        page.get_by_label("Change one answer").select_option("her2_status=positive")
+        page.get_by_role("button", name="Show what changes").click()
+        page.wait_for_load_state()
+        found["comparison"] = _axe_violations(page)
+        visit.goto("/docs")
+        found["docs"] = _axe_violations(page)
+        visit.goto("/?reader=caregiver")
+        found["start, for a caregiver"] = _axe_violations(page)
+        assert found == {"start": [], "result": [], "comparison": [], "docs": [],
+                         "start, for a caregiver": []}
+        visit.check_stayed_local()
+    finally:
+        visit.close()
+
+
+def _fill(page: Any, profile: dict[str, Any]) -> None:
+    """Answer the start form as ``profile`` says (the rest stays "I don't know")."""
+    for factor, value in profile.items():
+        if factor == "age":
+            page.locator("#age-known").check()
+            page.locator("#age").fill(str(value))
+        elif isinstance(value, list):
+            for each in value:
+                page.locator(f"#{factor}-{each}").check()
+        else:
+            page.locator(f"#{factor}-{value}").check()
+
+
+SCREENS = {"desktop": (1280, 800), "phone": (390, 844)}
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_at_a_glance_is_on_the_first_screen(browser: Any, server: Served, shots: Path,
+                                             screen: str) -> None:
+    """The short answer first: on a desktop "At a glance" is whole without scrolling; on a
+    phone it starts on the first screen. Measured for every golden profile."""
+    from explainer.lint.reading import REPRESENTATIVE_PROFILES
+
+    width, height = SCREENS[screen]
+    visit = Visit(browser, server, viewport={"width": width, "height": height})
+    try:
+        page = visit.page
+        for name, profile in {**REPRESENTATIVE_PROFILES, "mixed": PROFILE}.items():
+            visit.goto("/")
+            _fill(page, profile)
+            page.get_by_role("button", name="Show the explanation").click()
+            page.wait_for_load_state()
+            page.screenshot(path=str(shots / f"web-first-screen-{screen}-{name}.png"))
+            box = page.locator("section.glance").bounding_box()
+            heading = page.locator("section.glance h2").bounding_box()
+            assert box is not None and heading is not None
+            if screen == "desktop":
+                assert box["y"] > 0 and box["y"] + box["height"] <= height, (name, box)
+            else:
+                assert heading["y"] > 0 and heading["y"] + heading["height"] <= height, (
+                    name, heading)
+        visit.check_stayed_local()
+    finally:
+        visit.close()

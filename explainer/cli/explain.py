@@ -22,7 +22,7 @@ from explainer.cli.options import (
     render_for,
     use_color,
 )
-from explainer.errors import ExitCode
+from explainer.errors import ExitCode, InputError
 
 if TYPE_CHECKING:
     from explainer.kb.knowledge import KnowledgeBase
@@ -35,6 +35,7 @@ examples:
   explainer explain --stage 0 --concerns fertility,body_image --format json
   explainer explain --stage II --hr positive --her2 negative --what-if her2=positive
   explainer explain --stage IV --format html --output handout.html
+  explainer explain --stage IV --format html --handout full --output handout.html
 
 Any factor left out is treated as unknown ("I don't know"). Values are not case-sensitive,
 and common spellings work (--stage 4 means IV; --hr + means positive).
@@ -56,6 +57,10 @@ def register(commands: Any, kb: KnowledgeBase | None) -> None:
                          dest="what_if",
                          help="show what changes if FACTOR had VALUE (e.g. her2=positive); "
                               "repeat it to change several factors at once")
+    explain.add_argument("--handout", choices=("brief", "full"), default=None,
+                         help="with --format html: the handout to print; brief (a patient's "
+                              "default) fits two pages, full holds everything (a clinician's "
+                              "default)")
     add_output_options(explain)
 
 
@@ -75,6 +80,15 @@ def run_explain(args: argparse.Namespace) -> int:
                                width=output_width(args), color=use_color(args)), args.output,
          input_files(args))
         return ExitCode.OK
-    emit(render_for(args, explainer.explain(data)), args.output,
-         input_files(args))
+    if args.handout is not None and args.format != "html":
+        raise InputError(f"--handout {args.handout} is for the printable handout; add "
+                         "--format html (or leave --handout out)")
+    explanation = explainer.explain(data)
+    if args.format == "html":
+        from explainer.render import render
+
+        emit(render(explanation, "html", args.audience, handout=args.handout), args.output,
+             input_files(args))
+        return ExitCode.OK
+    emit(render_for(args, explanation), args.output, input_files(args))
     return ExitCode.OK

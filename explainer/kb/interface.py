@@ -21,9 +21,9 @@ from typing import Any, Literal
 
 from explainer.kb.models import Frozen, Text
 
-Screen = Literal["document", "handout", "web", "compare", "demo", "interview", "api_docs"]
-SCREENS: tuple[Screen, ...] = ("document", "handout", "web", "compare", "demo", "interview",
-                               "api_docs")
+Screen = Literal["document", "brief", "handout", "web", "compare", "demo", "interview", "api_docs"]
+SCREENS: tuple[Screen, ...] = ("document", "brief", "handout", "web", "compare", "demo",
+                               "interview", "api_docs")
 DEVELOPER_SCREENS: tuple[Screen, ...] = ("api_docs",)
 """Screens read by programmers, not patients: their wording is linted, not their reading level
 or terms of art."""
@@ -68,12 +68,38 @@ PHRASE_KEYS: dict[Screen, tuple[str, ...]] = {
         "not_reviewed",
         "reviewed_some",
         "review_states",
+        "drafts_title",
+        "drafts_top",
         "drafts_listed",
         "individual",
         "local",
         "systemic",
         "supportive",
         "research",
+    ),
+    # The short view: In short, Start here, the brief handout.
+    "brief": (
+        "in_short",
+        "start_here",
+        "stage_unknown",
+        "first_questions",
+        "time_to_decide",
+        "entered",
+        "entered_none",
+        "not_entered",
+        "why",
+        "why_kind",
+        "unknown",
+        "could_change",
+        "ask",
+        "questions",
+        "more",
+        "more_text",
+        "sources",
+        "source_note",
+        "source_publisher",
+        "version",
+        "supportive",
     ),
     # What the printable HTML handout adds around the explanation.
     "handout": (
@@ -117,7 +143,12 @@ PHRASE_KEYS: dict[Screen, tuple[str, ...]] = {
         "change",
         "what_if_title",
         "what_if_intro",
+        "reader_title",
+        "reader_self",
+        "reader_caregiver",
+        "reader_hint",
         "what_if_label",
+        "what_if_choose",
         "what_if_submit",
         "what_if_again",
         "what_if_full",
@@ -226,6 +257,7 @@ class InterfaceFile(Frozen):
     against :data:`PHRASE_KEYS` by :func:`check_phrases` when the knowledge base is built)."""
 
     document: dict[str, Text]
+    brief: dict[str, Text]
     handout: dict[str, Text]
     web: dict[str, Text]
     compare: dict[str, Text]

@@ -232,6 +232,12 @@ class RelevanceLevel(Frozen):
     id: Relevance
     label: ShortText
     meaning: Text
+    in_short: Text | None = None
+    """One sentence of the "In short" paragraph: ``{names}`` becomes the treatments with this
+    relevance, and (for ``needs_more_information``) ``{factors}`` what is not known yet."""
+    label_with_factors: ShortText | None = None
+    """The label next to one treatment when the missing results it waits for are known
+    (``{factors}`` becomes them)."""
 
 
 class RelevanceFile(Frozen):

@@ -121,8 +121,16 @@ def _knowledge_texts(name: str, path: Path, data: Any) -> list[TextItem]:
                 found.questions(subtype, sub_where)
     elif name == "relevance.yaml":
         for index, (_, level) in enumerate(_items(data, "levels")):
-            found.fields(level, {"label": ("label", "label"), "meaning": ("meaning", "prose")},
-                         f"levels[{_label(level, index)}]")
+            where = f"levels[{_label(level, index)}]"
+            found.fields(level, {"label": ("label", "label"), "meaning": ("meaning", "prose"),
+                                 "label_with_factors": ("label", "label")}, where)
+            in_short = _string(level, "in_short")
+            if in_short:
+                # The sentence as a reader sees it: the placeholders filled with typical names.
+                found.found.append(TextItem(
+                    path, _line(level, "in_short"), f"{where}.in_short", "in_short", "prose",
+                    in_short.replace("{names}", "surgery and chemotherapy")
+                    .replace("{factors}", "HER2 status")))
     elif name == "care_team.yaml":
         for index, (_, role) in enumerate(_items(data, "roles")):
             found.fields(role, {"role": ("label", "label"), "why": ("role_why", "prose")},

@@ -34,8 +34,7 @@ from explainer.render.document import (
     TermMark,
     apply_marks,
 )
-from explainer.render.formats import Audience
-from explainer.render.layout import build_document
+from explainer.render.formats import Audience, Handout, default_handout
 from explainer.render.style import STYLE
 
 Paper = Literal["auto", "a4", "letter"]
@@ -100,16 +99,19 @@ class Callout:
 
 
 def _disclaimer(text: str, where: Literal["top", "bottom"]) -> str:
-    tag = "header" if where == "top" else "footer"
+    tag = "header" if where == "top" else "div"
     return (f'<{tag} class="disclaimer" role="note"><p><strong>{escape(TEXT["important"])}:'
             f"</strong> {escape(text)}</p></{tag}>")
 
 
 def page(title: str, body: str, disclaimer: str, *, lang: str = LANG,
-         paper: Paper = "auto") -> str:
+         paper: Paper = "auto", closing: str = "", brief: bool = False) -> str:
     """A complete, self-contained page: ``body`` between the disclaimer, first and last.
 
-    ``body`` must already be escaped HTML (as :func:`document_body` returns).
+    ``body`` must already be escaped HTML (as :func:`document_body` returns). ``closing``
+    (escaped HTML too) goes in the footer, just before the last disclaimer, and is printed
+    on one page with it: the last page never holds the closing box alone. ``brief`` marks
+    the brief handout, printed denser to fit two pages.
     """
     return "\n".join([
         "<!DOCTYPE html>",
@@ -124,12 +126,15 @@ def page(title: str, body: str, disclaimer: str, *, lang: str = LANG,
         f"<title>{escape(title)}</title>",
         f"<style>\n{STYLE}\n{page_rules(paper)}\n</style>",
         "</head>",
-        "<body>",
+        '<body class="brief">' if brief else "<body>",
         _disclaimer(disclaimer, "top"),
         "<main>",
         body,
         "</main>",
+        '<footer class="closing">',
+        *([closing] if closing else []),
         _disclaimer(disclaimer, "bottom"),
+        "</footer>",
         "</body>",
         "</html>",
         "",
@@ -198,9 +203,12 @@ def _definition_list(entries: Sequence[Entry]) -> str:
     return "<dl>" + "".join(items) + "</dl>"
 
 
-def _questions(section: Section, explanation: Explanation | None, audience: Audience) -> str:
+def _questions(section: Section, explanation: Explanation | None, audience: Audience,
+               grouped: bool = True) -> str:
     parts = [f'<p class="intro">{escape(TEXT["questions_intro"])}</p>']
-    if explanation is None:
+    marks = {entry.title: entry.title_marks for entry in section.entries}
+    if explanation is None or not grouped:
+        # (The brief handout keeps its few questions in the order that matters most.)
         groups: list[tuple[str | None, list[tuple[str, str | None]]]] = [
             (None, [(entry.title, None) for entry in section.entries])]
     else:
@@ -219,7 +227,8 @@ def _questions(section: Section, explanation: Explanation | None, audience: Audi
         for text, origin in questions:
             trace = (f'<p class="line trace">{escape(TEXT["from"].format(origin=origin))}</p>'
                      if audience == "clinician" and origin else "")
-            parts.append(f"<li><p>{escape(text)}</p>{trace}"
+            # A question's glossary terms are marked like any other line.
+            parts.append(f"<li><p>{marked(text, marks.get(text, ()))}</p>{trace}"
                          f"{_write_lines(NOTE_LINES_PER_QUESTION)}</li>")
             number += 1
         parts.append("</ol>")
@@ -239,28 +248,68 @@ def _source_link(source: SourceInfo) -> str:
     return f"<li>{title}" + (f" ({', '.join(details)})" if details else "") + "</li>"
 
 
-def _section(section: Section, explanation: Explanation | None, audience: Audience) -> str:
+def _section(section: Section, explanation: Explanation | None, audience: Audience,
+             grouped: bool = True) -> str:
     parts = [f'<section class="{escape(section.key)}">', f"<h2>{escape(section.title)}</h2>"]
     if section.intro:
         parts.append(f'<p class="intro">{marked(section.intro, section.intro_marks)}</p>')
     if section.table is not None:
         parts.append(_table(section))
     if section.key == "questions":
-        parts.append(_questions(section, explanation, audience))
+        parts.append(_questions(section, explanation, audience, grouped))
     elif section.key in ("care_team", "glossary"):
         parts.append(_definition_list(section.entries))
+    elif section.listed:
+        # A compact list ("Start here"): plain lines, and the items between them as a list.
+        items: list[str] = []
+        for entry in section.entries:
+            if not entry.bare:
+                items.append("<li>" + " ".join(
+                    [marked(entry.title, entry.title_marks)]
+                    + [marked(line.text, line.marks) for line in entry.lines]) + "</li>")
+                continue
+            if items:
+                parts.append('<ul class="listed">' + "".join(items) + "</ul>")
+                items = []
+            parts += [_line(line) for line in entry.lines]
+        if items:
+            parts.append('<ul class="listed">' + "".join(items) + "</ul>")
     else:
         for entry in section.entries:
             if entry.bare:
                 parts += [_line(line) for line in entry.lines]
             else:
                 parts.append(_entry(entry, 3))
-    if section.key == "sources" and explanation is not None:
+    # (The brief handout names its source once, with its date, and leaves the list out.)
+    if section.key == "sources" and explanation is not None and grouped:
         parts.append(f"<h3>{escape(TEXT['sources_list'])}</h3>")
         parts.append('<ul class="plain">' + "".join(
             _source_link(source) for source in explanation.knowledge.sources) + "</ul>")
     parts.append("</section>")
     return "\n".join(parts)
+
+
+def document_parts(document: Document, explanation: Explanation | None = None, *,
+                   callout: Callout | None = None,
+                   notes_box: bool = True) -> tuple[str, str]:
+    """The content of ``document`` as two HTML fragments: the body, and what closes it (the
+    last section and the notes box), which :func:`page` prints on one page with the closing
+    disclaimer. See :func:`document_body`."""
+    parts = [f"<h1>{escape(document.title)}</h1>"]
+    if explanation is not None:
+        knowledge = explanation.knowledge
+        parts.append('<p class="subtitle">' + escape(TEXT["subtitle"].format(
+            version=knowledge.version, date=knowledge.last_reviewed)) + "</p>")
+    if callout is not None:
+        parts.append(f'<div class="callout"><p><strong>{escape(callout.title)}</strong></p>'
+                     f"<p>{escape(callout.text)}</p></div>")
+    sections = [_section(section, explanation, document.audience, document.detail == "full")
+                for section in document.sections]
+    closing = sections[-1:]
+    if notes_box:
+        closing.append(f'<section class="notes-box"><h2>{escape(TEXT["my_notes"])}</h2>'
+                       f"{_write_lines(NOTE_LINES_AT_END)}</section>")
+    return "\n".join(parts + sections[:-1]), "\n".join(closing)
 
 
 def document_body(document: Document, explanation: Explanation | None = None, *,
@@ -270,33 +319,23 @@ def document_body(document: Document, explanation: Explanation | None = None, *,
     With ``explanation``, questions are grouped by topic with room for notes, and the sources
     are listed with their dates and links. ``callout`` is shown under the title.
     """
-    parts = [f"<h1>{escape(document.title)}</h1>"]
-    if explanation is not None:
-        knowledge = explanation.knowledge
-        parts.append('<p class="subtitle">' + escape(TEXT["subtitle"].format(
-            version=knowledge.version)) + "</p>")
-    if callout is not None:
-        parts.append(f'<div class="callout"><p><strong>{escape(callout.title)}</strong></p>'
-                     f"<p>{escape(callout.text)}</p></div>")
-    parts += [_section(section, explanation, document.audience)
-              for section in document.sections]
-    if notes_box:
-        parts.append(f'<section class="notes-box"><h2>{escape(TEXT["my_notes"])}</h2>'
-                     f"{_write_lines(NOTE_LINES_AT_END)}</section>")
-    return "\n".join(parts)
+    return "\n".join(document_parts(document, explanation, callout=callout,
+                                    notes_box=notes_box))
 
 
 def render_document_html(document: Document, explanation: Explanation | None = None, *,
                          callout: Callout | None = None, notes_box: bool = True,
                          lang: str = LANG, paper: Paper = "auto") -> str:
     """Any :class:`Document` (an explanation, a comparison) as one self-contained page."""
-    body = document_body(document, explanation, callout=callout, notes_box=notes_box)
-    return page(document.title, body, document.disclaimer, lang=lang, paper=paper)
+    body, closing = document_parts(document, explanation, callout=callout,
+                                   notes_box=notes_box)
+    return page(document.title, body, document.disclaimer, lang=lang, paper=paper,
+                closing=closing, brief=document.detail == "brief")
 
 
 def render_html(explanation: Explanation, audience: Audience = "patient", *,
                 callout: Callout | None = None, lang: str = LANG,
-                paper: Paper = "auto") -> str:
+                paper: Paper = "auto", handout: Handout | None = None) -> str:
     """The printable handout for ``explanation``: a complete, self-contained HTML page.
 
     It holds the disclaimer (first and last, and a reminder on every printed page), what was
@@ -304,6 +343,17 @@ def render_html(explanation: Explanation, audience: Audience = "patient", *,
     questions for the doctor with room for notes, the care team, the terms used, and the
     sources with their review dates. ``paper`` fixes the printed page size (default: the print
     dialog's choice; the layout fits A4 and Letter).
+
+    ``handout="brief"`` (a patient's default) prints only what helps at the visit, on at most
+    two pages: what was entered, "In short", the table at a glance, the questions that matter
+    most with room for notes, the care team, the words used, the source and its date
+    (:func:`explainer.render.handout.build_brief_handout`). ``full`` (clinicians' default)
+    prints everything.
     """
-    document = build_document(explanation, audience)
-    return render_document_html(document, explanation, callout=callout, lang=lang, paper=paper)
+    from explainer.render.handout import handout_document
+
+    chosen = handout or default_handout(audience)
+    document = handout_document(explanation, audience, chosen)
+    # Each question of the brief handout has its own lines for notes: no notes box.
+    return render_document_html(document, explanation, callout=callout, lang=lang, paper=paper,
+                                notes_box=chosen == "full")

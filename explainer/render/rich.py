@@ -43,7 +43,28 @@ def _line(line: Line) -> Text:
                                 "dim" if line.kind in ("source", "trace") else ""))
     else:
         text.append_text(marked(line.text, line.marks, style))
+    if line.refs:
+        # The numbers of the source notes listed under "Where this comes from".
+        text.append(f" [{', '.join(str(number) for number in line.refs)}]", style="dim")
     return text
+
+
+def _list_item(entry: Entry) -> Text:
+    """A compact list item: ``• Title (badge): first line``."""
+    if entry.note_number is not None:
+        item = Text(f"[{entry.note_number}] ", style="dim")
+        item.append_text(marked(entry.title, entry.title_marks))
+        return item
+    item = Text("• ")
+    item.append_text(_title(entry) if entry.lines else marked(entry.title, entry.title_marks))
+    if entry.badge:
+        item.append(" (")
+        item.append(entry.badge, style=COLOURS.get(entry.relevance or "", "bold"))
+        item.append(")")
+    if entry.lines:
+        item.append(": ")
+        item.append_text(_line(entry.lines[0]))
+    return item
 
 
 def _title(entry: Entry) -> Text:
@@ -92,7 +113,11 @@ def render_rich(document: Document, width: int = 100, color: bool = True) -> str
         if section.table:
             console.print(_table(section.table))
         for entry in section.entries:
-            if entry.bare:
+            if section.listed and not entry.bare:
+                console.print(Padding(_list_item(entry), (0, 0, 0, 1)))
+                for line in entry.lines[1:]:
+                    console.print(Padding(_line(line), (0, 0, 0, 4)))
+            elif entry.bare:
                 for line in entry.lines:
                     console.print(_line(line))
             elif section.key in ("questions", "care_team", "glossary"):

@@ -24,6 +24,8 @@ p { margin: 0.15rem 0; }
 .callout { border-left: 4px solid var(--may); background: #eef5fa; padding: 0.5rem 0.8rem;
            margin: 0.8rem 0; break-inside: avoid; }
 .intro { color: var(--muted); font-style: italic; }
+/* "In short" is the answer itself: plain text, not an aside. */
+section.in_short .intro { color: var(--ink); font-style: normal; }
 table { border-collapse: collapse; width: 100%; margin: 0.3rem 0; }
 th, td { text-align: left; vertical-align: top; padding: 0.25rem 0.5rem;
          border-bottom: 1px solid var(--rule); }
@@ -47,6 +49,8 @@ tr { break-inside: avoid; }
 .source, .trace { color: var(--muted); font-size: 0.88rem; }
 .label { font-weight: 600; }
 ul.plain { padding-left: 1.2rem; }
+ul.listed { padding-left: 1.2rem; margin: 0.2rem 0 0.3rem; }
+ul.listed > li { margin: 0.15rem 0; }
 ol.questions { padding-left: 1.4rem; }
 ol.questions > li { margin: 0.35rem 0 0.6rem; break-inside: avoid; }
 .write { border-bottom: 1px solid var(--rule); height: 1.6rem; }
@@ -60,6 +64,9 @@ dt { font-weight: 600; margin-top: 0.35rem; break-after: avoid; }
 dd { margin: 0 0 0 1rem; }
 .notes-box { border: 1px solid var(--rule); padding: 0.3rem 0.8rem 0.6rem; margin-top: 1rem;
              break-inside: avoid; }
+/* The closing disclaimer never stands alone on the last page: the footer holds the last
+   section and the notes box with it, on one page. */
+footer.closing { break-inside: avoid; }
 a { color: var(--may); overflow-wrap: anywhere; }
 @page { margin: 14mm 13mm 16mm; }
 @media print {
@@ -71,6 +78,13 @@ a { color: var(--may); overflow-wrap: anywhere; }
   .entry { margin: 0.45rem 0; }
   .kinds { columns: 2; column-gap: 1.2rem; }
   section.glossary dl, section.care_team dl { columns: 2; column-gap: 1.2rem; }
+  /* The brief handout: two pages at most, A4 or Letter. */
+  body.brief section.glossary dl, body.brief section.care_team dl { columns: 3; }
+  body.brief dd { margin-left: 0.6rem; }
+  body.brief h2 { margin-top: 0.7rem; }
+  body.brief { font-size: 9pt; }
+  body.brief .write { height: 1.25rem; }
+  body.brief ol.questions > li { margin: 0.2rem 0 0.35rem; }
   dt { margin-top: 0.2rem; }
   .kinds > li { margin: 0 0 0.35rem; }
   .source, .trace { font-size: 7.8pt; }

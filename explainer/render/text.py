@@ -25,9 +25,31 @@ def _wrap(text: str, width: int, indent: str, hang: str = "") -> list[str]:
                          subsequent_indent=indent + hang, break_on_hyphens=False) or [indent]
 
 
+def refs(line: Line) -> str:
+    """The numbers of the source notes a line cites, as `` [1, 2]`` (empty when none)."""
+    return f" [{', '.join(str(number) for number in line.refs)}]" if line.refs else ""
+
+
 def _line(line: Line, width: int, indent: str) -> list[str]:
     prefix = PREFIX[line.kind]
-    return _wrap(prefix + marked(line.text, line.marks), width, indent, " " * len(prefix))
+    return _wrap(prefix + marked(line.text, line.marks) + refs(line), width, indent,
+                 " " * len(prefix))
+
+
+def _list_entry(entry: Entry, width: int) -> list[str]:
+    """A compact list item: ``* Title (badge): first line``, further lines under it."""
+    title = marked(entry.title, entry.title_marks)
+    if entry.note_number is not None:
+        title = f"[{entry.note_number}] {title}"
+        return _wrap(title, width, "  ", "    ")
+    title += f" ({entry.badge})" if entry.badge else ""
+    if not entry.lines:
+        return _wrap(f"* {title}", width, "", "  ")
+    first, *rest = entry.lines
+    out = _wrap(f"* {title}: {marked(first.text, first.marks)}{refs(first)}", width, "", "  ")
+    for line in rest:
+        out.extend(_line(line, width, "  "))
+    return out
 
 
 def _entry(entry: Entry, width: int, indent: str, bullet: str) -> list[str]:
@@ -66,7 +88,12 @@ def render_text(document: Document, width: int = 88) -> str:
                 out.extend(_wrap(f"{row[0]:<{key_width}}  {row[1]}", width, "  ",
                                  " " * (key_width + 2)))
         for entry in section.entries:
-            if entry.bare:
+            if section.listed and entry.bare:
+                for line in entry.lines:
+                    out.extend(_line(line, width, ""))
+            elif section.listed:
+                out.extend(_list_entry(entry, width))
+            elif entry.bare:
                 for line in entry.lines:
                     out.extend(_line(line, width, "  "))
             else:

@@ -64,7 +64,7 @@ def render_scenario(loaded: LoadedScenario, explanation: Explanation, fmt: str =
 
         callout = Callout(TEXT["scenario"].format(title=scenario.title),
                           f"{TEXT['teaching_point']}: {scenario.teaching_point}")
-        return render_html(explanation, audience, callout=callout)
+        return render_html(explanation, audience, callout=callout, handout="full")
 
     return dispatch(fmt, document_writers(
         lambda: scenario_document(loaded, explanation, audience), json=data, html=page,

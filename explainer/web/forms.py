@@ -22,6 +22,8 @@ KNOWN_SUFFIX = "__known"
 """A number factor's radio pair: ``age__known=unknown`` ("I don't know") or ``known``."""
 
 WHAT_IF_FIELD = "what_if"
+READER_FIELD = "reader"
+"""Who is reading (``self`` or ``caregiver``): carried by every form, never part of a profile."""
 """The what-if select: one ``FACTOR=VALUE`` (see
 :func:`explainer.explanation.compare.apply_what_if`)."""
 

@@ -24,8 +24,10 @@ def add_page_routes(app: FastAPI, site: Site) -> None:
 
     # Pages answer HEAD too (link checkers, curl -I); uvicorn sends no body for it.
     @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
-    async def start() -> HTMLResponse:
-        return HTMLResponse(await run_in_threadpool(site.views.start))
+    async def start(request: Request) -> HTMLResponse:
+        # ?reader=caregiver words the form for someone who cares for the person with cancer.
+        reader = request.query_params.get("reader")
+        return page(await run_in_threadpool(site.start_page, reader))
 
     @app.post("/explain", include_in_schema=False)
     async def explain_page(request: Request) -> HTMLResponse:

@@ -12,13 +12,14 @@ from explainer.errors import FieldProblem, InputError, ProfileError
 from explainer.explanation.api import Explainer
 from explainer.explanation.compare import Comparison, apply_what_if, compare, compare_what_if
 from explainer.explanation.models import Explanation
+from explainer.explanation.reader import READERS, Reader, load_reader
 from explainer.kb.conditions import UNKNOWN
 from explainer.kb.models import Factor
 from explainer.kb.profiles import allowed_values, kind_of, parse_profile
 from explainer.render import html as handout
 from explainer.render.style import STYLE
 from explainer.web import views as pages
-from explainer.web.forms import WHAT_IF_FIELD, profile_from_form
+from explainer.web.forms import READER_FIELD, WHAT_IF_FIELD, profile_from_form
 
 
 def _exact(factor: Factor, value: Any) -> str | None:
@@ -114,6 +115,8 @@ class Site:
         self.explainer = explainer
         self.kb = explainer.kb
         self.views = pages.Views(explainer.kb)
+        self.readers: dict[str, Reader] = {kind: load_reader(kind, explainer.kb.root)
+                                           for kind in READERS}
         self.factors_json = json.dumps(self._factors(), ensure_ascii=False).encode()
         self.categories_json = json.dumps(self._categories(), ensure_ascii=False).encode()
         self.handout_css = (STYLE + "\n" + handout.page_rules("auto") + "\n").encode()
@@ -153,41 +156,66 @@ class Site:
         for problem in error.problems:
             factor = self.kb.factors.get(problem.field)
             shown = (factor.label if factor is not None else pages.TEXT["what_if_label"]
-                     if problem.field == WHAT_IF_FIELD else problem.field)
+                     if problem.field == WHAT_IF_FIELD else pages.TEXT["reader_title"]
+                     if problem.field == READER_FIELD else problem.field)
             lines.append((problem.field, f"{shown}: {problem.message}"))
         return lines
 
+    def reader(self, chosen: str | None) -> Reader:
+        """The wording for who is reading (``self`` when not said)."""
+        if chosen in (None, ""):
+            return self.readers["self"]
+        if chosen not in self.readers:
+            raise ProfileError([FieldProblem(READER_FIELD, (
+                f"{chosen!r} is not allowed; use one of: {', '.join(READERS)}"))])
+        return self.readers[chosen]
+
+    def start_page(self, reader: str | None) -> tuple[int, str]:
+        """The empty form, worded for ``reader`` (the ``?reader=`` of the address)."""
+        try:
+            return 200, self.views.start(reader=self.reader(reader))
+        except ProfileError as error:
+            return 422, self.views.start(errors=self._problem_lines(error))
+
     def _form_page(self, fields: dict[str, list[str]],
-                   answer: Callable[[dict[str, Any]], tuple[int, str]]) -> tuple[int, str]:
+                   answer: Callable[[dict[str, Any], Reader], tuple[int, str]],
+                   ) -> tuple[int, str]:
         """``answer`` for the posted answers, or the form again showing what is wrong."""
         data: dict[str, Any] = {}
+        reader = self.readers["self"]
         try:
+            # Who is reading is not a factor: it is taken out before the profile is read.
+            chosen = fields.pop(READER_FIELD, [])
+            if len(chosen) > 1:
+                raise ProfileError([FieldProblem(READER_FIELD, "send it only once")])
+            reader = self.reader(chosen[0] if chosen else None)
             data = profile_from_form(fields, self.kb.factors)
-            return answer(data)
+            return answer(data, reader)
         except ProfileError as error:
-            return 422, self.views.start(data, self._problem_lines(error))
+            return 422, self.views.start(data, self._problem_lines(error), reader=reader)
 
     def explain_page(self, fields: dict[str, list[str]]) -> tuple[int, str]:
         """The result page for a posted form (or the form again, with what is wrong)."""
 
-        def result(data: dict[str, Any]) -> tuple[int, str]:
+        def result(data: dict[str, Any], reader: Reader) -> tuple[int, str]:
             profile = self.explainer.parse(data)
-            return 200, self.views.result(self.explainer.explain(profile), profile)
+            return 200, self.views.result(self.explainer.explain(profile), profile, reader)
 
         return self._form_page(fields, result)
 
     def change_page(self, fields: dict[str, list[str]]) -> tuple[int, str]:
         """The form again, filled in with the answers the result page carried."""
-        return self._form_page(fields, lambda data: (
-            200, self.views.start(self.explainer.parse(data).model_dump())))
+        return self._form_page(fields, lambda data, reader: (
+            200, self.views.start(self.explainer.parse(data).model_dump(), reader=reader)))
 
     def what_if_page(self, fields: dict[str, list[str]]) -> tuple[int, str]:
         """What changes if one answer were different (the what-if select)."""
 
-        def comparison(data: dict[str, Any]) -> tuple[int, str]:
+        def comparison(data: dict[str, Any], reader: Reader) -> tuple[int, str]:
             before_profile = self.explainer.parse(data)
             chosen = fields.get(WHAT_IF_FIELD, [])
-            if len(chosen) != 1:
+            # The select's first choice is empty: nothing chosen yet.
+            if len(chosen) != 1 or not chosen[0].strip():
                 raise ProfileError([FieldProblem(
                     WHAT_IF_FIELD, "choose one answer to change from the list")])
             try:
@@ -195,9 +223,10 @@ class Site:
             except InputError as error:
                 raise ProfileError([FieldProblem(WHAT_IF_FIELD, str(error))]) from None
             after_profile = self.explainer.parse(changed)
-            found = compare_what_if(self.explainer.explain(before_profile),
-                                    self.explainer.explain(after_profile))
-            return 200, self.views.comparison(found, before_profile, after_profile)
+            found = compare_what_if(
+                reader.explanation(self.explainer.explain(before_profile)),
+                reader.explanation(self.explainer.explain(after_profile)))
+            return 200, self.views.comparison(found, before_profile, after_profile, reader)
 
         return self._form_page(fields, comparison)
 

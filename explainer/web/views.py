@@ -9,6 +9,7 @@ printable handout's stylesheet (:data:`explainer.render.style.STYLE`, served as
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -17,15 +18,18 @@ from markupsafe import Markup, escape
 
 from explainer.explanation.compare import Comparison
 from explainer.explanation.models import QUESTION_TOPICS, Explanation
+from explainer.explanation.reader import READERS, Reader
 from explainer.kb.knowledge import KnowledgeBase
+from explainer.kb.models import RELEVANCE_ORDER
 from explainer.kb.phrases import phrases
 from explainer.kb.profiles import Profile
 from explainer.render import html as handout
 from explainer.render.compare import build_comparison_document
 from explainer.render.document import Document, Marks, TermMark, apply_marks
-from explainer.render.layout import build_document
+from explainer.render.layout import _FirstUses, build_document
 from explainer.web.forms import (
     KNOWN_SUFFIX,
+    READER_FIELD,
     WHAT_IF_FIELD,
     FieldState,
     field_states,
@@ -35,6 +39,32 @@ from explainer.web.forms import (
 
 # The fixed phrases of this screen live in knowledge/interface.yaml (web:).
 TEXT = phrases("web")
+
+SELF = Reader()
+"""The person with cancer reads (nothing reworded)."""
+
+# The result page opens with the short answer: what was entered, "In short" and the table at a
+# glance, so that the table is on the first screen; the other sections follow in the layout's
+# order ("Start here" right after the table).
+FIRST_ON_THE_PAGE = ("entered", "in_short", "glance")
+
+
+def page_order(document: Document, explanation: Explanation) -> Document:
+    """``document`` with the sections of :data:`FIRST_ON_THE_PAGE` first, its glossary terms
+    numbered again in the new reading order (the same terms, marked where first read)."""
+    first = [section for key in FIRST_ON_THE_PAGE for section in document.sections
+             if section.key == key]
+    rest = [section for section in document.sections if section.key not in FIRST_ON_THE_PAGE]
+    first_uses = _FirstUses(explanation.glossary)
+    sections = [section if section.key == "glossary" else first_uses.section(section)
+                for section in first + rest]
+    sections = [dataclasses.replace(section, entries=tuple(first_uses.glossary_entries()))
+                if section.key == "glossary" else section for section in sections]
+    return dataclasses.replace(document, sections=tuple(sections))
+
+
+# The sections whose entries (the treatment categories) the result page shows collapsed.
+COLLAPSED = frozenset(RELEVANCE_ORDER)
 
 NOT_FOUND = ("Page not found", "There is no page at this address.")
 METHOD_NOT_ALLOWED = ("This address does not accept that request",
@@ -55,6 +85,18 @@ def _term(shown: str, mark: TermMark) -> str:
             label=TEXT["term_link"].format(term=mark.term, number=mark.number)))
 
 
+def _plain_term(shown: str, mark: TermMark) -> str:
+    """A term at its first use where no link may go (a <details> summary): its number only."""
+    return str(Markup('<span class="term" title="{meaning}">{shown}</span>'
+                      '<sup class="mark plain">{n}</sup>').format(
+        shown=shown, n=mark.number, meaning=mark.definition))
+
+
+def marked_plain(text: str, marks: Marks = ()) -> Markup:
+    """``text`` escaped, its glossary terms numbered at their first use but not linked."""
+    return Markup(apply_marks(text, marks, _plain_term, lambda part: str(escape(part))))
+
+
 def marked(text: str, marks: Marks = ()) -> Markup:
     """``text`` escaped, with its glossary terms marked at their first use."""
     return Markup(apply_marks(text, marks, _term, lambda part: str(escape(part))))
@@ -70,13 +112,14 @@ def inline_code(text: str) -> Markup:
                           for index, part in enumerate(parts)))
 
 
-def _question_groups(explanation: Explanation) -> list[tuple[str, list[str]]]:
+def _question_groups(explanation: Explanation,
+                     reader: Reader = SELF) -> list[tuple[str, list[str]]]:
     """The questions for the doctor by topic, as the handout groups them."""
     groups = []
     for topic in QUESTION_TOPICS:
         chosen = [question.text for question in explanation.questions if question.topic == topic]
         if chosen:
-            groups.append((handout.TEXT[f"topic_{topic}"], chosen))
+            groups.append((reader.say(handout.TEXT[f"topic_{topic}"]), chosen))
     return groups
 
 
@@ -90,9 +133,10 @@ class Views:
             autoescape=select_autoescape(default=True, default_for_string=True),
             undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         self.env.filters["marked"] = marked
+        self.env.filters["marked_plain"] = marked_plain
         self.env.filters["inline_code"] = inline_code
         self.env.globals.update(text=TEXT, handout=handout.TEXT, api_docs=phrases("api_docs"),
-                                lang=handout.LANG,
+                                lang=handout.LANG, say=SELF.say, reader="self",
                                 known_suffix=KNOWN_SUFFIX, what_if_field=WHAT_IF_FIELD,
                                 disclaimer=kb.disclaimer.disclaimer)
 
@@ -100,30 +144,46 @@ class Views:
         return self.env.get_template(name).render(**context)
 
     def start(self, data: Mapping[str, Any] | None = None,
-              errors: Sequence[tuple[str, str]] = ()) -> str:
-        """The form, empty or filled with ``data``; ``errors`` are (factor id, message)."""
+              errors: Sequence[tuple[str, str]] = (), reader: Reader = SELF) -> str:
+        """The form, empty or filled with ``data``; ``errors`` are (factor id, message).
+        ``reader`` words its questions (a caregiver reads "the person you care for")."""
         states: dict[str, FieldState] = field_states(data, self.kb.factors)
         return self._render("start.html", factors=list(self.kb.factors.values()),
+                            say=reader.say, reader=reader.kind, readers=READERS,
+                            disclaimer=reader.say(self.kb.disclaimer.disclaimer),
                             states=states, errors=list(errors),
                             error_fields={field for field, _ in errors})
 
-    def _what_if(self, profile: Profile) -> dict[str, Any]:
-        return {"hidden": hidden_fields(profile, self.kb.factors),
+    def _hidden(self, profile: Profile, reader: Reader) -> list[tuple[str, str]]:
+        # The answers, and who is reading (when not the person with cancer).
+        pairs = hidden_fields(profile, self.kb.factors)
+        return pairs + ([(READER_FIELD, reader.kind)] if reader.kind != "self" else [])
+
+    def _what_if(self, profile: Profile, reader: Reader = SELF) -> dict[str, Any]:
+        return {"hidden": self._hidden(profile, reader),
                 "groups": what_if_options(profile, self.kb.factors, self.kb.not_known_label)}
 
-    def result(self, explanation: Explanation, profile: Profile) -> str:
-        """The explanation: the same content as the command line, and the handout in print."""
-        document: Document = build_document(explanation, "patient")
+    def result(self, explanation: Explanation, profile: Profile,
+               reader: Reader = SELF) -> str:
+        """The explanation: the same content as the command line, and the handout in print.
+        ``reader`` rewords its questions, labels and disclaimer for a caregiver."""
+        explanation = reader.explanation(explanation)
+        document: Document = page_order(build_document(explanation, "patient"), explanation)
         return self._render("result.html", document=document, explanation=explanation,
-                            question_groups=_question_groups(explanation),
-                            what_if=self._what_if(profile))
+                            say=reader.say, disclaimer=explanation.disclaimer,
+                            not_known=self.kb.not_known_label,
+                            collapsed=COLLAPSED,
+                            question_groups=_question_groups(explanation, reader),
+                            what_if=self._what_if(profile, reader))
 
-    def comparison(self, comparison: Comparison, before: Profile, after: Profile) -> str:
+    def comparison(self, comparison: Comparison, before: Profile, after: Profile,
+                   reader: Reader = SELF) -> str:
         """What changes with a what-if, with ways back to either full explanation."""
         document = build_comparison_document(comparison, "patient")
         return self._render("comparison.html", document=document, comparison=comparison,
-                            what_if=self._what_if(before),
-                            after_fields=hidden_fields(after, self.kb.factors))
+                            say=reader.say, disclaimer=reader.say(self.kb.disclaimer.disclaimer),
+                            what_if=self._what_if(before, reader),
+                            after_fields=self._hidden(after, reader))
 
     def error(self, title: str, message: str) -> str:
         """A short error page (404, 405, 413, ...)."""
