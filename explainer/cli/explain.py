@@ -19,6 +19,7 @@ from explainer.cli.options import (
     profile_from_args,
     render_for,
     use_color,
+    use_pager,
 )
 from explainer.errors import ExitCode
 
@@ -54,7 +55,7 @@ def register(commands: Any, kb: KnowledgeBase | None) -> None:
                          dest="what_if",
                          help="show what changes if FACTOR had VALUE (e.g. her2=positive); "
                               "repeat it to change several factors at once")
-    add_output_options(explain)
+    add_output_options(explain, detail=True)
 
 
 def run_explain(args: argparse.Namespace) -> int:
@@ -72,7 +73,8 @@ def run_explain(args: argparse.Namespace) -> int:
         after = explainer.explain(apply_what_if(data, args.what_if, explainer.kb.factors))
         comparison = compare_what_if(before, after)
         emit(render_comparison(comparison, args.format, args.audience,
-                               width=output_width(args), color=use_color(args)), args.output)
+                               width=output_width(args), color=use_color(args)), args.output,
+             pager=use_pager(args))
         return ExitCode.OK
-    emit(render_for(args, explainer.explain(data)), args.output)
+    emit(render_for(args, explainer.explain(data)), args.output, pager=use_pager(args))
     return ExitCode.OK

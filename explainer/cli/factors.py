@@ -35,7 +35,8 @@ def run_factors(args: argparse.Namespace) -> int:
         return ExitCode.OK
     lines = []
     for factor in kb.factors.values():
-        lines.append(f"--{factor.cli_flag}  ({factor.id}){'' if factor.core else ', optional'}")
+        # Every factor may be left out (it then means unknown); core ones are always asked.
+        lines.append(f"--{factor.cli_flag}  ({factor.id}){', always asked' if factor.core else ''}")
         lines.append(f"    {factor.question}")
         if factor.kind == "number":
             lines.append(f"    {allowed_values(factor)[0]}, or leave it out")

@@ -47,6 +47,8 @@ TEXT = {
     "summary_hint": "Press Enter to see the explanation, or type a question's number to "
                     "change its answer.",
     "summary_bad": "Type a number from 1 to {count}, or press Enter.",
+    "more": "This was the short answer. Type f to see the full explanation (every reason, "
+            "source and word explained), or press Enter to go on",
     "handout": "Save a printable handout? Type a file name (for example handout.html), or "
                "press Enter to skip",
     "saved": "Saved {path}. Open it in a web browser to read or print it.",
@@ -83,11 +85,15 @@ class Interview:
     """
 
     def __init__(self, kb: KnowledgeBase, show: Callable[[str, str], None],
-                 read: Callable[[str], str]) -> None:
+                 read: Callable[[str], str],
+                 option: Callable[[str, str], None] | None = None) -> None:
         self.kb = kb
         self.factors: list[Factor] = list(kb.factors.values())
         self.show = show
         self.read = read
+        # ``option(key, text)`` shows one answer to choose; a front end can keep a wrapped
+        # answer's lines indented under its text.
+        self.option = option or (lambda key, text: show(f"  {key}  {text}", ""))
         self.answers: dict[str, Answer] = {}
 
     # -- one question -----------------------------------------------------------------------
@@ -112,8 +118,8 @@ class Interview:
             helps = {value.id: value.help for value in factor.values}
             for letter, value_id, label in self._options(factor):
                 help_text = helps.get(value_id)
-                self.show(f"  {letter}  {label}" + (f" — {help_text}" if help_text else ""), "")
-        self.show(f"  ?  {TEXT['dont_know']}", "")
+                self.option(letter, f"{label}" + (f" — {help_text}" if help_text else ""))
+        self.option("?", TEXT["dont_know"])
         if number > 1:
             self.show(f"  <  {TEXT['back']}", "dim")
 
@@ -165,6 +171,10 @@ class Interview:
             text = self.read(prompt).strip()
             lowered = text.lower()
             if not text and previous is not None:
+                return index + 1
+            if not text and factor.kind == "number":
+                # A number's help says it can be left blank: that is "I don't know".
+                self.answers[factor.id] = Answer(None, TEXT["dont_know"])
                 return index + 1
             if lowered in _BACK:
                 if index == 0:

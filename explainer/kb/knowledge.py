@@ -65,6 +65,8 @@ class KnowledgeBase:
     rules: tuple[LoadedRule, ...]
     fingerprint: str
     files: dict[str, Path] = field(default_factory=dict)
+    relevance_many: str | None = None
+    """How "In short" names more than three treatments at once (``many`` in relevance.yaml)."""
 
     @property
     def version(self) -> str:

@@ -205,6 +205,9 @@ class RelevanceFile(Frozen):
     """knowledge/relevance.yaml."""
 
     levels: Annotated[tuple[RelevanceLevel, ...], Field(min_length=4, max_length=4)]
+    many: ShortText | None = None
+    """How "In short" names more than three treatments at once (``{count}`` becomes their
+    number); without it, it names them all."""
 
 
 class CareTeamRole(Frozen):

@@ -119,6 +119,7 @@ def _knowledge_texts(name: str, path: Path, data: Any) -> list[TextItem]:
                 found.fields(subtype, _CATEGORY_FIELDS, sub_where)
                 found.questions(subtype, sub_where)
     elif name == "relevance.yaml":
+        found.fields(data, {"many": ("label", "label")}, "")
         for index, (_, level) in enumerate(_items(data, "levels")):
             where = f"levels[{_label(level, index)}]"
             found.fields(level, {"label": ("label", "label"), "meaning": ("meaning", "prose"),
