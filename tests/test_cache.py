@@ -9,7 +9,7 @@ import pytest
 
 from explainer import load_knowledge
 from explainer.errors import KnowledgeBaseError
-from explainer.kb import builder, cache
+from explainer.kb import cache, validation
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def _forbid_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(path: Path) -> object:
         raise AssertionError(f"parsed {path} although the cache should have answered")
 
-    monkeypatch.setattr(builder, "read_yaml_file", refuse)
+    monkeypatch.setattr(validation, "read_yaml_file", refuse)
 
 
 def test_second_load_comes_from_the_cache(kb_copy: Path, cache_folder: Path,

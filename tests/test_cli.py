@@ -275,6 +275,23 @@ def test_piped_output_survives_a_closed_reader() -> None:
     assert "Broken pipe" not in pipeline.stderr
 
 
+@pytest.mark.parametrize("argv", [["--help"], ["factors"], ["schema", "--only", "profile"]])
+def test_commands_that_do_not_explain_do_not_load_the_rules_engine(argv: list[str]) -> None:
+    import subprocess
+    import sys
+
+    code = ("import io, sys, contextlib\n"
+            "from explainer.cli.main import run\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            f"    code = run({argv!r})\n"
+            "engine = sorted(m for m in sys.modules if m.startswith(('durable', "
+            "'explainer.engine', 'explainer.explanation.compose')))\n"
+            "print(code, engine)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120, check=True)
+    assert done.stdout.strip() == "0 []"
+
+
 def test_explain_loads_neither_the_web_server_nor_the_linter() -> None:
     import subprocess
     import sys

@@ -14,6 +14,7 @@ from explainer.cli.options import (
     add_command,
     add_output_options,
     emit,
+    explainer_for,
     output_width,
     profile_from_args,
     use_color,
@@ -48,11 +49,10 @@ def register(commands: Any) -> None:
 def run_compare(args: argparse.Namespace) -> int:
     """Explain both profiles and print what changes between them."""
     from explainer.errors import ExitCode, ProfileError
-    from explainer.explanation.api import get_explainer
     from explainer.explanation.compare import compare
     from explainer.render.compare import render_comparison
 
-    explainer = get_explainer(args.knowledge)
+    explainer = explainer_for(args)
     explanations = []
     for path in (args.profile_a, args.profile_b):
         data = profile_from_args(argparse.Namespace(profile=path))

@@ -13,7 +13,6 @@ The screens are laid out and drawn in :mod:`explainer.render.walkthrough`.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -24,6 +23,7 @@ from explainer.cli.options import (
     add_command,
     add_output_options,
     emit,
+    explainer_for,
     output_width,
     use_color,
 )
@@ -66,7 +66,6 @@ def register(commands: Any) -> None:
 
 def run_demo(args: argparse.Namespace) -> int:
     """Handle ``explainer demo``."""
-    from explainer.explanation.api import get_explainer
     from explainer.kb.scenarios import find_scenario, load_scenarios
 
     chosen = [flag for flag, on in (("NAME", bool(args.name)), ("--list", args.list),
@@ -76,7 +75,7 @@ def run_demo(args: argparse.Namespace) -> int:
                          "'explainer demo --help'")
     if args.no_pause and not args.walkthrough:
         raise InputError("--no-pause goes with --walkthrough")
-    explainer = get_explainer(args.knowledge)
+    explainer = explainer_for(args)
     scenarios = load_scenarios(explainer.kb)
     if args.list:
         return _list(scenarios, args)
@@ -92,25 +91,9 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def _list(scenarios: Sequence[LoadedScenario], args: argparse.Namespace) -> int:
-    from explainer.render.walkthrough import TEXT
+    from explainer.render.listings import render_scenario_list
 
-    if args.format == "json":
-        data = [{"id": item.id, "title": item.scenario.title,
-                 "teaching_point": item.scenario.teaching_point,
-                 "profile": item.profile.model_dump(mode="json")} for item in scenarios]
-        emit(json.dumps(data, indent=2, ensure_ascii=False) + "\n", args.output)
-        return ExitCode.OK
-    import textwrap
-
-    width = max(len(item.id) for item in scenarios) + 2
-    lines = [TEXT["list_title"], "", *textwrap.wrap(TEXT["list_intro"], 88), ""]
-    for item in scenarios:
-        lines.append(f"  {item.id:<{width}}{item.scenario.title}")
-        lines += textwrap.wrap(item.scenario.teaching_point, 88,
-                               initial_indent=" " * (width + 2),
-                               subsequent_indent=" " * (width + 2))
-        lines.append("")
-    emit("\n".join(lines), args.output)
+    emit(render_scenario_list(scenarios, args.format), args.output)
     return ExitCode.OK
 
 

@@ -15,6 +15,7 @@ from explainer.cli.options import (
     add_factor_options,
     add_output_options,
     emit,
+    explainer_for,
     output_width,
     profile_from_args,
     render_for,
@@ -60,9 +61,7 @@ def register(commands: Any, kb: KnowledgeBase | None) -> None:
 
 def run_explain(args: argparse.Namespace) -> int:
     """Explain the profile given (or what changes with --what-if) and print it."""
-    from explainer.explanation.api import get_explainer
-
-    explainer = get_explainer(args.knowledge)
+    explainer = explainer_for(args)
     data = profile_from_args(args)
     if args.what_if:
         # Not the explanation but what changes from it: both sides are checked first.

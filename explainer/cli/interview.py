@@ -14,6 +14,7 @@ from explainer.cli.options import (
     add_command,
     add_output_options,
     emit,
+    explainer_for,
     render_detail,
     render_for,
     use_pager,
@@ -61,10 +62,9 @@ def run_interview(args: argparse.Namespace) -> int:
     from rich.panel import Panel
     from rich.text import Text
 
-    from explainer.explanation.api import get_explainer
     from explainer.explanation.interview import TEXT, Interview, Stop
 
-    explainer = get_explainer(args.knowledge)
+    explainer = explainer_for(args)
     console = _console()
 
     def show(text: str, style: str) -> None:

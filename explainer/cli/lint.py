@@ -7,6 +7,7 @@ from typing import Any
 
 from explainer.cli.options import add_command, add_knowledge_option, emit
 from explainer.errors import InputError
+from explainer.render.formats import LIST_FORMATS
 
 LINT_EPILOG = """\
 validators:
@@ -39,7 +40,7 @@ def register(subparsers: Any) -> None:
         epilog=LINT_EPILOG.format(validators=listing),
         handler=run_lint_command)
     add_knowledge_option(parser)
-    parser.add_argument("--format", choices=["text", "json"], default="text",
+    parser.add_argument("--format", choices=list(LIST_FORMATS), default="text",
                         help="report format (default: text)")
     parser.add_argument("--fail-on-issues", action="store_true",
                         help="exit 1 when there is any warning or error (for CI)")
@@ -57,7 +58,7 @@ def register(subparsers: Any) -> None:
 def run_lint_command(args: argparse.Namespace) -> int:
     """Run the validators and print the report; the exit code follows the report's outcome."""
     from explainer.lint.base import LintOptions
-    from explainer.lint.runner import VALIDATOR_NAMES, format_json, format_text, run_lint
+    from explainer.lint.runner import VALIDATOR_NAMES, format_report, run_lint
 
     excluded = [name.strip() for item in args.exclude for name in item.split(",")
                 if name.strip()]
@@ -71,7 +72,5 @@ def run_lint_command(args: argparse.Namespace) -> int:
         raise InputError(f"--stale-days must be at least 1, got {args.stale_days}")
     options = LintOptions(max_grade=args.max_grade, stale_days=args.stale_days)
     result = run_lint(args.knowledge, options, excluded)
-    report = (format_json if args.format == "json" else format_text)(result,
-                                                                     args.fail_on_issues)
-    emit(report, args.output)
+    emit(format_report(result, args.format, args.fail_on_issues), args.output)
     return result.exit_code(args.fail_on_issues)

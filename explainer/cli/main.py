@@ -92,9 +92,11 @@ def _load_kb_quietly(argv: Sequence[str]) -> tuple[KnowledgeBase | None, Knowled
     pre.add_argument("--knowledge")
     known, _ = pre.parse_known_args(argv)
     try:
-        from explainer.explanation.api import get_explainer
+        # The knowledge base alone: building the rules engine is left to the commands that
+        # explain, so that --help and the listing commands stay light.
+        from explainer.kb.loader import load_knowledge
 
-        return get_explainer(known.knowledge).kb, None
+        return load_knowledge(known.knowledge), None
     except KnowledgeBaseError as error:
         return None, error
 
@@ -164,6 +166,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         if (kb_error is not None and getattr(args, "knowledge", None) is None
                 and not getattr(args, "reports_broken_knowledge", False)):
             raise kb_error
+        args.kb = kb  # reused by the command (see options.knowledge_for)
         return int(args.handler(args))
     except SystemExit as done:  # --help and --version exit through argparse
         return int(done.code or 0) if isinstance(done.code, int) else ExitCode.OK

@@ -16,6 +16,7 @@ from explainer.errors import InputError
 from explainer.render.formats import AUDIENCES, DETAILS, FORMATS
 
 if TYPE_CHECKING:
+    from explainer.explanation.api import Explainer
     from explainer.kb.knowledge import KnowledgeBase
     from explainer.kb.models import Factor
 
@@ -84,6 +85,25 @@ def _factor_help(factor: Factor) -> tuple[str, str]:
 EDUCATION_NOTE = ("This is education, not medical advice: please discuss your situation with "
                   "your doctor.\n")
 """The last line of the examples of every command that explains something."""
+
+
+def knowledge_for(args: argparse.Namespace) -> KnowledgeBase:
+    """The knowledge base ``--knowledge`` names (the bundled one without it): the one the entry
+    point already loaded to build the factor flags, else loaded now."""
+    kb: KnowledgeBase | None = getattr(args, "kb", None)
+    if kb is None:
+        from explainer.kb.loader import load_knowledge
+
+        kb = load_knowledge(args.knowledge)
+    return kb
+
+
+def explainer_for(args: argparse.Namespace) -> Explainer:
+    """The :class:`~explainer.explanation.api.Explainer` of :func:`knowledge_for` (its rules
+    engine is built on first use, so commands that only read the knowledge base skip it)."""
+    from explainer.explanation.api import get_explainer
+
+    return get_explainer(knowledge_for(args))
 
 
 def add_command(commands: Any, name: str, *, help: str, description: str,

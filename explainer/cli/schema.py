@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from explainer.cli.options import add_command, add_knowledge_option, emit
+from explainer.cli.options import add_command, add_knowledge_option, emit, knowledge_for
 from explainer.errors import ExitCode
 
 
@@ -25,11 +25,10 @@ def register(commands: Any) -> None:
 
 def run_schema(args: argparse.Namespace) -> int:
     """Print one or both schemas."""
-    from explainer.explanation.api import get_explainer
     from explainer.explanation.models import Explanation
     from explainer.kb.profiles import profile_json_schema
 
-    kb = get_explainer(args.knowledge).kb
+    kb = knowledge_for(args)
     schemas = {"profile": profile_json_schema(kb.factors),
                "explanation": Explanation.model_json_schema(mode="serialization")}
     chosen = schemas if args.only is None else schemas[args.only]

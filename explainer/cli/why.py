@@ -11,6 +11,7 @@ from explainer.cli.options import (
     add_factor_options,
     add_knowledge_option,
     emit,
+    explainer_for,
     profile_from_args,
 )
 from explainer.errors import ExitCode
@@ -44,11 +45,10 @@ def register(subparsers: Any, kb: KnowledgeBase | None = None) -> None:
 
 
 def _run_why(args: argparse.Namespace) -> int:
-    from explainer.explanation.api import get_explainer
     from explainer.explanation.why import explain_why, resolve_target
     from explainer.render.why import render_why
 
-    explainer = get_explainer(args.knowledge)
+    explainer = explainer_for(args)
     target = resolve_target(explainer.kb, args.target)
     answer = explain_why(explainer, target, profile_from_args(args))
     emit(render_why(answer, explainer.kb, args.format), args.output)

@@ -104,12 +104,7 @@ class Comparison(_Model):
 
 def _targets(explanation: Explanation) -> dict[str, tuple[str, Any, Any]]:
     """Every category and subtype by id: (name, its category or None, its result)."""
-    found: dict[str, tuple[str, Any, Any]] = {}
-    for category in explanation.categories:
-        found[category.id] = (category.name, None, category)
-        for subtype in category.subtypes:
-            found[subtype.id] = (subtype.name, category, subtype)
-    return found
+    return {result.id: (result.name, parent, result) for result, parent in explanation.results()}
 
 
 def _rule_ids(reasons: Sequence[Reason]) -> list[str]:

@@ -42,7 +42,7 @@ from explainer.explanation.parts import Parts, plain_value
 from explainer.kb.conditions import UNKNOWN, describe
 from explainer.kb.knowledge import KnowledgeBase, LoadedRule
 from explainer.kb.models import RELEVANCE_ORDER, Relevance, SourceRef
-from explainer.kb.profiles import Profile
+from explainer.kb.profiles import Profile, describe_profile
 
 _CACHE_LIMIT = 4096
 # Fields of an Explanation that come from the cached parts (the rest depend on the profile).
@@ -164,9 +164,10 @@ class Composer:
     def _decide(self, target: str, fired: frozenset[str], profile: Profile) -> _Decision:
         candidates = [loaded for loaded in self._deciders.get(target, ()) if loaded.id in fired]
         if not candidates:
+            entered = describe_profile(profile.model_dump(), skip_unknown=False)
             raise DecisionGap(KnowledgeIssue(
                 self.kb.root / "rules", None,
-                f"no rule decides '{target}' for the profile {_describe_profile(profile)}",
+                f"no rule decides '{target}' for the profile {entered}",
                 f"add a rule for {target} that covers this profile"), self.kb.root,
                 summary=f"no rule decides '{target}'")
         top = max(loaded.rule.priority for loaded in candidates)
@@ -377,7 +378,3 @@ def _is_unknown(kind: str, value: object) -> bool:
     if kind == "multi":
         return not value
     return value is None or value == UNKNOWN
-
-
-def _describe_profile(profile: Profile) -> str:
-    return ", ".join(f"{key}={value}" for key, value in profile.model_dump().items())

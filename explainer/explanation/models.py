@@ -5,7 +5,7 @@ Composed from the rules that fired and the knowledge base; holds no text of its 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, computed_field, model_validator
@@ -225,14 +225,19 @@ class Explanation(Model):
                 return category
         raise KeyError(category_id)
 
+    def results(self) -> Iterator[tuple[CategoryResult | SubtypeResult, CategoryResult | None]]:
+        """Every category and kind of treatment in order, each with its category (None for a
+        category itself)."""
+        for category in self.categories:
+            yield category, None
+            for subtype in category.subtypes:
+                yield subtype, category
+
     def result_of(self, target_id: str) -> CategoryResult | SubtypeResult:
         """The result for a category or subtype id (KeyError if absent)."""
-        for category in self.categories:
-            if category.id == target_id:
-                return category
-            for subtype in category.subtypes:
-                if subtype.id == target_id:
-                    return subtype
+        for result, _ in self.results():
+            if result.id == target_id:
+                return result
         raise KeyError(target_id)
 
     def relevance_of(self, target_id: str) -> Relevance:

@@ -38,12 +38,16 @@ class RuleNote:
     """Matched values (fired), or the parts of the condition that failed (did not fire)."""
 
 
+Value = str | int | None
+"""A value a single factor could take instead: a choice's id, a number (None: not known)."""
+
+
 @dataclass(frozen=True)
 class Change:
     """What the relevance would be if one factor had another value."""
 
     factor: str
-    value: Any
+    value: Value
     value_label: str
     relevance: str
     rules: tuple[str, ...]
@@ -122,19 +126,23 @@ def _relevance_of(explanation: Explanation, target: str) -> tuple[str, tuple[str
     return result.relevance, tuple(reason.rule_id for reason in result.reasons)
 
 
-def _alternatives(kb: KnowledgeBase, factor_id: str, current: Any) -> list[Any]:
+def _alternatives(kb: KnowledgeBase, factor_id: str, current: object) -> list[Value]:
+    """The other values of one factor worth trying: every other choice; for a number, one
+    value in each other band, and not known."""
     factor = kb.factors[factor_id]
-    if factor.kind == "number":
-        options: list[Any] = [band.min for band in factor.bands] + [None]
-        band = next((b.id for b in factor.bands if current is not None
-                     and b.min <= current <= b.max), None)
-        return [option for option in options
-                if (option is None and current is not None) or (
-                    option is not None and not (band and next(
-                        b.id for b in factor.bands if b.min <= option <= b.max) == band))]
     if factor.kind == "multi":
         return []  # side-effect worries add notes; they never change a relevance
-    return [value.id for value in factor.values if value.id != current]
+    if factor.kind != "number":
+        return [value.id for value in factor.values if value.id != current]
+
+    def band_of(number: int) -> str | None:
+        return next((b.id for b in factor.bands if b.min <= number <= b.max), None)
+
+    band = band_of(current) if isinstance(current, int) else None
+    options: list[Value] = [b.min for b in factor.bands if band is None or b.id != band]
+    if current is not None:
+        options.append(None)
+    return options
 
 
 def explain_why(explainer: Explainer, target: str, data: Mapping[str, Any]) -> WhyAnswer:
@@ -182,7 +190,7 @@ def explain_why(explainer: Explainer, target: str, data: Mapping[str, Any]) -> W
             if new_relevance != relevance:
                 found = True
                 shown = ("not known" if option is None else str(option)
-                         if factor.kind == "number" else value_label(factor, option))
+                         if factor.kind == "number" else value_label(factor, str(option)))
                 changes.append(Change(factor_id, option, shown, new_relevance, rules))
         if not found:
             unchanged.append(factor_id)

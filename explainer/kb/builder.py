@@ -2,22 +2,19 @@
 
 Every problem is collected (not just the first) and reported with ``file:line`` and a fix, so a
 person editing a copy of the knowledge base can repair it in one pass. Used by
-:func:`explainer.kb.loader.load_knowledge` when the knowledge-base cache has no entry.
+:func:`explainer.kb.loader.load_knowledge` when the knowledge-base cache has no entry. Reading
+and validating one file is in :mod:`explainer.kb.validation`; the rule files are loaded by
+:mod:`explainer.kb.rulefiles`.
 """
 
 from __future__ import annotations
 
-import difflib
-import typing
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import BaseModel, ValidationError
-
-from explainer.errors import KnowledgeBaseError, KnowledgeIssue, ProfileError
-from explainer.kb.conditions import ConditionError, parse_condition
-from explainer.kb.knowledge import KnowledgeBase, LoadedRule
+from explainer.errors import KnowledgeBaseError
+from explainer.kb.knowledge import KnowledgeBase
 from explainer.kb.models import (
     CareTeamFile,
     CategoriesFile,
@@ -26,145 +23,14 @@ from explainer.kb.models import (
     FactorsFile,
     GlossaryFile,
     RelevanceFile,
-    Rule,
-    RuleCases,
     SourceFile,
     SourceRef,
 )
-from explainer.kb.paths import (
-    CASES_SUFFIX,
-    KNOWLEDGE_FILES,
-    MAX_FILE_BYTES,
-    NOTES_FOLDER,
-    RESERVED_FLAGS,
-)
-from explainer.kb.profiles import Profile, parse_profile
-from explainer.kb.yamlio import LineDict, YamlReadError, line_for, read_yaml_file
-
-M = TypeVar("M", bound=BaseModel)
-
-
-class _Collector:
-    """Gathers issues while loading, so all of them can be reported together."""
-
-    def __init__(self) -> None:
-        self.issues: list[KnowledgeIssue] = []
-
-    def add(self, path: Path, line: int | None, message: str, hint: str = "") -> None:
-        self.issues.append(KnowledgeIssue(path, line, message, hint))
-
-
-_FAILED = object()
-"""Returned by _read when the file could not be read or parsed (an issue has been added)."""
-
-
-def _read(path: Path, issues: _Collector) -> Any:
-    """Parsed YAML (None for an empty file), or _FAILED."""
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            issues.add(path, None, "the file is larger than 2 MB", "split or shorten it")
-            return _FAILED
-        return read_yaml_file(path)
-    except YamlReadError as error:
-        issues.add(path, error.line, error.message, "fix the YAML syntax (check indentation "
-                   "and quotes)")
-    except OSError as error:
-        issues.add(path, None, f"cannot read the file ({error.strerror})",
-                   "check that it exists and is readable")
-    return _FAILED
-
-
-def _inner_model(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
-
-
-def _model_at(model: type[BaseModel] | None,
-              location: Sequence[int | str]) -> type[BaseModel] | None:
-    for step in location:
-        if model is None:
-            return None
-        if isinstance(step, int):
-            continue
-        field = model.model_fields.get(step)
-        if field is None:
-            return None
-        model = _inner_model(field.annotation)
-    return model
-
-
-def _readable_location(data: Any, location: Sequence[int | str]) -> str:
-    parts: list[str] = []
-    node = data
-    for step in location:
-        if isinstance(step, int):
-            label = str(step)
-            if isinstance(node, list) and 0 <= step < len(node):
-                node = node[step]
-                if isinstance(node, Mapping) and isinstance(node.get("id"), str):
-                    label = node["id"]
-            parts.append(f"[{label}]")
-        else:
-            parts.append(f".{step}" if parts else str(step))
-            node = node.get(step) if isinstance(node, Mapping) else None
-    return "".join(parts) or "(top level)"
-
-
-def _validation_issues(
-    path: Path, data: Any, model: type[BaseModel], error: ValidationError
-) -> list[KnowledgeIssue]:
-    found: list[KnowledgeIssue] = []
-    for detail in error.errors():
-        location = tuple(detail["loc"])
-        where = _readable_location(data, location)
-        parent = _readable_location(data, location[:-1])
-        line = line_for(data, location)
-        kind = detail["type"]
-        last = location[-1] if location else ""
-        if kind == "missing":
-            line = line_for(data, location[:-1])
-            message, hint = f"{parent}: '{last}' is missing", f"add the key '{last}'"
-        elif kind == "extra_forbidden":
-            owner = _model_at(model, location[:-1])
-            allowed = sorted(owner.model_fields) if owner else []
-            near = difflib.get_close_matches(str(last), allowed, n=1)
-            message = f"{parent}: unknown key '{last}'"
-            hint = (f"did you mean '{near[0]}'?" if near else "remove it") + (
-                f" Allowed keys: {', '.join(allowed)}" if allowed else "")
-        elif kind in {"string_type", "str_type"}:
-            message = f"{where}: should be text, found {detail.get('input')!r}"
-            hint = "put the value in quotes"
-        else:
-            message = f"{where}: {detail['msg']}"
-            hint = "see the other entries in this file for the expected form"
-        found.append(KnowledgeIssue(path, line, message.removeprefix("(top level): "), hint))
-    return found
-
-
-def _validate(model: type[M], data: Any, path: Path, issues: _Collector) -> M | None:
-    if data is None:
-        issues.add(path, None, "the file is empty", "fill it in; see the project's copy")
-        return None
-    try:
-        # Validate plain dicts and lists: the models (and so the cached pickle) must not keep
-        # the line-tracking containers, whose only use is locating errors in ``data``.
-        return model.model_validate(_plain(data))
-    except ValidationError as error:
-        issues.issues.extend(_validation_issues(path, data, model, error))
-        return None
-
-
-def _plain(data: Any) -> Any:
-    if isinstance(data, dict):
-        return {key: _plain(value) for key, value in data.items()}
-    if isinstance(data, list):
-        return [_plain(item) for item in data]
-    return data
+from explainer.kb.paths import KNOWLEDGE_FILES, RESERVED_FLAGS
+from explainer.kb.profiles import Profile
+from explainer.kb.rulefiles import load_rules
+from explainer.kb.validation import FAILED, Collector, read, validate
+from explainer.kb.yamlio import line_for
 
 
 def build_knowledge(root: Path, fingerprint: str) -> KnowledgeBase:
@@ -172,7 +38,7 @@ def build_knowledge(root: Path, fingerprint: str) -> KnowledgeBase:
 
     Raises :class:`~explainer.errors.KnowledgeBaseError` listing every problem.
     """
-    issues = _Collector()
+    issues = Collector()
     raw: dict[str, Any] = {}
     models: dict[str, Any] = {}
     files: dict[str, Path] = {}
@@ -183,9 +49,9 @@ def build_knowledge(root: Path, fingerprint: str) -> KnowledgeBase:
             issues.add(file_path, None, f"{name} is missing",
                        "copy it from the project's knowledge/ folder")
             continue
-        raw[name] = _read(file_path, issues)
-        if raw[name] is not _FAILED:
-            models[name] = _validate(model, raw[name], file_path, issues)
+        raw[name] = read(file_path, issues)
+        if raw[name] is not FAILED:
+            models[name] = validate(model, raw[name], file_path, issues)
     if any(models.get(name) is None for name in KNOWLEDGE_FILES):
         # Cross-references need every file; report what was found so far.
         raise KnowledgeBaseError(issues.issues, root)
@@ -205,7 +71,7 @@ def build_knowledge(root: Path, fingerprint: str) -> KnowledgeBase:
     checker.care_team(care_file, categories)
     checker.glossary(glossary_file)
     checker.disclaimer(disclaimer_file)
-    rules = _load_rules(root, factors, categories_file, issues, checker)
+    rules = load_rules(root, factors, categories_file, issues, checker.sources)
     if issues.issues:
         raise KnowledgeBaseError(issues.issues, root)
     return KnowledgeBase(
@@ -228,7 +94,7 @@ def build_knowledge(root: Path, fingerprint: str) -> KnowledgeBase:
 class _CrossChecker:
     """Checks that ids are unique and that every reference points at something that exists."""
 
-    def __init__(self, root: Path, raw: dict[str, Any], issues: _Collector,
+    def __init__(self, root: Path, raw: dict[str, Any], issues: Collector,
                  source_file: SourceFile) -> None:
         self.root = root
         self.raw = raw
@@ -376,111 +242,3 @@ class _CrossChecker:
         self._unique(name, ("general_questions",), [q.id for q in questions], "question")
         for index, question in enumerate(questions):
             self.sources(name, ("general_questions", index, "sources"), question.sources)
-
-
-def _rule_files(root: Path, issues: _Collector) -> tuple[list[Path], dict[Path, Path]]:
-    rules_dir = root / "rules"
-    rule_files: list[Path] = []
-    cases: dict[Path, Path] = {}
-    for path in sorted(rules_dir.rglob("*")):
-        if path.is_dir():
-            continue
-        if path.suffix == ".yml":
-            issues.add(path, None, "rule files end in .yaml", f"rename it to {path.stem}.yaml")
-        elif path.name.endswith(CASES_SUFFIX):
-            cases[path.with_name(path.name.removesuffix(CASES_SUFFIX) + ".yaml")] = path
-        elif path.suffix == ".yaml":
-            rule_files.append(path)
-    for rule_path, cases_path in cases.items():
-        if rule_path not in rule_files:
-            issues.add(cases_path, None, f"no rule file {rule_path.name} beside these cases",
-                       "rename the cases file to match its rule, or remove it")
-    return rule_files, cases
-
-
-def _load_rules(root: Path, factors: dict[str, Factor], categories_file: CategoriesFile,
-                issues: _Collector, checker: _CrossChecker) -> tuple[LoadedRule, ...]:
-    categories = {category.id: category for category in categories_file.categories}
-    owner = {subtype.id: category.id for category in categories.values()
-             for subtype in category.subtypes}
-    owner.update({category_id: category_id for category_id in categories})
-    rule_files, cases = _rule_files(root, issues)
-    loaded: list[tuple[tuple[int, int, str], LoadedRule]] = []
-    seen: dict[str, Path] = {}
-    for path in rule_files:
-        data = _read(path, issues)
-        if data is _FAILED:
-            continue
-        if not isinstance(data, LineDict):
-            issues.add(path, None, "a rule file must be a mapping", "see any rule for the form")
-            continue
-        rule = _validate(Rule, data, path, issues)
-        if rule is None:
-            continue
-        problems_before = len(issues.issues)
-        if rule.id != path.stem:
-            issues.add(path, data.line_of("id"), f"rule id '{rule.id}' differs from the file "
-                       f"name", f"rename the file to {rule.id}.yaml or set id: {path.stem}")
-        if rule.id in seen:
-            issues.add(path, data.line_of("id"), f"duplicate rule id '{rule.id}' (also in "
-                       f"{seen[rule.id].relative_to(root)})", "give each rule its own id")
-        seen[rule.id] = path
-        folder = path.parent.name
-        if rule.target is not None and rule.target not in owner:
-            issues.add(path, data.line_of("target"), f"unknown target '{rule.target}'",
-                       f"use a category or subtype id: {', '.join(owner)}")
-        else:
-            if rule.relevance is not None and rule.target in categories and categories[
-                    rule.target].subtypes:
-                issues.add(path, data.line_of("target"), f"'{rule.target}' takes its relevance "
-                           "from its subtypes", "target one of its subtypes, or drop relevance "
-                           "to make this a note")
-            expected = owner[rule.target] if rule.target else NOTES_FOLDER
-            if folder != expected:
-                issues.add(path, None, f"the rule lives in rules/{folder}/ but its target "
-                           f"belongs in rules/{expected}/", f"move it to rules/{expected}/")
-        checker.sources("", ("sources",), rule.sources, raw=data, path=path)
-        try:
-            condition = parse_condition(data["when"], factors)
-        except ConditionError as error:
-            issues.add(path, line_for(data, ("when", *error.path)), f"when: {error.message}",
-                       "fix the condition (factor: value, [values] or {not: value})")
-            continue
-        rule_cases, cases_path = None, cases.get(path)
-        if cases_path is not None:
-            rule_cases = _load_cases(cases_path, factors, issues)
-        if len(issues.issues) != problems_before:
-            continue
-        category_index = list(categories).index(owner[rule.target]) if rule.target else len(
-            categories)
-        loaded.append(((category_index, rule.relevance is None, rule.id), LoadedRule(
-            rule=rule, condition=condition, path=path, order=0, cases=rule_cases,
-            cases_path=cases_path)))
-    loaded.sort(key=lambda item: item[0])
-    return tuple(
-        LoadedRule(rule=item.rule, condition=item.condition, path=item.path, order=index,
-                   cases=item.cases, cases_path=item.cases_path)
-        for index, (_, item) in enumerate(loaded)
-    )
-
-
-def _load_cases(path: Path, factors: dict[str, Factor], issues: _Collector
-                ) -> RuleCases | None:
-    data = _read(path, issues)
-    if data is _FAILED:
-        return None
-    if data is None:
-        issues.add(path, None, "the cases file is empty",
-                   "add profiles under fires: and silent:")
-        return None
-    cases = _validate(RuleCases, data, path, issues)
-    if cases is None:
-        return None
-    for group in ("fires", "overridden", "silent"):
-        for index, profile in enumerate(getattr(cases, group)):
-            try:
-                parse_profile(profile, factors)
-            except ProfileError as error:
-                issues.add(path, line_for(data, (group, index)), f"{group} case: {error}",
-                           "use factor ids and allowed values")
-    return cases

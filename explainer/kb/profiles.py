@@ -239,3 +239,11 @@ def profile_json_schema(factors: Mapping[str, Factor]) -> dict[str, Any]:
             "title": "Profile", "type": "object", "additionalProperties": False,
             "description": "The factors a person entered. Any factor left out is unknown.",
             "properties": properties}
+
+
+def describe_profile(values: Mapping[str, Any], *, skip_unknown: bool = True) -> str:
+    """A profile in short words, for checks and error messages: ``stage=IV, hr_status=positive``
+    (the unknowns left out, unless ``skip_unknown`` is False)."""
+    shown = [f"{key}={value}" for key, value in values.items()
+             if not skip_unknown or value not in (UNKNOWN, None, [])]
+    return ", ".join(shown) or "everything unknown"

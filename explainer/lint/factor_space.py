@@ -16,13 +16,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from explainer.engine.host import oracle_fired
 from explainer.errors import DecisionGap
-from explainer.explanation.compose import Composer
-from explainer.kb.conditions import UNKNOWN, Condition, holds
+from explainer.kb.conditions import Condition, holds
 from explainer.kb.knowledge import KnowledgeBase
 from explainer.kb.models import RELEVANCE_ORDER, Factor
-from explainer.kb.profiles import parse_profile, to_fact
+from explainer.kb.profiles import describe_profile, parse_profile, to_fact
 from explainer.lint.base import Problem, ProblemCode
 
 if TYPE_CHECKING:
@@ -100,13 +98,17 @@ class Coverage:
 
 def coverage(kb: KnowledgeBase) -> Coverage:
     """Enumerate the deciding factors of ``kb`` and record what every combination leads to."""
+    # Imported here: `explainer lint --help` (and so `explainer --help`) imports this module.
+    from explainer.engine.oracle import oracle_fired
+    from explainer.explanation.compose import Composer
+
     composer = Composer(kb)
     factor_ids = deciding_factor_ids(kb)
     result = Coverage(factor_ids=factor_ids)
     for raw in profiles(kb, factor_ids):
         profile = parse_profile(raw, kb.factors)
         fact = to_fact(profile, kb.factors)
-        fired = [loaded.id for loaded in kb.rules if holds(loaded.condition, fact)]
+        fired = oracle_fired(kb, fact)
         result.fired.update(fired)
         result.total += 1
         try:
@@ -115,28 +117,20 @@ def coverage(kb: KnowledgeBase) -> Coverage:
             if gap.summary not in result.gaps:
                 result.gaps.append(gap.summary)
             continue
-        for category in explanation.categories:
-            for target_id, relevance, reasons in [
-                    (category.id, category.relevance, category.reasons),
-                    *((sub.id, sub.relevance, sub.reasons) for sub in category.subtypes)]:
-                result.counts.setdefault(target_id, Counter())[relevance] += 1
-                result.examples.setdefault((target_id, relevance), raw)
-                result.decided.update(reason.rule_id for reason in reasons)
+        for target, _ in explanation.results():
+            result.counts.setdefault(target.id, Counter())[target.relevance] += 1
+            result.examples.setdefault((target.id, target.relevance), raw)
+            result.decided.update(reason.rule_id for reason in target.reasons)
         result.shown_roles.update(member.id for member in explanation.care_team)
     return result
-
-
-def describe_profile(raw: dict[str, Any]) -> str:
-    """A combination in short words: ``stage=IV, hr_status=positive`` (unknowns left out)."""
-    shown = [f"{key}={value}" for key, value in raw.items()
-             if value not in (UNKNOWN, None, [])]
-    return ", ".join(shown) or "everything unknown"
 
 
 def space_problems(explainer: Explainer, factor_ids: list[str] | None = None,
                    compare_oracle: bool = True) -> list[Problem]:
     """Check every profile of the factor space: a decision for every target, no conflicts,
     and (optionally) the same fired rules from durable-rules and the plain-Python oracle."""
+    from explainer.engine.oracle import oracle_fired
+
     problems: list[Problem] = []
     kb = explainer.kb
     seen: set[str] = set()

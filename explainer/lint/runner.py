@@ -214,3 +214,11 @@ def as_json(result: LintResult, fail_on_issues: bool = False) -> dict[str, Any]:
 def format_json(result: LintResult, fail_on_issues: bool = False) -> str:
     """The JSON report as text."""
     return json.dumps(as_json(result, fail_on_issues), indent=2, ensure_ascii=False) + "\n"
+
+
+def format_report(result: LintResult, fmt: str = "text", fail_on_issues: bool = False) -> str:
+    """The report as ``fmt`` (one of :data:`~explainer.render.formats.LIST_FORMATS`)."""
+    from explainer.render.dispatch import dispatch
+
+    return dispatch(fmt, {"text": lambda: format_text(result, fail_on_issues),
+                          "json": lambda: format_json(result, fail_on_issues)})

@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from explainer.kb.models import Review, SourceRef
+from explainer.kb.profiles import describe_profile
 from explainer.kb.yamlio import LineDict, line_for
 from explainer.lint.base import LintContext, LintIssue, ProblemCode, Severity, Validator
-from explainer.lint.factor_space import Coverage, coverage, describe_profile, satisfiable
+from explainer.lint.factor_space import Coverage, coverage, satisfiable
 
 
 def shared_coverage(context: LintContext) -> Coverage:
@@ -231,6 +232,13 @@ class ReachabilityValidator(Validator, name="reachability", needs_kb=True,
                     f"'{category.id}' takes its relevance from its kinds, so "
                     "never_discussed there has no effect",
                     "put never_discussed on the kinds it is true of")
+        yield from self._targets(context, space, where)
+        yield from self._rules(context, space)
+
+    def _targets(self, context: LintContext, space: Coverage, where: _Locator
+                 ) -> Iterator[LintIssue]:
+        """Categories and kinds that no profile shows (or that show despite never_discussed)."""
+        kb = context.knowledge
         targets = [(category.id, category.never_discussed) for category in kb.categories.values()
                    if not category.subtypes]
         targets += [(subtype_id, subtype.never_discussed)
@@ -261,6 +269,10 @@ class ReachabilityValidator(Validator, name="reachability", needs_kb=True,
                                      f"discussed ({counts} of {space.total} combinations)",
                                      "fix the rules, or if it is deliberate say why in the "
                                      "entry with never_discussed: <reason>")
+
+    def _rules(self, context: LintContext, space: Coverage) -> Iterator[LintIssue]:
+        """Rules that can never fire, or that fire but never decide."""
+        kb = context.knowledge
         for loaded in kb.rules:
             # The space holds every factor a deciding rule uses; a note may use others (age,
             # concerns), so its condition is checked on its own.

@@ -32,3 +32,5 @@ PACKET_FORMATS: tuple[str, ...] = ("markdown", "html", "csv")
 """The formats of the clinician review packet (to read and sign, or a spreadsheet)."""
 WHY_FORMATS: tuple[str, ...] = ("text", "json")
 """The formats of ``explainer why``: plain text to read, or the answer as data."""
+LIST_FORMATS: tuple[str, ...] = ("text", "json")
+"""The formats of the listings (``explainer factors``, ``explainer lint``'s report)."""

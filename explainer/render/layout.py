@@ -112,9 +112,8 @@ class _FirstUses:
 
 def _draft_names(explanation: Explanation) -> list[str]:
     """The drafts shown, named for a clinician: rule ids, entry names, glossary terms."""
-    names = {f"category:{category.id}": category.name for category in explanation.categories}
-    names.update({f"subtype:{sub.id}": sub.name for category in explanation.categories
-                  for sub in category.subtypes})
+    names = {f"{'subtype' if parent else 'category'}:{result.id}": result.name
+             for result, parent in explanation.results()}
     names.update({f"factor:{item.factor}": item.label for item in explanation.entered})
     names.update({f"role:{member.id}": member.role for member in explanation.care_team})
     shown = []
@@ -304,10 +303,9 @@ def _relevance_sections(explanation: Explanation, audience: Audience) -> list[Se
 
 def _unknown_section(explanation: Explanation) -> Section:
     """What each factor not known could change, and how to find it out."""
-    target_names = {category.id: shown_name(category, explanation)
-                    for category in explanation.categories}
-    target_names.update({sub.id: sub.name for category in explanation.categories
-                         for sub in category.subtypes})
+    target_names = {result.id: result.name for result, _ in explanation.results()}
+    target_names.update({category.id: shown_name(category, explanation)
+                         for category in explanation.categories})
     entries = []
     for item in explanation.unknown_factors:
         lines = [Line(item.why_it_matters)]

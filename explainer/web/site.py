@@ -14,6 +14,7 @@ from explainer.explanation.compare import Comparison, apply_what_if, compare, co
 from explainer.explanation.models import Explanation
 from explainer.kb.profiles import allowed_values
 from explainer.render import html as handout
+from explainer.render.style import STYLE
 from explainer.web import views as pages
 from explainer.web.forms import WHAT_IF_FIELD, profile_from_form
 
@@ -52,7 +53,7 @@ class Site:
         self.views = pages.Views(explainer.kb)
         self.factors_json = json.dumps(self._factors(), ensure_ascii=False).encode()
         self.categories_json = json.dumps(self._categories(), ensure_ascii=False).encode()
-        self.handout_css = (handout.STYLE + "\n" + handout.page_rules("auto") + "\n").encode()
+        self.handout_css = (STYLE + "\n" + handout.page_rules("auto") + "\n").encode()
 
     def _factors(self) -> dict[str, Any]:
         factors = []

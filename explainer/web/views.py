@@ -3,7 +3,7 @@
 What a result page says comes from :func:`explainer.render.document.build_document` (and a
 what-if page from :func:`explainer.render.compare.build_comparison_document`), so the page says
 exactly what the command line says; the templates only decide how it looks. The content uses the
-printable handout's stylesheet (:data:`explainer.render.html.STYLE`, served as
+printable handout's stylesheet (:data:`explainer.render.style.STYLE`, served as
 ``/static/handout.css``), so printing the page gives the handout.
 """
 
