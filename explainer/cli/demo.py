@@ -118,11 +118,15 @@ def _walkthrough(explainer: Explainer, scenarios: Sequence[LoadedScenario],
     steps[0] = replace(steps[0], paragraphs=(*steps[0].paragraphs, ("", keys)))
     written: list[str] = []
     prompt = Console(highlight=False, markup=False, emoji=False)
+    # On a terminal each scenario starts on a clean screen (it is sized to fit one).
+    clear = pause and sys.stdout.isatty()
     for index, step in enumerate(steps):
         text = render_step(step, "rich", width=width, color=color)
         if args.output:
             written.append(text)
         else:
+            if clear and index:
+                sys.stdout.write("\x1b[2J\x1b[H")
             sys.stdout.write(text)
             sys.stdout.flush()
         if pause and index + 1 < len(steps):

@@ -246,8 +246,7 @@ def start_here_section(explanation: Explanation) -> Section:
 def entered_line(explanation: Explanation) -> str:
     """What was entered, in one line: "Label: value" for each factor known, then the core
     factors not known yet."""
-    known = [item.value_label if _says_what(item.label, item.value_label)
-             else f"{item.label}: {item.value_label}"
+    known = [labelled(item.label, item.value_label)
              for item in explanation.entered if item.known]
     missing = [item.label for item in explanation.entered if item.core and not item.known]
     if not known:
@@ -266,6 +265,12 @@ def _says_what(label: str, value_label: str) -> bool:
     """Whether a value's label names its factor ("HR-negative" does, "Fair" does not)."""
     words = {word.lower() for word in _WORD.findall(label)} - _TOO_COMMON
     return bool(words & {word.lower() for word in _WORD.findall(value_label)})
+
+
+def labelled(label: str, value_label: str) -> str:
+    """A value as it reads on its own: "HR-negative", but "Age: 84" and "General health:
+    Good" (a bare "84" or "Good" says nothing)."""
+    return value_label if _says_what(label, value_label) else f"{label}: {value_label}"
 
 
 def glance_table(explanation: Explanation) -> Table:
