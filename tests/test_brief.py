@@ -133,7 +133,8 @@ def test_supportive_care_before_stage_iv_and_palliative_care_at_stage_iv(
         explainer: Explainer) -> None:
     early = render(explainer.explain(REPRESENTATIVE_PROFILES["dcis"]), "text", width=WIDTH,
                    detail="full")
-    assert "Supportive care (palliative care)" in early
+    assert "Supportive care (palliative care)" in early and "hospice" not in early.split(
+        "WORDS USED HERE")[0]
     brief = " ".join(render(explainer.explain(REPRESENTATIVE_PROFILES["dcis"]), "text",
                             width=WIDTH).split())
     assert "supportive care (palliative care)" in brief
@@ -141,6 +142,7 @@ def test_supportive_care_before_stage_iv_and_palliative_care_at_stage_iv(
     late = render(explainer.explain(REPRESENTATIVE_PROFILES["metastatic-hr-positive"]), "text",
                   width=WIDTH, detail="full")
     assert "Supportive care" not in late and "* Palliative care (supportive care)" in late
+    assert "hospice" in late
 
 
 def test_worries_come_first_among_the_notes_and_before_the_treatments(

@@ -190,7 +190,10 @@ def _category_entry(category: CategoryResult, explanation: Explanation,
                     audience: Audience) -> Entry:
     lines = [Line(category.summary)]
     if category.relevance in ("often_discussed", "may_be_discussed"):
-        lines.append(Line(category.description, "muted"))
+        # Shown as supportive care (stages 0 to III), palliative care's description, which
+        # compares it with hospice, is left out: hospice wording belongs to stage IV.
+        if shown_name(category, explanation) == category.name:
+            lines.append(Line(category.description, "muted"))
         lines.append(Line(category.side_effects, "muted"))
     if category.subtypes:
         names = [sub.name for sub in category.subtypes if sub.relevance == category.relevance]
