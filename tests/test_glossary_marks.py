@@ -90,9 +90,9 @@ def test_renderers_draw_the_marks(explainer: Explainer) -> None:
     marks = [mark for _, text_marks in _texts_in_reading_order(document)
              for mark in text_marks]
     assert len(marks) > 10
-    text = render(explanation, "text", width=400)
-    markdown = render(explanation, "markdown")
-    rich = render(explanation, "rich", width=400)
+    text = render(explanation, "text", width=400, detail="full")
+    markdown = render(explanation, "markdown", detail="full")
+    rich = render(explanation, "rich", width=400, detail="full")
     for mark in marks:
         assert text.count(f"[{mark.number}]") == 2  # at the first use and under the words
         assert f"[{mark.number}] {mark.term}" in text

@@ -77,7 +77,7 @@ def test_rules_read_as_when_then(kb: KnowledgeBase) -> None:
     assert when_then(kb, kb.rule("chemo-poor-health")) == (
         "When stage of the cancer is Stage I (early), Stage II (early), Stage III (locally "
         "advanced) or Stage IV (metastatic); and general health is Poor, then Chemotherapy: "
-        "may be discussed (priority 30).")
+        "sometimes part of the talk (priority 30).")
     assert when_then(kb, kb.rule("concern-fertility")) == (
         "When side effects that worry you include Being able to have children, then add this "
         "general note.")

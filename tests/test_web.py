@@ -179,9 +179,10 @@ def test_result_page_has_the_same_content_as_the_cli(client: TestClient,
                 for cell in row:
                     assert _norm(cell) in body, cell
     # Categories under the heading of their relevance.
-    headings = {"often_discussed": "Often discussed", "may_be_discussed": "May be discussed",
-                "less_likely": "Less likely, and why",
-                "needs_more_information": "Depends on information not known yet"}
+    headings = {"often_discussed": "Usually part of the talk",
+                "may_be_discussed": "Sometimes part of the talk",
+                "less_likely": "Not usually used for results like these, and why",
+                "needs_more_information": "Can't say yet"}
     for category in explanation.categories:
         assert category.name in sections[headings[category.relevance]]
         for other, heading in headings.items():

@@ -32,9 +32,10 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking
                "--disable-default-apps", "--disable-extensions"]
 PROFILE: dict[str, Any] = {"stage": "IV", "age": 58, "hr_status": "positive",
                            "her2_status": "low", "side_effect_concerns": ["fatigue"]}
-HEADINGS = {"often_discussed": "Often discussed", "may_be_discussed": "May be discussed",
-            "less_likely": "Less likely, and why",
-            "needs_more_information": "Depends on information not known yet"}
+HEADINGS = {"often_discussed": "Usually part of the talk",
+            "may_be_discussed": "Sometimes part of the talk",
+            "less_likely": "Not usually used for results like these, and why",
+            "needs_more_information": "Can't say yet"}
 
 
 def _missing(reason: str) -> None:
@@ -377,7 +378,7 @@ def test_printing_the_page_gives_the_handout(visit: Visit, explainer: Explainer,
     text = " ".join(pages)
     assert 2 <= len(pages) <= 12
     assert "not medical advice" in pages[0] and "not medical advice" in pages[-1]
-    for heading in ("What you entered", "At a glance", "Often discussed",
+    for heading in ("What you entered", "At a glance", "Usually part of the talk",
                     "Questions you could ask your doctor", "Words used here", "My notes"):
         assert heading in text, heading
     # The buttons and the what-if form are for the screen only.

@@ -47,7 +47,7 @@ def _trace(explainer: Explainer, profile: dict[str, Any], title: str) -> list[st
      ["rule chemo-poor-health (priority 30, draft, awaiting clinician review): when stage is "
       "one of I, II, III, IV and general_health is poor; matched stage=II; "
       "general_health=poor",
-      "also fired, outranked: rule chemo-her2-positive -> Often discussed (priority 20)"]),
+      "also fired, outranked: rule chemo-her2-positive -> Usually part of the talk (priority 20)"]),
     ({"stage": "0", "hr_status": "positive"}, "Radiation therapy",
      ["rule radiation-dcis (priority 20, draft, awaiting clinician review): when stage is 0; "
       "matched stage=0"]),
@@ -125,15 +125,15 @@ def test_why_through_the_cli(cli: Cli) -> None:
     out = result.out
     assert out.startswith("IMPORTANT: This is education, not medical advice.")
     assert out.rstrip().splitlines()[-1].startswith("IMPORTANT: This is education")
-    assert 'Why is PARP inhibitors "depends on information not known yet"' in out
-    assert "rule parp-unknown -> Depends on information not known yet (priority 10)" in out
-    assert ("If inherited BRCA gene change were Yes, a BRCA1 or BRCA2 change was found: often "
-            "discussed (rule parp-brca-metastatic)") in out
+    assert 'Why is PARP inhibitors "can\'t say yet"' in out
+    assert "rule parp-unknown -> Can't say yet (priority 10)" in out
+    assert ("If inherited BRCA gene change were Yes, a BRCA1 or BRCA2 change was found: usually "
+            "part of the talk (rule parp-brca-metastatic)") in " ".join(out.split())
     data = json.loads(cli("why", "targeted_therapy", "--stage", "II", "--her2", "positive",
                           "--format", "json").out)
     assert data["relevance"] == "often_discussed"
     assert [note["rule_id"] for note in data["decided_by"]] == ["her2-targeted-her2-positive"]
-    assert ["HER2-targeted therapy", "Often discussed", "her2-targeted-her2-positive"] in \
+    assert ["HER2-targeted therapy", "Usually part of the talk", "her2-targeted-her2-positive"] in \
         data["kinds"]
 
 

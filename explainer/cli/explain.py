@@ -21,6 +21,7 @@ from explainer.cli.options import (
     profile_from_args,
     render_for,
     use_color,
+    use_pager,
 )
 from explainer.errors import ExitCode
 
@@ -56,7 +57,7 @@ def register(commands: Any, kb: KnowledgeBase | None) -> None:
                          dest="what_if",
                          help="show what changes if FACTOR had VALUE (e.g. her2=positive); "
                               "repeat it to change several factors at once")
-    add_output_options(explain)
+    add_output_options(explain, detail=True)
 
 
 def run_explain(args: argparse.Namespace) -> int:
@@ -73,8 +74,8 @@ def run_explain(args: argparse.Namespace) -> int:
         comparison = compare_what_if(before, after)
         emit(render_comparison(comparison, args.format, args.audience,
                                width=output_width(args), color=use_color(args)), args.output,
-         input_files(args))
+         input_files(args), pager=use_pager(args))
         return ExitCode.OK
-    emit(render_for(args, explainer.explain(data)), args.output,
-         input_files(args))
+    emit(render_for(args, explainer.explain(data)), args.output, input_files(args),
+         pager=use_pager(args))
     return ExitCode.OK

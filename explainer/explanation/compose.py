@@ -52,7 +52,8 @@ _PARTS_OVERHEAD = 3_000
 """Estimated bytes of one entry of the parts cache before its JSON is kept: the containers of
 its parts (the parts themselves are shared between entries)."""
 # Fields of an Explanation that come from the cached parts (the rest depend on the profile).
-_PART_FIELDS = ("categories", "unknown_factors", "notes", "questions", "care_team", "knowledge")
+_PART_FIELDS = ("categories", "unknown_factors", "notes", "questions", "care_team", "knowledge",
+                "in_short")
 # The order model_dump_json() writes the fields in: the model's fields, then computed ones.
 _JSON_ORDER = (*Explanation.model_fields, *Explanation.model_computed_fields)
 M = TypeVar("M")
@@ -86,7 +87,8 @@ class Composer:
             bucket.setdefault(loaded.rule.target, []).append(loaded)
         self._legend = tuple(
             LegendEntry.model_construct(relevance=level.id, label=level.label,
-                                        meaning=level.meaning)
+                                        meaning=level.meaning,
+                                        label_with_factors=level.label_with_factors)
             for relevance in RELEVANCE_ORDER
             for level in [kb.relevance_levels[relevance]]
         )
@@ -126,7 +128,7 @@ class Composer:
         self._stage_meanings = {
             stage: StageMeaningInfo.model_construct(
                 stage=stage, text=meaning.meaning, sources=self.citations(meaning.sources),
-                draft=meaning.review.status == "draft")
+                draft=meaning.review.status == "draft", short=meaning.short)
             for stage, meaning in kb.stage_meanings.items()}
         items = kb.support.items if kb.support is not None else ()
         self._support = tuple(
@@ -350,6 +352,7 @@ class Composer:
         glossary = [self._glossary_patterns[index][0] for index in sorted(term_ids)]
         return {
             "categories": tuple(categories),
+            "in_short": self.parts.in_short(categories, unknown),
             "unknown_factors": unknown,
             "notes": tuple(self._reasons[loaded.id] for loaded in general_notes),
             "questions": questions,

@@ -5,7 +5,7 @@ Composed from the rules that fired and the knowledge base; holds no text of its 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, computed_field, model_validator
@@ -154,6 +154,9 @@ class LegendEntry(Model):
     relevance: Relevance
     label: str
     meaning: str
+    label_with_factors: str | None = None
+    """The label next to one treatment when the missing results it waits for are known:
+    ``{factors}`` becomes them (see :func:`explainer.explanation.brief.badge`)."""
 
 
 class SourceInfo(Model):
@@ -175,6 +178,8 @@ class StageMeaningInfo(Model):
     text: str
     sources: tuple[Citation, ...]
     draft: bool
+    short: str | None = None
+    """The same in one or two short sentences (the brief view shows it; None: use ``text``)."""
 
 
 class SupportEntry(Model):
@@ -221,6 +226,9 @@ class Explanation(Model):
     """What the entered stage means in general words (None for a knowledge base without it)."""
     support: tuple[SupportEntry, ...] = ()
     """Support worth knowing about, whatever was entered."""
+    in_short: tuple[str, ...] = ()
+    """The short answer: two to four plain sentences built from the relevance of each
+    category (the rules that fired) and what is not known yet, one per relevance shown."""
 
     @model_validator(mode="before")
     @classmethod
@@ -261,3 +269,13 @@ class Explanation(Model):
     def relevance_of(self, target_id: str) -> Relevance:
         """The relevance of a category or subtype id."""
         return self.result_of(target_id).relevance
+
+
+def waiting_for(results: Sequence[CategoryResult | SubtypeResult],
+                unknown: Sequence[UnknownFactor]) -> list[str]:
+    """The labels of the unknown factors that the relevance of ``results`` (or of their
+    subtypes) depends on, in the order of the factors."""
+    ids = {result.id for result in results}
+    ids.update(sub.id for result in results if isinstance(result, CategoryResult)
+               for sub in result.subtypes)
+    return [item.label for item in unknown if ids.intersection(item.affects)]

@@ -1,5 +1,6 @@
 """The parts of an Explanation that do not decide relevance: what was entered, what unknowns
-could change, the questions to ask, the care team, and which statements shown are drafts.
+could change, the questions to ask, the care team, which statements shown are drafts, and the
+short answer ("In short") built from the relevance each category got.
 
 :class:`Parts` is used by the :class:`~explainer.explanation.compose.Composer`, whose cache of
 shared instances (``intern``) and citations it borrows.
@@ -22,11 +23,15 @@ from explainer.explanation.models import (
     StageMeaningInfo,
     SupportEntry,
     UnknownFactor,
+    waiting_for,
 )
 from explainer.kb.conditions import UNKNOWN
 from explainer.kb.knowledge import KnowledgeBase, LoadedRule
-from explainer.kb.models import SourceRef
+from explainer.kb.models import RELEVANCE_ORDER, SourceRef
 from explainer.kb.profiles import Profile
+
+MAX_NAMED = 5
+"""The most treatments one sentence of "In short" names; more are counted."""
 
 SHOWN: frozenset[str] = frozenset({"often_discussed", "may_be_discussed"})
 """Relevances for which a category counts as part of the picture (care team, questions)."""
@@ -163,6 +168,37 @@ class Parts:
         questions.sort(key=lambda question: QUESTION_TOPICS.index(question.topic))
         return tuple(questions)
 
+    def in_short(self, categories: Sequence[CategoryResult],
+                 unknown: Sequence[UnknownFactor]) -> tuple[str, ...]:
+        """The short answer: one sentence per relevance that some category has, from the
+        knowledge base's ``in_short`` wording (none for a level without one). They come in
+        the order of relevance, except that without the stage what cannot be said yet comes
+        first."""
+        order = list(RELEVANCE_ORDER)
+        if any(item.factor == "stage" for item in unknown):
+            order.remove("needs_more_information")
+            order.insert(0, "needs_more_information")
+        sentences = []
+        for relevance in order:
+            template = self.kb.relevance_levels[relevance].in_short
+            members = [result for result in categories if result.relevance == relevance]
+            if template is None or not members:
+                continue
+            names = [result.name for result in members]
+            many = self.kb.relevance_many
+            if many is not None and len(names) > MAX_NAMED:
+                # The table at a glance names them all; a sentence names only a few.
+                counted = many.replace("{count}", str(len(names)))
+                text = template.replace("{names_or}", counted).replace("{names}", counted)
+            else:
+                text = template.replace("{names_or}", _name_list(names, _OR)).replace(
+                    "{names}", _name_list(names))
+            if "{factors}" in text:
+                text = text.replace("{factors}", _name_list(
+                    waiting_for(members, unknown) or [item.label for item in unknown]))
+            sentences.append(text)
+        return tuple(sentences)
+
     def care_team(self, categories: Sequence[CategoryResult],
                   shown_rules: Sequence[LoadedRule]) -> tuple[CareTeamMember, ...]:
         shown = [category.id for category in categories if category.relevance in SHOWN]
@@ -180,13 +216,17 @@ _AND = " and "
 """Joins the last two names of a list in a tailored question."""
 
 
-def _name_list(names: Sequence[str]) -> str:
+_OR = " or "
+"""Joins the last two names of a list after a negative ("do not usually call for ...")."""
+
+
+def _name_list(names: Sequence[str], last: str = _AND) -> str:
     """Names as they read inside a sentence: "surgery, radiation therapy and chemotherapy"."""
     words = [name[0].lower() + name[1:] if len(name) > 1 and name[1].islower() else name
              for name in names]
     if len(words) == 1:
         return words[0]
-    return ", ".join(words[:-1]) + _AND + words[-1]
+    return ", ".join(words[:-1]) + last + words[-1]
 
 
 def _target_order(categories: Sequence[CategoryResult]) -> list[str]:

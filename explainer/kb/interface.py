@@ -21,9 +21,10 @@ from typing import Any, Literal
 
 from explainer.kb.models import Frozen, Text
 
-Screen = Literal["document", "handout", "web", "compare", "demo", "interview", "api_docs"]
-SCREENS: tuple[Screen, ...] = ("document", "handout", "web", "compare", "demo", "interview",
-                               "api_docs")
+Screen = Literal["document", "brief", "handout", "web", "compare", "demo", "interview",
+                 "api_docs"]
+SCREENS: tuple[Screen, ...] = ("document", "brief", "handout", "web", "compare", "demo",
+                               "interview", "api_docs")
 DEVELOPER_SCREENS: tuple[Screen, ...] = ("api_docs",)
 """Screens read by programmers, not patients: their wording is linted, not their reading level
 or terms of art."""
@@ -68,11 +69,37 @@ PHRASE_KEYS: dict[Screen, tuple[str, ...]] = {
         "version",
         "drafts",
         "drafts_listed",
+        "drafts_title",
+        "drafts_top",
         "individual",
         "local",
         "systemic",
         "supportive",
         "research",
+    ),
+    # The short view (--detail brief): the short answer on one screen.
+    "brief": (
+        "in_short",
+        "start_here",
+        "stage_unknown",
+        "first_questions",
+        "time_to_decide",
+        "entered",
+        "entered_line",
+        "entered_none",
+        "not_entered",
+        "why",
+        "why_kind",
+        "unknown",
+        "could_change",
+        "ask",
+        "more",
+        "more_text",
+        "waiting",
+        "many",
+        "sources",
+        "version",
+        "supportive",
     ),
     # What the printable HTML handout adds around the explanation.
     "handout": (
@@ -179,6 +206,7 @@ PHRASE_KEYS: dict[Screen, tuple[str, ...]] = {
         "same_but",
         "why_now",
         "new_question",
+        "more_changes",
         "more",
         "end_title",
         "end_text",
@@ -206,6 +234,7 @@ PHRASE_KEYS: dict[Screen, tuple[str, ...]] = {
         "summary",
         "summary_hint",
         "summary_bad",
+        "more",
         "handout",
         "saved",
         "stopped",
@@ -227,6 +256,7 @@ class InterfaceFile(Frozen):
     against :data:`PHRASE_KEYS` by :func:`check_phrases` when the knowledge base is built)."""
 
     document: dict[str, Text]
+    brief: dict[str, Text]
     handout: dict[str, Text]
     web: dict[str, Text]
     compare: dict[str, Text]

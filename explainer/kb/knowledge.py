@@ -74,6 +74,8 @@ class KnowledgeBase:
     """What each stage value means, in general words, by stage value id."""
     support: SupportFile | None = None
     """Support shown with every explanation (knowledge/support.yaml)."""
+    relevance_many: str | None = None
+    """How "In short" names more than three treatments at once (``many`` in relevance.yaml)."""
 
     @property
     def version(self) -> str:

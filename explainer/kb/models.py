@@ -196,12 +196,21 @@ class RelevanceLevel(Frozen):
     id: Relevance
     label: ShortText
     meaning: Text
+    in_short: Text | None = None
+    """One sentence of the "In short" paragraph: ``{names}`` becomes the treatments with this
+    relevance, and (for ``needs_more_information``) ``{factors}`` what is not known yet."""
+    label_with_factors: ShortText | None = None
+    """The label next to one treatment when the missing results it waits for are known
+    (``{factors}`` becomes them)."""
 
 
 class RelevanceFile(Frozen):
     """knowledge/relevance.yaml."""
 
     levels: Annotated[tuple[RelevanceLevel, ...], Field(min_length=4, max_length=4)]
+    many: ShortText | None = None
+    """How "In short" names more than three treatments at once (``{count}`` becomes their
+    number); without it, it names them all."""
 
 
 class CareTeamRole(Frozen):
@@ -247,6 +256,8 @@ class StageMeaning(Frozen):
     stage: ValueId
     """A value id of the ``stage`` factor."""
     meaning: Text
+    short: Text | None = None
+    """The same in one or two short sentences, for the brief view (the long one when absent)."""
     sources: Sources
     review: Review
 

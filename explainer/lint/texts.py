@@ -120,9 +120,18 @@ def _knowledge_texts(name: str, path: Path, data: Any) -> list[TextItem]:
                 found.fields(subtype, _CATEGORY_FIELDS, sub_where)
                 found.questions(subtype, sub_where)
     elif name == "relevance.yaml":
+        found.fields(data, {"many": ("label", "label")}, "")
         for index, (_, level) in enumerate(_items(data, "levels")):
-            found.fields(level, {"label": ("label", "label"), "meaning": ("meaning", "prose")},
-                         f"levels[{_label(level, index)}]")
+            where = f"levels[{_label(level, index)}]"
+            found.fields(level, {"label": ("label", "label"), "meaning": ("meaning", "prose"),
+                                 "label_with_factors": ("label", "label")}, where)
+            in_short = _string(level, "in_short")
+            if in_short:
+                # The sentence as a reader sees it: the placeholders filled with typical names.
+                found.found.append(TextItem(
+                    path, _line(level, "in_short"), f"{where}.in_short", "in_short", "prose",
+                    in_short.replace("{names}", "surgery and chemotherapy")
+                    .replace("{factors}", "HER2 status")))
     elif name == "care_team.yaml":
         for index, (_, role) in enumerate(_items(data, "roles")):
             found.fields(role, {"role": ("label", "label"), "why": ("role_why", "prose")},
@@ -134,7 +143,8 @@ def _knowledge_texts(name: str, path: Path, data: Any) -> list[TextItem]:
                          f"terms[{_label(term, index, 'term')}]")
     elif name == "stage_meanings.yaml":
         for index, (_, meaning) in enumerate(_items(data, "meanings")):
-            found.fields(meaning, {"meaning": ("stage_meaning", "prose")},
+            found.fields(meaning, {"meaning": ("stage_meaning", "prose"),
+                                   "short": ("stage_meaning", "prose")},
                          f"meanings[{_label(meaning, index, 'stage')}]")
     elif name == "support.yaml":
         found.fields(data, {"intro": ("support", "prose")}, "")

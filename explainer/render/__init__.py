@@ -15,31 +15,46 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from explainer.render.dispatch import dispatch, document_writers
-from explainer.render.formats import AUDIENCES, FORMATS, Audience
+from explainer.render.formats import (
+    AUDIENCES,
+    DETAILS,
+    FORMATS,
+    Audience,
+    Detail,
+    default_detail,
+)
 
 if TYPE_CHECKING:
     from explainer.explanation.models import Explanation
     from explainer.render.document import Document
 
 
-def build_document(explanation: Explanation, audience: Audience = "patient") -> Document:
-    """The shared layout of ``explanation`` (:func:`explainer.render.document.build_document`)."""
+def build_document(explanation: Explanation, audience: Audience = "patient",
+                   detail: Detail = "full") -> Document:
+    """The shared layout of ``explanation`` (:func:`explainer.render.layout.build_document`)."""
     from explainer.render.layout import build_document as build
 
-    return build(explanation, audience)
+    return build(explanation, audience, detail)
 
 
 def render(explanation: Explanation, fmt: str = "text", audience: Audience = "patient",
-           *, width: int = 88, color: bool = False) -> str:
+           *, width: int = 88, color: bool = False, detail: Detail | None = None) -> str:
     """Render ``explanation`` as ``fmt`` (one of :data:`FORMATS`) for ``audience``.
 
     The JSON carries everything (rule ids and conditions included) for both audiences; the
     HTML is a page for printing, so a terminal's width and colour do not apply to it.
+    ``detail`` picks the brief or the full view; by default a patient reading rich, text or
+    Markdown gets the brief one, everyone else the full one (see
+    :func:`~explainer.render.formats.default_detail`). JSON is always the whole Explanation.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format '{fmt}'; use one of {', '.join(FORMATS)}")
     if audience not in AUDIENCES:
         raise ValueError(f"unknown audience '{audience}'; use one of {', '.join(AUDIENCES)}")
+
+    chosen = detail or default_detail(fmt, audience)
+    if chosen not in DETAILS:
+        raise ValueError(f"unknown detail '{chosen}'; use one of {', '.join(DETAILS)}")
 
     def page() -> str:
         from explainer.render.html import render_html
@@ -47,9 +62,9 @@ def render(explanation: Explanation, fmt: str = "text", audience: Audience = "pa
         return render_html(explanation, audience)
 
     return dispatch(fmt, document_writers(
-        lambda: build_document(explanation, audience),
+        lambda: build_document(explanation, audience, chosen),
         json=lambda: explanation.model_dump_json(indent=2) + "\n", html=page,
         width=width, color=color))
 
 
-__all__ = ["AUDIENCES", "FORMATS", "Audience", "build_document", "render"]
+__all__ = ["AUDIENCES", "DETAILS", "FORMATS", "Audience", "Detail", "build_document", "render"]

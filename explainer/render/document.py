@@ -27,7 +27,7 @@ from explainer.explanation.models import (
     KnowledgeInfo,
 )
 from explainer.kb.phrases import phrases
-from explainer.render.formats import Audience
+from explainer.render.formats import Audience, Detail
 
 # Audiences and formats are listed once, in explainer.render.formats (read by the CLI).
 
@@ -62,6 +62,9 @@ class Line:
     kind: LineKind = "text"
     marks: Marks = ()
     """Glossary terms first used in this line (see :class:`TermMark`)."""
+    refs: tuple[int, ...] = ()
+    """Numbers of the source notes this line rests on (the brief view cites each source once,
+    in a numbered list at the end, instead of a "Source:" line under every item)."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,8 @@ class Entry:
     """Glossary terms first used in the title."""
     term_number: int | None = None
     """In "Words used here": the number this term's first use carries (None if unmarked)."""
+    note_number: int | None = None
+    """In the numbered source notes: the number lines cite this source by."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +113,11 @@ class Section:
     entries: tuple[Entry, ...] = ()
     relevance: str | None = None
     intro_marks: Marks = ()
+    listed: bool = False
+    """Draw the entries as a compact list ("title: first line"), not as cards."""
+    heading: bool = True
+    """Draw the title as a heading; when False the intro reads on its own (its first words say
+    what it is, as in "You entered: ...")."""
 
 
 @dataclass(frozen=True)
@@ -118,6 +128,12 @@ class Document:
     disclaimer: str
     sections: tuple[Section, ...] = field(default_factory=tuple)
     audience: Audience = "patient"
+    detail: Detail = "full"
+    """``brief`` (the short answer first) or ``full`` (everything there is)."""
+
+    def section(self, key: str) -> Section | None:
+        """The section with ``key``, or None."""
+        return next((section for section in self.sections if section.key == key), None)
 
 
 # The fixed phrases of this screen live in knowledge/interface.yaml (document:).

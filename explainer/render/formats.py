@@ -12,6 +12,18 @@ from typing import Literal
 Audience = Literal["patient", "clinician"]
 AUDIENCES: tuple[Audience, ...] = ("patient", "clinician")
 
+Detail = Literal["brief", "full"]
+DETAILS: tuple[Detail, ...] = ("brief", "full")
+"""How much an explanation shows: the short answer first (brief), or everything (full)."""
+BRIEF_FORMATS: tuple[str, ...] = ("rich", "text", "markdown")
+"""The formats a patient reads on a screen: they show the brief view unless asked for more."""
+
+
+def default_detail(fmt: str, audience: Audience) -> Detail:
+    """The detail a format shows when none is asked for: brief for a patient reading rich,
+    text or Markdown; full for clinicians, JSON (always the whole Explanation) and HTML."""
+    return "brief" if audience == "patient" and fmt in BRIEF_FORMATS else "full"
+
 FORMATS: tuple[str, ...] = ("rich", "text", "markdown", "json", "html")
 """The formats of an explanation, a comparison and a teaching scenario."""
 SCREEN_FORMATS: tuple[str, ...] = ("rich", "text", "markdown")

@@ -2,10 +2,12 @@
 human-readable format draws.
 
 What it says, in which order, and what the clinician audience adds, is decided here. The order
-follows the project's design: disclaimer, what was entered, what the stage means, a short
-summary, the categories by relevance with their reasons and sources, what unknowns could change,
-notes, questions, the care team, support, words used, where the information comes from, and the
-disclaimer again.
+follows the project's design, the short answer first: disclaimer (and, for clinicians, how many
+statements are drafts), what was entered, what the stage means, "In short", "Start here", the
+summary at a glance, what the person told us (worries first), the categories by relevance
+with their reasons and sources, what unknowns could change, questions, the care team, support,
+words used, where the information comes from, and the disclaimer again. ``detail="brief"``
+gives the short view of :mod:`explainer.render.brief`.
 """
 
 from __future__ import annotations
@@ -23,7 +25,18 @@ from explainer.explanation.models import (
     Reason,
     SubtypeResult,
 )
-from explainer.kb.models import RELEVANCE_ORDER
+from explainer.render.brief import (
+    badge,
+    build_brief,
+    card_order,
+    glance_table,
+    in_short_section,
+    notes_worries_first,
+    relevance_order,
+    shown_name,
+    stage_unknown,
+    start_here_section,
+)
 from explainer.render.document import (
     DRAFT_MARK,
     TEXT,
@@ -37,7 +50,7 @@ from explainer.render.document import (
     TermMark,
     cite,
 )
-from explainer.render.formats import Audience
+from explainer.render.formats import Audience, Detail
 
 
 class _FirstUses:
@@ -166,21 +179,22 @@ def _closing_lines(result: CategoryResult | SubtypeResult, explanation: Explanat
 
 def _subtype_entry(subtype: SubtypeResult, explanation: Explanation,
                    audience: Audience) -> Entry:
-    labels = _labels(explanation)
     lines = [Line(subtype.summary)]
     for reason in subtype.reasons:
         lines.extend(_reason_lines(reason, explanation, audience))
     lines.extend(_closing_lines(subtype, explanation, audience))
-    return Entry(title=subtype.name, badge=labels[subtype.relevance],
+    return Entry(title=subtype.name, badge=badge(subtype, explanation),
                  relevance=subtype.relevance, lines=tuple(lines))
 
 
 def _category_entry(category: CategoryResult, explanation: Explanation,
                     audience: Audience) -> Entry:
-    labels = _labels(explanation)
     lines = [Line(category.summary)]
     if category.relevance in ("often_discussed", "may_be_discussed"):
-        lines.append(Line(category.description, "muted"))
+        # Shown as supportive care (stages 0 to III), palliative care's description, which
+        # compares it with hospice, is left out: hospice wording belongs to stage IV.
+        if shown_name(category, explanation) == category.name:
+            lines.append(Line(category.description, "muted"))
         lines.append(Line(category.side_effects, "muted"))
     if category.subtypes:
         names = [sub.name for sub in category.subtypes if sub.relevance == category.relevance]
@@ -194,27 +208,44 @@ def _category_entry(category: CategoryResult, explanation: Explanation,
             lines.extend(_reason_lines(reason, explanation, audience))
     lines.extend(_closing_lines(category, explanation, audience))
     children = tuple(_subtype_entry(sub, explanation, audience) for sub in category.subtypes)
-    return Entry(title=f"{category.name} ({TEXT[category.kind]})", badge=labels[category.relevance],
+    name = shown_name(category, explanation)
+    # "Supportive care (palliative care)" already says its kind.
+    kind = "" if name != category.name else f" ({TEXT[category.kind]})"
+    return Entry(title=f"{name}{kind}", badge=badge(category, explanation),
                  relevance=category.relevance, lines=tuple(lines), children=children)
 
 
-def build_document(explanation: Explanation, audience: Audience = "patient") -> Document:
-    """Lay out ``explanation`` for people; ``clinician`` adds rule ids, conditions, matches."""
-    sections = [_entered_section(explanation)]
+def build_document(explanation: Explanation, audience: Audience = "patient",
+                   detail: Detail = "full") -> Document:
+    """Lay out ``explanation`` for people; ``clinician`` adds rule ids, conditions, matches.
+
+    ``detail="brief"`` gives the short answer (:func:`explainer.render.brief.build_brief`);
+    ``full`` everything there is, with the same "In short" and "Start here" at its top.
+    """
+    if detail == "brief":
+        return build_brief(explanation, audience)
+    sections = [*_drafts_section(explanation, audience), _entered_section(explanation)]
     if explanation.stage_meaning is not None:
         sections.append(_stage_meaning_section(explanation))
-    sections.append(_glance_section(explanation))
-    sections.extend(_relevance_sections(explanation, audience))
-    if explanation.unknown_factors:
-        sections.append(_unknown_section(explanation))
+    in_short = in_short_section(explanation)
+    if in_short is not None:
+        sections.append(in_short)
+    # The stage's meaning is said once: sourced, in its own section above.
+    sections += [start_here_section(
+        explanation, meaning=explanation.stage_meaning is None or stage_unknown(explanation)),
+                 _glance_section(explanation)]
     if explanation.notes:
+        # What the person told us, worries first, before the detail of each treatment.
         sections.append(Section(
             key="notes", title=TEXT["notes"],
             entries=tuple(
                 Entry(title=TEXT["note"], bare=True, lines=tuple(
                     _reason_lines(note, explanation, audience, "text")
                     + _source_lines(note.sources, explanation)))
-                for note in explanation.notes)))
+                for note in notes_worries_first(explanation.notes))))
+    sections += _relevance_sections(explanation, audience)
+    if explanation.unknown_factors:
+        sections.append(_unknown_section(explanation))
     sections.append(Section(
         key="questions", title=TEXT["questions"],
         entries=tuple(
@@ -241,7 +272,17 @@ def build_document(explanation: Explanation, audience: Audience = "patient") -> 
     sections.append(_sources_section(explanation, audience))
     return Document(title=TEXT["title"],
                     disclaimer=explanation.disclaimer, sections=tuple(sections),
-                    audience=audience)
+                    audience=audience, detail="full")
+
+
+def _drafts_section(explanation: Explanation, audience: Audience) -> list[Section]:
+    """For clinicians, how many statements shown are drafts, near the top (beside the
+    disclaimer): they are the ones to check first."""
+    count = explanation.knowledge.draft_statements
+    if audience != "clinician" or not count:
+        return []
+    return [Section(key="drafts", title=TEXT["drafts_title"],
+                    intro=TEXT["drafts_top"].format(count=count))]
 
 
 def _entered_section(explanation: Explanation) -> Section:
@@ -264,25 +305,17 @@ def _stage_meaning_section(explanation: Explanation) -> Section:
 
 
 def _glance_section(explanation: Explanation) -> Section:
-    labels = _labels(explanation)
-    glance_rows = []
-    for relevance in RELEVANCE_ORDER:
-        names = [category.name for category in explanation.categories
-                 if category.relevance == relevance]
-        if names:
-            glance_rows.append((labels[relevance], ", ".join(names)))
-    return Section(
-        key="glance", title=TEXT["glance"], intro=TEXT["glance_intro"],
-        table=Table((TEXT["glance_relevance"], TEXT["glance_treatments"]), tuple(glance_rows)))
+    return Section(key="glance", title=TEXT["glance"], intro=TEXT["glance_intro"],
+                   table=glance_table(explanation))
 
 
 def _relevance_sections(explanation: Explanation, audience: Audience) -> list[Section]:
     """One section per relevance that any category has, strongest first."""
     meanings = {entry.relevance: entry.meaning for entry in explanation.legend}
     sections = []
-    for relevance in RELEVANCE_ORDER:
-        members = [category for category in explanation.categories
-                   if category.relevance == relevance]
+    for relevance in relevance_order(explanation):
+        members = card_order([category for category in explanation.categories
+                              if category.relevance == relevance], explanation)
         if not members:
             continue
         sections.append(Section(
@@ -296,6 +329,8 @@ def _relevance_sections(explanation: Explanation, audience: Audience) -> list[Se
 def _unknown_section(explanation: Explanation) -> Section:
     """What each factor not known could change, and how to find it out."""
     target_names = {result.id: result.name for result, _ in explanation.results()}
+    target_names.update({category.id: shown_name(category, explanation)
+                         for category in explanation.categories})
     entries = []
     for item in explanation.unknown_factors:
         lines = [Line(item.why_it_matters)]

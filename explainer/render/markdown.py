@@ -8,6 +8,8 @@ from explainer.render.document import Document, Entry, Line, Marks, TermMark, ap
 
 PREFIX = {"text": "", "muted": "", "why": "**Why:** ", "note": "**Note:** ",
           "source": "*Source:* ", "trace": "`clinician` "}
+LIST_SECTIONS = ("questions", "care_team", "glossary", "notes", "sources")
+"""Sections drawn as lists in the full view too."""
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 
 
@@ -26,8 +28,13 @@ def marked(text: str, marks: Marks) -> str:
     return apply_marks(text, marks, _marker, escape)
 
 
+def _refs(line: Line) -> str:
+    return (" \\[" + ", ".join(str(number) for number in line.refs) + "\\]") if line.refs \
+        else ""
+
+
 def _line(line: Line) -> str:
-    text = marked(line.text, line.marks)
+    text = marked(line.text, line.marks) + _refs(line)
     if line.kind == "trace":
         text = f"`{line.text.replace('`', '')}`"
         return PREFIX["trace"] + text
@@ -52,7 +59,8 @@ def render_markdown(document: Document) -> str:
     disclaimer = f"> **Important:** {escape(document.disclaimer)}"
     out = [disclaimer, "", f"# {escape(document.title)}", ""]
     for section in document.sections:
-        out += [f"## {escape(section.title)}", ""]
+        if section.heading:
+            out += [f"## {escape(section.title)}", ""]
         if section.intro:
             out += [marked(section.intro, section.intro_marks), ""]
         if section.table:
@@ -63,24 +71,32 @@ def render_markdown(document: Document) -> str:
                                       for column, cell in enumerate(row)) + " |"
                     for row_index, row in enumerate(table.rows)]
             out.append("")
+        listed = section.listed or section.key in LIST_SECTIONS
         for entry in section.entries:
-            if section.key in ("questions", "care_team", "glossary", "notes", "sources"):
+            if section.listed and entry.bare:
+                if out[-1] != "":
+                    out.append("")
+                out += [*(_line(line) for line in entry.lines), ""]
+            elif listed:
                 out += _list_item(entry)
             else:
                 out += _entry(entry, 3)
-        if section.key in ("questions", "care_team", "glossary", "notes", "sources"):
+        if listed and section.entries and not section.entries[-1].bare:
             out.append("")
     out += [disclaimer, ""]
     return "\n".join(out)
 
 
 def _list_item(entry: Entry) -> list[str]:
+    if entry.note_number is not None:
+        return [f"{entry.note_number}. {marked(entry.title, entry.title_marks)}"]
+    badge = f" ({escape(entry.badge)})" if entry.badge else ""
     if not entry.lines:
-        return [f"- {marked(entry.title, entry.title_marks)}"]
+        return [f"- {marked(entry.title, entry.title_marks)}{badge}"]
     if entry.bare:
         return [f"- {_line(line)}" for line in entry.lines]
     first, *rest = entry.lines
     number = f"\\[{entry.term_number}\\] " if entry.term_number is not None else ""
-    out = [f"- **{number}{marked(entry.title, entry.title_marks)}**: {_line(first)}"]
+    out = [f"- **{number}{marked(entry.title, entry.title_marks)}**{badge}: {_line(first)}"]
     out += [f"  {_line(line)}" for line in rest]
     return out
