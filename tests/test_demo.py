@@ -183,6 +183,7 @@ def test_walkthrough_pauses_and_stops_with_ctrl_c() -> None:
     child.expect_exact(TEXT["pause"].strip())
     assert "Scenario 2 of" not in str(child.before)
     child.sendline("")
+    child.expect_exact("\x1b[2J\x1b[H")  # on a terminal, a clean screen per scenario
     child.expect_exact("Scenario 2 of")
     child.expect_exact(TEXT["pause"].strip())
     child.sendintr()
@@ -252,3 +253,25 @@ def test_scenario_line_numbers_point_at_the_problem(kb_copy: Path) -> None:
     found = caught.value.lines()
     assert any(f"scenarios.yaml:{index + 1}: scenarios.0.teaching_pont: unknown key" in line
                and "did you mean 'teaching_point'?" in line for line in found), found
+
+
+def test_each_walkthrough_screen_fits_100_by_40_and_labels_its_values(
+        explainer: Explainer) -> None:
+    """Issue #10: the teaching point must still be on screen when the walkthrough pauses
+    (one line is left for the pause prompt); every value says what it is."""
+    from explainer.kb.scenarios import load_scenarios
+    from explainer.render.walkthrough import (
+        SCREEN_LINES,
+        SCREEN_WIDTH,
+        render_step,
+        walkthrough_steps,
+    )
+
+    steps = walkthrough_steps(explainer, load_scenarios(explainer.kb))
+    for step in steps:
+        screen = render_step(step, "text", width=SCREEN_WIDTH)
+        assert len(screen.splitlines()) <= SCREEN_LINES - 1, step.heading
+        assert max(len(line) for line in screen.splitlines()) <= SCREEN_WIDTH
+    frail = next(step for step in steps if "poor general health" in step.heading)
+    entered = dict(frail.paragraphs)["Entered"]
+    assert "Age: 84" in entered and "General health: Poor" in entered

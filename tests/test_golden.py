@@ -1,4 +1,5 @@
-"""Golden outputs: five profiles a reader should find accurate, in every format.
+"""Golden outputs: five profiles a reader should find accurate, in every format, in the full
+view and in the brief one.
 
 Regenerate after an intended change with ``pytest tests/test_golden.py --update-goldens`` and
 review the diff like any other change.
@@ -26,6 +27,15 @@ def test_patient_outputs(explainer: Explainer, golden: Callable[[str, str], None
                          fmt: str) -> None:
     explanation = explainer.explain(PROFILES[name])
     golden(f"{name}.{SUFFIX[fmt]}", render(explanation, fmt, width=100, detail="full"))
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "rich"])
+@pytest.mark.parametrize("name", list(PROFILES))
+def test_brief_outputs(explainer: Explainer, golden: Callable[[str, str], None], name: str,
+                       fmt: str) -> None:
+    """The brief view (a patient's default on a screen) at 88 columns."""
+    explanation = explainer.explain(PROFILES[name])
+    golden(f"{name}.brief.{SUFFIX[fmt]}", render(explanation, fmt, width=88, detail="brief"))
 
 
 @pytest.mark.parametrize("name", ["metastatic-hr-positive", "all-unknown"])

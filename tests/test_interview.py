@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _spawn(*args: str) -> pexpect.spawn[str]:
-    env = {**os.environ, "NO_COLOR": "1", "TERM": "xterm", "COLUMNS": "110", "LINES": "50"}
+    env = {**os.environ, "NO_COLOR": "1", "TERM": "xterm", "COLUMNS": "110", "LINES": "50",
+           "PAGER": "cat"}
     return pexpect.spawn(sys.executable, ["-m", "explainer", "interview", *args],
                          cwd=str(ROOT), env=env, encoding="utf-8", timeout=60,
                          dimensions=(50, 110))
@@ -48,7 +49,11 @@ def test_answers_dont_know_going_back_changing_and_a_handout(tmp_path: Path) -> 
     child.expect_exact("I will ask 10 questions")
     _answer(child, "Question 1 of 10", "c")                  # Stage II, by its letter
     _answer(child, "Question 2 of 10", "?")                  # I don't know
-    _answer(child, "Question 3 of 10", "45")
+    _answer(child, "Question 3 of 10", "")                   # blank: the help allows it
+    child.expect_exact("Question 4 of 10")
+    child.sendline("<")
+    child.expect_exact("press Enter to keep: I don't know")
+    child.sendline("45")
     _answer(child, "Question 4 of 10", "HR+")                # an alias works too
     _answer(child, "Question 5 of 10", "maybe")              # not understood: asked again
     child.expect_exact('Sorry, I did not understand "maybe"')
@@ -74,14 +79,19 @@ def test_answers_dont_know_going_back_changing_and_a_handout(tmp_path: Path) -> 
     child.expect_exact("Stage IV (metastatic)")
     child.expect_exact(TEXT["prompt"] + ": ")
     child.sendline("")
-    child.expect_exact("WHAT YOU ENTERED")
-    # (Text output marks a glossary term at its first use: "Stage IV (metastatic[1])".)
-    child.expect_exact("Stage IV (metastatic")
+    # It ends on the short answer, then offers the full one and the handout.
+    child.expect_exact("You entered: Stage IV (metastatic)")
     child.expect_exact("HER2-low")
+    child.expect_exact("IN SHORT")
+    child.expect_exact(TEXT["more"].split(".")[0])
+    child.sendline("f")
+    # (The full view marks a glossary term at its first use: "Stage IV (metastatic[1])".)
+    child.expect_exact("WORDS USED HERE")
     child.expect_exact("Save a printable handout?")
     child.sendline(str(handout))
     child.expect_exact("Saved")
     output = _finish(child)
+    assert "Wrote" not in output  # one message for the handout, not two
     assert child.exitstatus == ExitCode.OK
     assert "Traceback" not in output
     page = handout.read_text(encoding="utf-8")
@@ -101,6 +111,8 @@ def test_i_dont_know_to_everything(tmp_path: Path) -> None:
     child.expect_exact("IN SHORT")
     child.expect_exact("We can't say yet about")
     child.expect_exact("WHAT IS NOT KNOWN YET")
+    child.expect_exact(TEXT["more"].split(".")[0])
+    child.sendline("")                                       # the short answer is enough
     child.expect_exact("Save a printable handout?")
     child.sendline("")                                       # skip it
     _finish(child)

@@ -406,7 +406,9 @@ def test_summary_table_and_exit_codes(cli: Cli, kb_copy: Path) -> None:
         ("terms", "warning", "rules/chemotherapy/chemo-dcis.yaml", line)}
     assert {"validator": "wording", "error": 1, "warning": 0, "info": 0} in data["summary"]
     assert set(data["reading_grades"]) == {"strings of 20+ words", "pools of short strings",
-                                           "every string, alone", "whole explanations"}
+                                           "every string, alone", "whole explanations",
+                                           "brief views, with labels",
+                                           "full views, with labels"}
     excluded = cli("lint", "--knowledge", str(kb_copy), "--exclude", "wording,terms",
                    "--exclude", "reading-level", "--fail-on-issues")
     assert excluded.code == ExitCode.OK

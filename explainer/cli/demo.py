@@ -13,6 +13,7 @@ The screens are laid out and drawn in :mod:`explainer.render.walkthrough`.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -118,11 +119,15 @@ def _walkthrough(explainer: Explainer, scenarios: Sequence[LoadedScenario],
     steps[0] = replace(steps[0], paragraphs=(*steps[0].paragraphs, ("", keys)))
     written: list[str] = []
     prompt = Console(highlight=False, markup=False, emoji=False)
+    # On a terminal each scenario starts on a clean screen (it is sized to fit one).
+    clear = pause and sys.stdout.isatty()
     for index, step in enumerate(steps):
         text = render_step(step, "rich", width=width, color=color)
         if args.output is not None:
             written.append(text)
         else:
+            if clear and index:
+                sys.stdout.write("\x1b[2J\x1b[H")
             write_stdout(text)
         if pause and index + 1 < len(steps):
             try:

@@ -21,6 +21,7 @@ from explainer.cli.options import (
     profile_from_args,
     render_for,
     use_color,
+    use_pager,
 )
 from explainer.errors import ExitCode, InputError
 
@@ -61,7 +62,7 @@ def register(commands: Any, kb: KnowledgeBase | None) -> None:
                          help="with --format html: the handout to print; brief (a patient's "
                               "default) fits two pages, full holds everything (a clinician's "
                               "default)")
-    add_output_options(explain)
+    add_output_options(explain, detail=True)
 
 
 def run_explain(args: argparse.Namespace) -> int:
@@ -78,7 +79,7 @@ def run_explain(args: argparse.Namespace) -> int:
         comparison = compare_what_if(before, after)
         emit(render_comparison(comparison, args.format, args.audience,
                                width=output_width(args), color=use_color(args)), args.output,
-         input_files(args))
+         input_files(args), pager=use_pager(args))
         return ExitCode.OK
     if args.handout is not None and args.format != "html":
         raise InputError(f"--handout {args.handout} is for the printable handout; add "
@@ -90,5 +91,5 @@ def run_explain(args: argparse.Namespace) -> int:
         emit(render(explanation, "html", args.audience, handout=args.handout), args.output,
              input_files(args))
         return ExitCode.OK
-    emit(render_for(args, explanation), args.output, input_files(args))
+    emit(render_for(args, explanation), args.output, input_files(args), pager=use_pager(args))
     return ExitCode.OK

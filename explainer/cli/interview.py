@@ -15,7 +15,9 @@ from explainer.cli.options import (
     add_output_options,
     emit,
     explainer_for,
+    render_detail,
     render_for,
+    use_pager,
 )
 from explainer.errors import ExitCode
 
@@ -43,7 +45,7 @@ def register(commands: Any) -> None:
     parser.add_argument("--handout", metavar="FILE",
                         help="also write the printable HTML handout to FILE (no question "
                              "asked at the end)")
-    add_output_options(parser)
+    add_output_options(parser, detail=True)
 
 
 def _console() -> Console:
@@ -56,6 +58,7 @@ def run_interview(args: argparse.Namespace) -> int:
     """Handle ``explainer interview``."""
     import sys
 
+    from rich.padding import Padding
     from rich.panel import Panel
     from rich.text import Text
 
@@ -70,7 +73,17 @@ def run_interview(args: argparse.Namespace) -> int:
     def read(prompt: str) -> str:
         return console.input(prompt)
 
-    interview = Interview(explainer.kb, show, read)
+    def option(key: str, text: str) -> None:
+        # A grid keeps a long answer's wrapped lines under its text, not under its letter.
+        from rich.table import Table
+
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(width=1)
+        grid.add_column()
+        grid.add_row(key, text)
+        console.print(Padding(grid, (0, 0, 0, 2)))
+
+    interview = Interview(explainer.kb, show, read, option)
     try:
         console.print(Panel(Text(explainer.kb.disclaimer.disclaimer), title="Important",
                             border_style="yellow"))
@@ -81,15 +94,21 @@ def run_interview(args: argparse.Namespace) -> int:
         explanation = explainer.explain(profile)
         console.print()
         emit(render_for(args, explanation), args.output)
+        asking = args.output is None and args.format != "html" and sys.stdin.isatty()
+        if asking and args.detail is None and render_detail(args) == "brief":
+            # The interview ends on the short answer, and offers the rest.
+            console.print()
+            if read(TEXT["more"] + ": ").strip().lower() in ("f", "full"):
+                args.detail = "full"
+                emit(render_for(args, explanation), None, pager=use_pager(args))
         handout = args.handout
-        if handout is None and args.output is None and args.format != "html" \
-                and sys.stdin.isatty():
+        if handout is None and asking:
             console.print()
             handout = read(TEXT["handout"] + ": ").strip() or None
         if handout:
             from explainer.render import render
 
-            emit(render(explanation, "html", args.audience), handout)
+            emit(render(explanation, "html", args.audience), handout, announce=False)
             show(TEXT["saved"].format(path=handout), "green")
     except Stop:
         console.print()

@@ -33,18 +33,22 @@ PROG = "explainer"
 # sets ``handler`` (a function of the parsed args returning an exit code). Only the module of
 # the command being run is imported, so `explainer explain` does not load the web server or
 # the linter; `explainer --help` imports them all to list them.
+# Listed by --help in this order: what a first-time reader uses first, then the tools for
+# learners, then those for maintainers and reviewers.
 COMMAND_MODULES: dict[str, str] = {
+    "interview": "explainer.cli.interview",
     "explain": "explainer.cli.explain",
-    "schema": "explainer.cli.schema",
-    "factors": "explainer.cli.factors",
-    "lint": "explainer.cli.lint",
-    "review": "explainer.cli.review",
+    "serve": "explainer.cli.serve",
     "why": "explainer.cli.why",
     "compare": "explainer.cli.compare",
     "demo": "explainer.cli.demo",
-    "interview": "explainer.cli.interview",
-    "serve": "explainer.cli.serve",
+    "factors": "explainer.cli.factors",
+    "schema": "explainer.cli.schema",
+    "lint": "explainer.cli.lint",
+    "review": "explainer.cli.review",
 }
+FIRST_TIME = ("New here? Run 'explainer interview': it asks one question at a time (any can be "
+              "answered \"I don't know\") and then shows the short answer.")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -113,7 +117,7 @@ def build_parser(kb: KnowledgeBase | None, command: str | None = None
         description="Explain, in plain language, which breast cancer treatment categories are "
                     "often discussed for the factors you enter, and why. Education only, not "
                     "medical advice: please discuss your situation with your doctor.",
-        epilog="Run 'explainer COMMAND --help' for each command's options.")
+        epilog="Run 'explainer COMMAND --help' for each command's options. " + FIRST_TIME)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
@@ -193,6 +197,7 @@ def run(argv: Sequence[str] | None = None) -> int:
             raise _unrecognized(extras, command, kb)
         if args.command is None:
             parser.print_help(sys.stderr)
+            print(f"\n{FIRST_TIME}", file=sys.stderr)
             return ExitCode.BAD_INPUT
         # A command that reports on a broken knowledge base itself (lint) sets
         # reports_broken_knowledge, so that it can list every problem with its checks.

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from explainer.errors import InputError, OutputError
-from explainer.render.formats import AUDIENCES, FORMATS
+from explainer.render.formats import AUDIENCES, DETAILS, FORMATS
 
 if TYPE_CHECKING:
     from explainer.explanation.api import Explainer
@@ -144,9 +144,10 @@ def _width(text: str) -> int:
 
 
 def add_output_options(parser: argparse.ArgumentParser, formats: Sequence[str] = FORMATS,
-                       default: str = "rich") -> None:
+                       default: str = "rich", *, detail: bool = False) -> None:
     """Add the options every command that prints an explanation shares: the output options
-    (format, audience, file, width), then ``--knowledge DIR``."""
+    (format, audience, file, width, paging; ``--detail`` when ``detail``), then
+    ``--knowledge DIR``."""
     group = parser.add_argument_group("output")
     group.add_argument("--format", choices=list(formats), default=default,
                        help=f"output format (default: {default}; rich is plain text when "
@@ -157,6 +158,14 @@ def add_output_options(parser: argparse.ArgumentParser, formats: Sequence[str] =
                        help="write to FILE instead of the screen")
     group.add_argument("--width", type=_width, default=None, metavar="N",
                        help="line width for text and rich output (default: terminal width)")
+    if detail:
+        group.add_argument("--detail", choices=list(DETAILS), default=None,
+                           help="brief: the short answer on one screen; full: every reason, "
+                                "source and word explained (default: brief for a patient in "
+                                "rich, text or markdown; full for clinicians, json and html)")
+    group.add_argument("--no-pager", action="store_true", dest="no_pager",
+                       help="print straight to the terminal, never through a pager ($PAGER "
+                            "or less) when the output is taller than the screen")
     add_knowledge_option(parser)
 
 
@@ -237,17 +246,66 @@ def stdout_failure(error: OSError) -> OutputError:
                        "FILE instead")
 
 
-def emit(text: str, output: str | None, inputs: Sequence[str] = ()) -> None:
+def emit(text: str, output: str | None, inputs: Sequence[str] = (), *, pager: bool = False,
+         announce: bool = True) -> None:
     """Print ``text`` whole, or write it to ``output`` safely (see
-    :mod:`explainer.cli.safe_write`), never over one of ``inputs`` (the files read)."""
+    :mod:`explainer.cli.safe_write`), never over one of ``inputs`` (the files read).
+
+    With ``pager``, text taller than the terminal goes through a pager the way git does it
+    (see :func:`page`); never when stdout is not a terminal. ``announce=False`` leaves out the
+    "Wrote FILE" line (for a caller that says it in its own words).
+    """
     if output is not None:
         from explainer.cli.safe_write import write_output
 
         write_output(text, output, inputs)
-        print(f"Wrote {output}", file=sys.stderr)
+        if announce:
+            print(f"Wrote {output}", file=sys.stderr)
+        return
+    if pager and page(text):
         return
     write_stdout(text)
 
+
+def page(text: str) -> bool:
+    """Show ``text`` through ``$PAGER`` (else ``less -R``) when stdout is a terminal and the
+    text is taller than it; True when it was paged. Like git, ``less`` gets ``LESS=FRX`` unless
+    set (quit if it fits, keep colours, leave the text on screen); ``PAGER=cat`` or an empty
+    ``PAGER`` turns paging off, and a missing pager falls back to printing."""
+    if not sys.stdout.isatty():
+        return False
+    try:
+        size = os.get_terminal_size()
+    except OSError:
+        return False
+    if text.count("\n") < size.lines:
+        return False
+    command = os.environ.get("PAGER", "less -R")
+    if not command.strip() or command.strip() == "cat":
+        return False
+    import shlex
+    import subprocess
+
+    environment = dict(os.environ)
+    environment.setdefault("LESS", "FRX")
+    try:
+        process = subprocess.Popen(shlex.split(command), stdin=subprocess.PIPE,
+                                   env=environment)
+    except (OSError, ValueError):
+        return False
+    assert process.stdin is not None
+    try:
+        process.stdin.write(text.encode("utf-8"))
+        process.stdin.close()
+    except BrokenPipeError:
+        pass  # the reader quit the pager before the end
+    process.wait()
+    return True
+
+
+def use_pager(args: argparse.Namespace) -> bool:
+    """Page unless ``--no-pager`` or ``--output`` was given."""
+    return not getattr(args, "no_pager", False) and not getattr(args, "output", None)
 
 def use_color(args: argparse.Namespace) -> bool:
     """Colour only for the rich format, on a terminal, unless NO_COLOR is set."""
@@ -270,5 +328,21 @@ def render_for(args: argparse.Namespace, explanation: Any) -> str:
     """Render an explanation with the shared output options."""
     from explainer.render import render
 
-    return render(explanation, args.format, args.audience, width=output_width(args),
-                  color=use_color(args))
+    return render(explanation, plain_format(args), args.audience, width=output_width(args),
+                  color=use_color(args), detail=getattr(args, "detail", None))
+
+
+def render_detail(args: argparse.Namespace) -> str:
+    """The detail :func:`render_for` draws: ``--detail``, else the format's default."""
+    from explainer.render.formats import default_detail
+
+    return str(getattr(args, "detail", None) or default_detail(plain_format(args),
+                                                               args.audience))
+
+
+def plain_format(args: argparse.Namespace) -> str:
+    """The format to draw: ``rich`` is plain text when stdout is not a terminal (piped, or
+    written to a file), as its help says; the others as asked."""
+    if args.format == "rich" and (args.output or not sys.stdout.isatty()):
+        return "text"
+    return str(args.format)

@@ -130,7 +130,7 @@ class Composer:
         self._stage_meanings = {
             stage: StageMeaningInfo.model_construct(
                 stage=stage, text=meaning.meaning, sources=self.citations(meaning.sources),
-                draft=self.parts.has_draft(f"stage:{stage}"))
+                draft=self.parts.has_draft(f"stage:{stage}"), short=meaning.short)
             for stage, meaning in kb.stage_meanings.items()}
         items = kb.support.items if kb.support is not None else ()
         self._support = tuple(

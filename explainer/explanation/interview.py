@@ -56,11 +56,15 @@ class Interview:
     """
 
     def __init__(self, kb: KnowledgeBase, show: Callable[[str, str], None],
-                 read: Callable[[str], str]) -> None:
+                 read: Callable[[str], str],
+                 option: Callable[[str, str], None] | None = None) -> None:
         self.kb = kb
         self.factors: list[Factor] = list(kb.factors.values())
         self.show = show
         self.read = read
+        # ``option(key, text)`` shows one answer to choose; a front end can keep a wrapped
+        # answer's lines indented under its text.
+        self.option = option or (lambda key, text: show(f"  {key}  {text}", ""))
         self.answers: dict[str, Answer] = {}
 
     # -- one question -----------------------------------------------------------------------
@@ -85,8 +89,8 @@ class Interview:
             helps = {value.id: value.help for value in factor.values}
             for letter, value_id, label in self._options(factor):
                 help_text = helps.get(value_id)
-                self.show(f"  {letter}  {label}" + (f" — {help_text}" if help_text else ""), "")
-        self.show(f"  ?  {TEXT['dont_know']}", "")
+                self.option(letter, f"{label}" + (f" — {help_text}" if help_text else ""))
+        self.option("?", TEXT["dont_know"])
         if number > 1:
             self.show(f"  <  {TEXT['back']}", "dim")
 
@@ -138,6 +142,10 @@ class Interview:
             text = self.read(prompt).strip()
             lowered = text.lower()
             if not text and previous is not None:
+                return index + 1
+            if not text and factor.kind == "number":
+                # A number's help says it can be left blank: that is "I don't know".
+                self.answers[factor.id] = Answer(None, TEXT["dont_know"])
                 return index + 1
             if lowered in _BACK:
                 if index == 0:

@@ -183,6 +183,8 @@ class StageMeaningInfo(Model):
     text: str
     sources: tuple[Citation, ...]
     draft: bool
+    short: str | None = None
+    """The same in one or two short sentences (the brief view shows it; None: use ``text``)."""
 
 
 class SupportEntry(Model):

@@ -33,6 +33,9 @@ from explainer.kb.models import RELEVANCE_ORDER, SourceRef
 from explainer.kb.profiles import Profile
 from explainer.kb.reviews import slug
 
+MAX_NAMED = 5
+"""The most treatments one sentence of "In short" names; more are counted."""
+
 SHOWN: frozenset[str] = frozenset({"often_discussed", "may_be_discussed"})
 """Relevances for which a category counts as part of the picture (care team, questions)."""
 
@@ -216,8 +219,14 @@ class Parts:
             if template is None or not members:
                 continue
             names = [result.name for result in members]
-            text = template.replace("{names_or}", _name_list(names, _OR)).replace(
-                "{names}", _name_list(names))
+            many = self.kb.relevance_many
+            if many is not None and len(names) > MAX_NAMED:
+                # The table at a glance names them all; a sentence names only a few.
+                counted = many.replace("{count}", str(len(names)))
+                text = template.replace("{names_or}", counted).replace("{names}", counted)
+            else:
+                text = template.replace("{names_or}", _name_list(names, _OR)).replace(
+                    "{names}", _name_list(names))
             if "{factors}" in text:
                 text = text.replace("{factors}", _name_list(
                     waiting_for(members, unknown) or [item.label for item in unknown]))

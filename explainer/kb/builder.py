@@ -105,6 +105,7 @@ def build_knowledge(root: Path, fingerprint: str) -> KnowledgeBase:
         not_known_label=factors_file.not_known_label,
         categories={category.id: category for category in categories_file.categories},
         relevance_levels={level.id: level for level in relevance_file.levels},
+        relevance_many=relevance_file.many,
         care_team=care_file.roles,
         glossary=glossary_file.terms,
         disclaimer=disclaimer_file,

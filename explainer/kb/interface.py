@@ -21,7 +21,8 @@ from typing import Any, Literal
 
 from explainer.kb.models import Frozen, Text
 
-Screen = Literal["document", "brief", "handout", "web", "compare", "demo", "interview", "api_docs"]
+Screen = Literal["document", "brief", "handout", "web", "compare", "demo", "interview",
+                 "api_docs"]
 SCREENS: tuple[Screen, ...] = ("document", "brief", "handout", "web", "compare", "demo",
                                "interview", "api_docs")
 DEVELOPER_SCREENS: tuple[Screen, ...] = ("api_docs",)
@@ -85,6 +86,7 @@ PHRASE_KEYS: dict[Screen, tuple[str, ...]] = {
         "first_questions",
         "time_to_decide",
         "entered",
+        "entered_line",
         "entered_none",
         "not_entered",
         "why",
@@ -95,6 +97,8 @@ PHRASE_KEYS: dict[Screen, tuple[str, ...]] = {
         "questions",
         "more",
         "more_text",
+        "waiting",
+        "many",
         "sources",
         "source_note",
         "source_publisher",
@@ -209,6 +213,7 @@ PHRASE_KEYS: dict[Screen, tuple[str, ...]] = {
         "same_but",
         "why_now",
         "new_question",
+        "more_changes",
         "more",
         "end_title",
         "end_text",
@@ -236,6 +241,7 @@ PHRASE_KEYS: dict[Screen, tuple[str, ...]] = {
         "summary",
         "summary_hint",
         "summary_bad",
+        "more",
         "handout",
         "saved",
         "stopped",

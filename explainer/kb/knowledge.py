@@ -84,6 +84,8 @@ class KnowledgeBase:
     """Approvals from ``knowledge/reviews/clinician.yaml`` (see :mod:`explainer.kb.reviews`)."""
     review_comments: tuple[ReviewComment, ...] = ()
     """Change and reject comments from ``knowledge/reviews/comments.yaml``."""
+    relevance_many: str | None = None
+    """How "In short" names more than three treatments at once (``many`` in relevance.yaml)."""
 
     @property
     def version(self) -> str:

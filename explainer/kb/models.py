@@ -247,6 +247,9 @@ class RelevanceFile(Frozen):
     """knowledge/relevance.yaml."""
 
     levels: Annotated[tuple[RelevanceLevel, ...], Field(min_length=4, max_length=4)]
+    many: ShortText | None = None
+    """How "In short" names more than three treatments at once (``{count}`` becomes their
+    number); without it, it names them all."""
 
 
 class CareTeamRole(Frozen):
@@ -292,6 +295,8 @@ class StageMeaning(Frozen):
     stage: ValueId
     """A value id of the ``stage`` factor."""
     meaning: Text
+    short: Text | None = None
+    """The same in one or two short sentences, for the brief view (the long one when absent)."""
     sources: Sources
     review: Review
 

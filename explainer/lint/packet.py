@@ -279,9 +279,9 @@ def _meaning_section(packet: _Packet) -> None:
     packet.add(Heading(2, "What each stage means, and support"),
                Paragraph("Shown in every full explanation: the meaning of the stage entered "
                          "(in general words, never a prediction), then the support items."),
-               Grid(("Stage", "Meaning shown", "Sources", "Review"), tuple(
+               Grid(("Stage", "Meaning shown", "Brief view", "Sources", "Review"), tuple(
                    (labels.get(meaning.stage, meaning.stage), meaning.meaning,
-                    packet.sources(meaning.sources),
+                    meaning.short or meaning.meaning, packet.sources(meaning.sources),
                     packet.review_cell(f"stage:{meaning.stage}"))
                    for meaning in kb.stage_meanings.values())))
     if kb.support is not None:

@@ -18,6 +18,7 @@ What is scored, and how (see :mod:`explainer.lint.grades` for how terms count):
 
 from __future__ import annotations
 
+import statistics
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -39,6 +40,10 @@ from explainer.lint.texts import TextItem
 MIN_WORDS = 20
 """Strings with fewer words are scored in pools (see the module docstring)."""
 OUTLIER_MARGIN = 4.0
+BRIEF_MAX_FK = 6.5
+"""The brief view's median Flesch-Kincaid grade over the reference profiles, at most."""
+FULL_MAX_FK = 7.5
+"""The full view's median Flesch-Kincaid grade over the reference profiles, at most."""
 """A short string whose own FK grade passes the limit by more than this is reported alone."""
 
 REPRESENTATIVE_PROFILES: dict[str, dict[str, Any]] = {
@@ -101,6 +106,35 @@ def explanation_prose(document: Any) -> list[str]:
     return texts
 
 
+def document_text(document: Any) -> list[str]:
+    """Everything a reader reads in a laid-out explanation, in order, labels included:
+    headings, table headers and cells, entry titles and badges, and the lines (not sources or
+    clinician traces). The brief and full views are graded on this."""
+    texts = [document.disclaimer]
+    for section in document.sections:
+        if section.heading:
+            texts.append(section.title)
+        if section.intro:
+            texts.append(section.intro)
+        if section.table is not None:
+            texts.extend(section.table.headers)
+            texts.extend(cell for row in section.table.rows for cell in row)
+        for entry in section.entries:
+            texts.extend(_entry_text(entry))
+    texts.append(document.disclaimer)
+    return texts
+
+
+def _entry_text(entry: Any) -> list[str]:
+    texts = [] if entry.bare else [entry.title]
+    if entry.badge:
+        texts.append(entry.badge)
+    texts.extend(line.text for line in entry.lines if line.kind not in ("source", "trace"))
+    for child in entry.children:
+        texts.extend(_entry_text(child))
+    return texts
+
+
 def _entry_prose(entry: Any) -> list[str]:
     texts = [line.text for line in entry.lines if line.kind in ("text", "why", "note", "muted")]
     for child in entry.children:
@@ -126,6 +160,14 @@ class ReadingReport:
     pools: tuple[Pool, ...]
     explanations: tuple[tuple[str, Grades], ...]
     """Whole explanations of the representative profiles."""
+    views: tuple[tuple[str, str, Grades], ...] = ()
+    """(detail, profile, grades): the brief and the full view of each reference profile as
+    a reader sees it, headings, labels and table cells included."""
+
+    def view_median(self, detail: str) -> float:
+        """The median Flesch-Kincaid grade of one detail level's views (0 when none)."""
+        grades = [item.fk for level, _, item in self.views if level == detail]
+        return round(statistics.median(grades), 1) if grades else 0.0
 
     def strings(self) -> list[tuple[TextItem, Grades]]:
         """Every scored string with its own grades (short ones included)."""
@@ -139,6 +181,10 @@ class ReadingReport:
             "pools of short strings": summarise([pool.grades for pool in self.pools]),
             "every string, alone": summarise([grades for _, grades in self.strings()]),
             "whole explanations": summarise([grades for _, grades in self.explanations]),
+            "brief views, with labels": summarise(
+                [grades for level, _, grades in self.views if level == "brief"]),
+            "full views, with labels": summarise(
+                [grades for level, _, grades in self.views if level == "full"]),
         }
 
 
@@ -161,12 +207,14 @@ def measure(context: LintContext) -> ReadingReport:
     pools = tuple(Pool(field, grade_passage([item.text for item, _ in members], words),
                        tuple(members))
                   for field, members in sorted(pooled.items()))
-    explanations = _explanations(context, words) if context.kb is not None else []
-    report = context.cache["reading"] = ReadingReport(tuple(alone), pools, tuple(explanations))
+    explanations, views = _explanations(context, words) if context.kb is not None else ([], [])
+    report = context.cache["reading"] = ReadingReport(tuple(alone), pools, tuple(explanations),
+                                                      tuple(views))
     return report
 
 
-def _explanations(context: LintContext, words: Vocabulary) -> list[tuple[str, Grades]]:
+def _explanations(context: LintContext, words: Vocabulary
+                  ) -> tuple[list[tuple[str, Grades]], list[tuple[str, str, Grades]]]:
     from explainer.engine.oracle import oracle_fired
     from explainer.errors import ExplainerError
     from explainer.explanation.compose import Composer
@@ -177,6 +225,7 @@ def _explanations(context: LintContext, words: Vocabulary) -> list[tuple[str, Gr
     composer = Composer(kb)
     profiles = {**REPRESENTATIVE_PROFILES, **scenario_profiles(context.root, context.raw)}
     found = []
+    views = []
     for name, data in profiles.items():
         try:
             profile = parse_profile(data, kb.factors)
@@ -186,7 +235,11 @@ def _explanations(context: LintContext, words: Vocabulary) -> list[tuple[str, Gr
             continue  # a profile this knowledge base cannot read; other validators report why
         found.append((name, grade_passage(explanation_prose(build_document(explanation)),
                                           words)))
-    return found
+        if name in REPRESENTATIVE_PROFILES:
+            for detail in ("brief", "full"):
+                document = build_document(explanation, "patient", detail)
+                views.append((detail, name, grade_passage(document_text(document), words)))
+    return found, views
 
 
 def _over(grades: Grades, limit: float) -> bool:
@@ -223,6 +276,14 @@ class ReadingLevelValidator(
                     yield self.issue(Severity.WARNING, item.path, item.line,
                                      f"{item.where}: reading grade FK {grades.fk:.1f} is far "
                                      f"above {limit:g}, even for a short text", _hint(grades))
+        for detail, ceiling in (("brief", BRIEF_MAX_FK), ("full", FULL_MAX_FK)):
+            median = report.view_median(detail)
+            if median > ceiling:
+                yield self.issue(Severity.WARNING, None, None,
+                                 f"the {detail} view of the reference profiles reads at a "
+                                 f"median Flesch-Kincaid grade of {median:.1f}, above "
+                                 f"{ceiling:g}", "shorten the sentences and the long words "
+                                 f"of the {detail} view (its phrases and the texts it shows)")
         for name, grades in report.explanations:
             if _over(grades, limit):
                 yield self.issue(Severity.WARNING, None, None,

@@ -162,7 +162,10 @@ class _Gatherer:
                      detail=", ".join(term.aliases), entry_id=f"glossary:{slug(term.term)}")
         stage_labels = {value.id: value.label for value in kb.factors["stage"].values}
         for index, meaning in enumerate(kb.stage_meanings.values()):
-            self.add("stage meaning", meaning.stage, [("meaning", meaning.meaning)],
+            fields = [("meaning", meaning.meaning)]
+            if meaning.short is not None:
+                fields.append(("short", meaning.short))
+            self.add("stage meaning", meaning.stage, fields,
                      meaning.review, meaning.sources, knowledge / "stage_meanings.yaml",
                      ("meanings", index), detail=stage_labels.get(meaning.stage, ""),
                      entry_id=f"stage:{meaning.stage}")

@@ -120,6 +120,7 @@ def _knowledge_texts(name: str, path: Path, data: Any) -> list[TextItem]:
                 found.fields(subtype, _CATEGORY_FIELDS, sub_where)
                 found.questions(subtype, sub_where)
     elif name == "relevance.yaml":
+        found.fields(data, {"many": ("label", "label")}, "")
         for index, (_, level) in enumerate(_items(data, "levels")):
             where = f"levels[{_label(level, index)}]"
             found.fields(level, {"label": ("label", "label"), "meaning": ("meaning", "prose"),
@@ -142,7 +143,8 @@ def _knowledge_texts(name: str, path: Path, data: Any) -> list[TextItem]:
                          f"terms[{_label(term, index, 'term')}]")
     elif name == "stage_meanings.yaml":
         for index, (_, meaning) in enumerate(_items(data, "meanings")):
-            found.fields(meaning, {"meaning": ("stage_meaning", "prose")},
+            found.fields(meaning, {"meaning": ("stage_meaning", "prose"),
+                                   "short": ("stage_meaning", "prose")},
                          f"meanings[{_label(meaning, index, 'stage')}]")
     elif name == "support.yaml":
         found.fields(data, {"intro": ("support", "prose")}, "")

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from explainer.explanation.models import (
     CategoryResult,
@@ -51,8 +50,16 @@ PALLIATIVE = "palliative_care"
 """Never the first card when the stage is unknown; called supportive care before stage IV."""
 EARLY_STAGES = frozenset({"0", "I", "II", "III"})
 TOP_QUESTIONS = 3
+_COUNTS = {1: "One", 2: "Two", 3: "Three"}
 MAX_QUESTIONS = 6
 MAX_UNKNOWNS = 3
+MAX_APART: dict[str, int] = {"often_discussed": 99, "may_be_discussed": 1,
+                             "needs_more_information": 2}
+"""More categories than this of one relevance share one line of why (each alone would not
+fit one screen): those that sometimes come up, and those that wait for a result."""
+GROUPED = ("may_be_discussed", "needs_more_information")
+MAX_NAMED = 3
+"""More treatments than this, that an unknown could change, are counted, not named."""
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")
 
@@ -63,15 +70,13 @@ def stage_unknown(explanation: Explanation) -> bool:
 
 
 def stage_meaning(explanation: Explanation) -> str | None:
-    """What the entered stage means in general words, or None.
-
-    The sourced sentences come from knowledge/stage_meanings.yaml (``Explanation.stage_meaning``);
-    a knowledge base without them gives None, and "Start here" shows only what it can say
-    without them.
-    """
-    meaning: Any = getattr(explanation, "stage_meaning", None)
-    text = getattr(meaning, "text", None)
-    return text if isinstance(text, str) and text else None
+    """What the entered stage means in general words, in its short form (the sourced
+    ``Explanation.stage_meaning``; its ``text`` when the knowledge base has no short form), or
+    None when the knowledge base says nothing about stages."""
+    meaning = explanation.stage_meaning
+    if meaning is None:
+        return None
+    return meaning.short or meaning.text
 
 
 def shown_name(category: CategoryResult, explanation: Explanation) -> str:
@@ -175,9 +180,8 @@ class SourceNotes:
             source = sources.get(source_id)
             if source is None:
                 continue
-            text = (TEXT["source_publisher"].format(title=source.title,
-                                                    publisher=source.publisher)
-                    if source.publisher else TEXT["source_note"].format(title=source.title))
+            # The publisher is what a reader recognises; the full view gives every title.
+            text = source.publisher or source.title
             out.append(Entry(title=text, note_number=number))
         return tuple(out)
 
@@ -186,21 +190,30 @@ def in_short_section(explanation: Explanation) -> Section | None:
     """ "In short": the explanation's short answer, or None when it has none."""
     if not explanation.in_short:
         return None
-    return Section(key="in_short", title=TEXT["in_short"], intro=" ".join(explanation.in_short))
+    text = " ".join(explanation.in_short)
+    for category in explanation.categories:
+        shown = shown_name(category, explanation)
+        if shown != category.name:
+            # The sentences name categories as the knowledge base does; before stage IV
+            # palliative care is shown as supportive care, here too.
+            text = re.sub(rf"\b{re.escape(category.name.lower())}\b", shown.lower(), text)
+    return Section(key="in_short", title=TEXT["in_short"], intro=text)
 
 
-def start_here_section(explanation: Explanation, with_meaning: bool = True) -> Section:
+def start_here_section(explanation: Explanation, *, meaning: bool = True) -> Section:
     """ "Start here": what the stage means (or "can't say yet"), three questions, and time.
 
-    ``with_meaning=False`` leaves the stage's meaning out, for a layout that shows it in a
-    section of its own with its sources (the full layout)."""
+    ``meaning=False`` leaves the stage out (the full view says it, sourced, just above)."""
     # Without the stage, "can't say yet" comes before everything else (the knowledge base's
     # general words for an unknown stage say the same, so they are not repeated).
-    intro = TEXT["stage_unknown"] if stage_unknown(explanation) else (
-        stage_meaning(explanation) if with_meaning else None)
+    intro: str | None = None
+    if meaning:
+        intro = (TEXT["stage_unknown"] if stage_unknown(explanation)
+                 else stage_meaning(explanation))
     questions = top_questions(explanation, TOP_QUESTIONS)
     entries = [Entry(title=TEXT["first_questions"], bare=True,
-                     lines=(Line(TEXT["first_questions"] + ":"),))]
+                     lines=(Line(TEXT["first_questions"].format(
+                         count=_COUNTS.get(len(questions), str(len(questions)))) + ":"),))]
     entries += [Entry(title=question.text) for question in questions]
     entries.append(Entry(title=TEXT["time_to_decide"], bare=True,
                          lines=(Line(TEXT["time_to_decide"]),)))
@@ -210,15 +223,34 @@ def start_here_section(explanation: Explanation, with_meaning: bool = True) -> S
 
 def entered_line(explanation: Explanation) -> str:
     """What was entered, in one line: "Label: value" for each factor known, then the core
-    factors not known yet."""
-    known = [f"{item.label}: {item.value_label}" for item in explanation.entered if item.known]
+    factors not known yet. A value's aside in brackets ("Stage III (locally advanced)") is
+    left out: the person chose it, and the full view shows it whole."""
+    known = [labelled(item.label, _ASIDE.sub("", item.value_label).strip() or item.value_label)
+             for item in explanation.entered if item.known]
     missing = [item.label for item in explanation.entered if item.core and not item.known]
     if not known:
         return TEXT["entered_none"]
-    text = "; ".join(known) + "."
+    text = TEXT["entered_line"].format(values="; ".join(known))
     if missing:
         text += " " + TEXT["not_entered"].format(names=_lower_list(missing))
     return text
+
+
+_WORD = re.compile(r"[A-Za-z0-9]+")
+_ASIDE = re.compile(r"\s*\([^()]*\)")
+_TOO_COMMON = frozenset({"status", "the", "of", "cancer", "you", "that"})
+
+
+def _says_what(label: str, value_label: str) -> bool:
+    """Whether a value's label names its factor ("HR-negative" does, "Fair" does not)."""
+    words = {word.lower() for word in _WORD.findall(label)} - _TOO_COMMON
+    return bool(words & {word.lower() for word in _WORD.findall(value_label)})
+
+
+def labelled(label: str, value_label: str) -> str:
+    """A value as it reads on its own: "HR-negative", but "Age: 84" and "General health:
+    Good" (a bare "84" or "Good" says nothing)."""
+    return value_label if _says_what(label, value_label) else f"{label}: {value_label}"
 
 
 def glance_table(explanation: Explanation) -> Table:
@@ -248,57 +280,43 @@ def _unknowns(explanation: Explanation) -> list[UnknownFactor]:
 
 
 def build_brief(explanation: Explanation, audience: Audience = "patient") -> Document:
-    """The brief layout: the short answer a worried person can read in two minutes."""
+    """The brief layout: the short answer a worried person can read in two minutes.
+
+    It fits 60 lines of 88 columns and 450 words for every profile (a test checks the whole
+    factor space): what was entered in one line, In short, Start here, the table at a glance,
+    one line of why for each category that comes up or waits for a result, the unknowns that
+    matter most with what to ask, how to see more, and each source once.
+    """
     notes = SourceNotes(explanation)
     sections: list[Section] = [
-        Section(key="entered", title=TEXT["entered"], intro=entered_line(explanation))]
+        Section(key="entered", title=TEXT["entered"], intro=entered_line(explanation),
+                heading=False)]
     in_short = in_short_section(explanation)
     if in_short is not None:
         sections.append(in_short)
     sections.append(start_here_section(explanation))
     sections.append(Section(key="glance", title=LAYOUT["glance"], table=glance_table(explanation)))
-
-    shown = [category for relevance in relevance_order(explanation)
-             if relevance != "less_likely"
-             for category in card_order([c for c in explanation.categories
-                                         if c.relevance == relevance], explanation)]
-    why_entries = []
-    for category in shown:
-        citations = [citation for reason in category.reasons[:1] for citation in reason.sources]
-        why_entries.append(Entry(
-            title=shown_name(category, explanation), badge=badge(category, explanation),
-            relevance=category.relevance,
-            lines=(Line(_why_line(category), "text", refs=notes.cite(
-                citations or category.sources[:1])),)))
-    sections.append(Section(key="why", title=TEXT["why"], entries=tuple(why_entries),
-                            listed=True))
+    sections.append(Section(key="why", title=TEXT["why"],
+                            entries=_why_entries(explanation, notes), listed=True))
 
     asked = {question.text for question in top_questions(explanation, TOP_QUESTIONS)}
     unknowns = _unknowns(explanation)
     if unknowns:
         names = {category.id: shown_name(category, explanation)
                  for category in explanation.categories}
-        names.update({sub.id: sub.name for category in explanation.categories
-                      for sub in category.subtypes})
         entries = []
         for item in unknowns:
-            targets = _target_names(item, explanation, names)
-            lines = [Line(TEXT["could_change"].format(targets=targets))]
-            if item.question and item.question not in asked:
+            lines = [Line(TEXT["could_change"].format(
+                targets=_target_names(item, explanation, names)))]
+            if item.question and item.question not in asked and len(asked) < MAX_QUESTIONS:
                 lines.append(Line(TEXT["ask"].format(question=item.question)))
                 asked.add(item.question)
             entries.append(Entry(title=item.label, lines=tuple(lines)))
         sections.append(Section(key="unknown", title=TEXT["unknown"], entries=tuple(entries),
                                 listed=True))
 
-    room = MAX_QUESTIONS - len(asked)
-    more_questions = [question for question in top_questions(explanation, len(
-        explanation.questions)) if question.text not in asked][:max(room, 0)]
-    if more_questions:
-        sections.append(Section(key="questions", title=TEXT["questions"], entries=tuple(
-            Entry(title=question.text) for question in more_questions), listed=True))
-
-    sections.append(Section(key="more", title=TEXT["more"], intro=TEXT["more_text"]))
+    sections.append(Section(key="more", title=TEXT["more"], intro=TEXT["more_text"],
+                            heading=False))
     knowledge = explanation.knowledge
     sections.append(Section(
         key="source_notes", title=TEXT["sources"],
@@ -306,6 +324,67 @@ def build_brief(explanation: Explanation, audience: Audience = "patient") -> Doc
         entries=notes.entries(), listed=True))
     return Document(title=LAYOUT["title"], disclaimer=explanation.disclaimer,
                     sections=tuple(sections), audience=audience, detail="brief")
+
+
+def _shown(explanation: Explanation) -> list[CategoryResult]:
+    """The categories the brief view explains: those that come up, then those that wait for a
+    result (those not usually used are named in "In short" and the table)."""
+    return [category for relevance in relevance_order(explanation)
+            if relevance != "less_likely"
+            for category in card_order([c for c in explanation.categories
+                                        if c.relevance == relevance], explanation)]
+
+
+def _why_entries(explanation: Explanation, notes: SourceNotes) -> tuple[Entry, ...]:
+    """One line of why per category that comes up (those that wait for a result only when
+    nothing else says so); those that wait for a result share one
+    line when there are more than :data:`MAX_WAITING` of them (the unknowns that follow say
+    what each result could change)."""
+    shown = _shown(explanation)
+    if explanation.in_short and explanation.unknown_factors and not stage_unknown(explanation):
+        # "In short" names what can't be said yet and what it waits for, and "What is not
+        # known yet" says what each result could change: a third line each would only repeat.
+        shown = [category for category in shown
+                 if category.relevance != "needs_more_information"]
+    groups = {relevance: [category for category in shown if category.relevance == relevance]
+              for relevance in GROUPED}
+    meanings = {entry.relevance: entry.meaning for entry in explanation.legend}
+    entries = []
+    for category in shown:
+        group = groups.get(category.relevance, [])
+        if len(group) <= MAX_APART[category.relevance]:
+            entries.append(_why_entry(category, explanation, notes))
+        elif category is group[0]:
+            # Many alike share one line: their names, and what the label means.
+            why = (TEXT["waiting"] if category.relevance == "needs_more_information"
+                   else first_sentence(meanings[category.relevance]))
+            entries.append(Entry(
+                title=_legend_label(category, explanation), relevance=category.relevance,
+                lines=(Line(_lower_list([shown_name(item, explanation) for item in group])
+                            + ". " + why, "text", refs=notes.cite(
+                                citation for item in group for citation in item.sources[:1])),)))
+    return tuple(entries)
+
+
+def _why_entry(category: CategoryResult, explanation: Explanation,
+               notes: SourceNotes) -> Entry:
+    """One line of why: the first sentence of the deciding rule's reason, with its sources."""
+    reason = category.reasons[0] if category.reasons else None
+    refs = notes.cite(reason.sources if reason is not None and reason.sources
+                      else category.sources[:1])
+    if category.relevance == "needs_more_information":
+        # Why it cannot be said yet is which result it waits for (the unknowns below say
+        # what to ask).
+        text = badge(category, explanation) + "."
+    else:
+        text = first_sentence(reason.text) if reason is not None else category.summary
+    return Entry(title=shown_name(category, explanation), relevance=category.relevance,
+                 lines=(Line(text, "text", refs=refs),))
+
+
+def _legend_label(category: CategoryResult, explanation: Explanation) -> str:
+    return next(entry.label for entry in explanation.legend
+                if entry.relevance == category.relevance)
 
 
 def _target_names(item: UnknownFactor, explanation: Explanation,
@@ -318,4 +397,6 @@ def _target_names(item: UnknownFactor, explanation: Explanation,
         name = names[category.id] if category is not None else names.get(target, target)
         if name not in shown:
             shown.append(name)
+    if len(shown) > MAX_NAMED:
+        return TEXT["many"].format(count=len(shown))
     return _lower_list(shown)

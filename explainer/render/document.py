@@ -115,6 +115,9 @@ class Section:
     intro_marks: Marks = ()
     listed: bool = False
     """Draw the entries as a compact list ("title: first line"), not as cards."""
+    heading: bool = True
+    """Draw the title as a heading; when False the intro reads on its own (its first words say
+    what it is, as in "You entered: ...")."""
 
 
 @dataclass(frozen=True)

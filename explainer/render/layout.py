@@ -34,6 +34,7 @@ from explainer.render.brief import (
     notes_worries_first,
     relevance_order,
     shown_name,
+    stage_unknown,
     start_here_section,
 )
 from explainer.render.document import (
@@ -173,7 +174,10 @@ def _category_entry(category: CategoryResult, explanation: Explanation,
                     audience: Audience) -> Entry:
     lines = [Line(category.summary)]
     if category.relevance in ("often_discussed", "may_be_discussed"):
-        lines.append(Line(category.description, "muted"))
+        # Shown as supportive care (stages 0 to III), palliative care's description, which
+        # compares it with hospice, is left out: hospice wording belongs to stage IV.
+        if shown_name(category, explanation) == category.name:
+            lines.append(Line(category.description, "muted"))
         lines.append(Line(category.side_effects, "muted"))
     if category.subtypes:
         names = [sub.name for sub in category.subtypes if sub.relevance == category.relevance]
@@ -209,8 +213,9 @@ def build_document(explanation: Explanation, audience: Audience = "patient",
     in_short = in_short_section(explanation)
     if in_short is not None:
         sections.append(in_short)
-    # The stage's meaning has its own section above, with its sources.
-    sections += [start_here_section(explanation, with_meaning=False),
+    # The stage's meaning is said once: sourced, in its own section above.
+    sections += [start_here_section(
+        explanation, meaning=explanation.stage_meaning is None or stage_unknown(explanation)),
                  _glance_section(explanation)]
     if explanation.notes:
         # What the person told us, worries first, before the detail of each treatment.
@@ -306,10 +311,9 @@ def _relevance_sections(explanation: Explanation, audience: Audience) -> list[Se
 
 def _unknown_section(explanation: Explanation) -> Section:
     """What each factor not known could change, and how to find it out."""
-    target_names = {category.id: shown_name(category, explanation)
-                    for category in explanation.categories}
-    target_names.update({sub.id: sub.name for category in explanation.categories
-                         for sub in category.subtypes})
+    target_names = {result.id: result.name for result, _ in explanation.results()}
+    target_names.update({category.id: shown_name(category, explanation)
+                         for category in explanation.categories})
     entries = []
     for item in explanation.unknown_factors:
         lines = [Line(item.why_it_matters)]

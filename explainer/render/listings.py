@@ -33,8 +33,10 @@ def render_factors(kb: KnowledgeBase, fmt: str = "text") -> str:
     def text() -> str:
         lines = []
         for factor in kb.factors.values():
+            # Every factor may be left out (it then means unknown); core ones are always
+            # asked (by the interview, and listed when unknown).
             lines.append(f"--{factor.cli_flag}  ({factor.id})"
-                         f"{'' if factor.core else ', optional'}")
+                         f"{', always asked' if factor.core else ''}")
             lines.append(f"    {factor.question}")
             if factor.kind == "number":
                 lines.append(f"    {allowed_values(factor)[0]}, or leave it out")

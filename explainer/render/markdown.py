@@ -59,7 +59,8 @@ def render_markdown(document: Document) -> str:
     disclaimer = f"> **Important:** {escape(document.disclaimer)}"
     out = [disclaimer, "", f"# {escape(document.title)}", ""]
     for section in document.sections:
-        out += [f"## {escape(section.title)}", ""]
+        if section.heading:
+            out += [f"## {escape(section.title)}", ""]
         if section.intro:
             out += [marked(section.intro, section.intro_marks), ""]
         if section.table:

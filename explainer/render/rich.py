@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.panel import Panel
@@ -84,8 +85,10 @@ def _entry(entry: Entry) -> RenderableType:
     return Group(*parts)
 
 
-def _table(source: TableData) -> Table:
-    table = Table(show_header=True, header_style="bold", expand=False, pad_edge=False)
+def _table(source: TableData, compact: bool = False) -> Table:
+    # The brief view draws its table without borders, so that it fits one screen.
+    table = Table(show_header=not compact, header_style="bold", expand=False, pad_edge=False,
+                  box=None if compact else box.HEAVY_HEAD)
     for header in source.headers:
         table.add_column(header, overflow="fold")
     for row_index, row in enumerate(source.rows):
@@ -102,17 +105,39 @@ def render_rich(document: Document, width: int = 100, color: bool = True) -> str
                       emoji=False, markup=False, legacy_windows=False)
     disclaimer = Panel(Text(document.disclaimer), title="Important", border_style="yellow",
                        expand=True)
-    console.print(disclaimer)
-    console.print(Text(document.title, style="bold underline"), justify="center")
+    brief = document.detail == "brief"
+    if brief:
+        # One screen: the disclaimer as a line of its own, not a box.
+        disclaimer_line = Text("IMPORTANT: ", style="bold yellow")
+        disclaimer_line.append(document.disclaimer)
+        console.print(disclaimer_line)
+    else:
+        console.print(disclaimer)
+    if not brief:
+        # The brief view goes straight to the answer (its first line says what was entered).
+        console.print(Text(document.title, style="bold underline"), justify="center")
     for section in document.sections:
         console.print()
         style = COLOURS.get(section.relevance or "", "bold")
-        console.print(Rule(Text(section.title, style=style), align="left"))
-        if section.intro:
+        if section.heading:
+            console.print(Rule(Text(section.title, style=style), align="left"))
+        notes = [entry for entry in section.entries if entry.note_number is not None]
+        if notes:
+            # Numbered source notes read as one paragraph, the intro after them.
+            paragraph = Text()
+            for index, entry in enumerate(notes):
+                paragraph.append("; " if index else "")
+                paragraph.append(f"[{entry.note_number}] ", style="dim")
+                paragraph.append(entry.title)
+            paragraph.append(f". {section.intro or ''}".rstrip())
+            console.print(paragraph)
+        elif section.intro:
             console.print(marked(section.intro, section.intro_marks, "italic"))
         if section.table:
-            console.print(_table(section.table))
+            console.print(_table(section.table, compact=document.detail == "brief"))
         for entry in section.entries:
+            if entry.note_number is not None:
+                continue
             if section.listed and not entry.bare:
                 console.print(Padding(_list_item(entry), (0, 0, 0, 1)))
                 for line in entry.lines[1:]:
@@ -133,7 +158,7 @@ def render_rich(document: Document, width: int = 100, color: bool = True) -> str
             else:
                 console.print(Padding(_entry(entry), (1, 0, 0, 0)))
     console.print()
-    console.print(disclaimer)
+    console.print(disclaimer_line if brief else disclaimer)
     text = buffer.getvalue()
     if not color:
         # Without colour codes, rich's padding is just trailing blanks: drop them.

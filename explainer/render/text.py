@@ -65,18 +65,34 @@ def _entry(entry: Entry, width: int, indent: str, bullet: str) -> list[str]:
     return out
 
 
-def _disclaimer(text: str, width: int) -> list[str]:
-    bar = "=" * min(width, 72)
-    return [bar, *_wrap("IMPORTANT: " + text, min(width, 72), ""), bar]
+def _disclaimer(text: str, width: int, bars: bool = True) -> list[str]:
+    lines = _wrap("IMPORTANT: " + text, width, "")
+    if not bars:
+        return lines
+    bar = "=" * width
+    return [bar, *lines, bar]
 
 
 def render_text(document: Document, width: int = 88) -> str:
     """The document as wrapped plain text, disclaimer first and last."""
-    out = _disclaimer(document.disclaimer, width)
-    out += ["", document.title.upper(), ""]
+    brief = document.detail == "brief"
+    # The full view keeps its boxes 72 wide (easy to read in email); the brief one uses the
+    # whole width, without bars, so that it fits one screen.
+    box = width if brief else min(width, 72)
+    out = _disclaimer(document.disclaimer, box, bars=not brief)
+    # The brief view goes straight to the answer (its first line says what was entered).
+    out += [""] if brief else ["", document.title.upper(), ""]
     for section in document.sections:
-        out += [section.title.upper(), "-" * len(section.title)]
-        if section.intro:
+        if section.heading:
+            out += [section.title.upper()] if brief else [
+                section.title.upper(), "-" * len(section.title)]
+        notes = [entry for entry in section.entries if entry.note_number is not None]
+        if notes:
+            # Numbered source notes read as one paragraph, the intro after them:
+            # "[1] A; [2] B. Knowledge base ..."
+            paragraph = "; ".join(f"[{entry.note_number}] {entry.title}" for entry in notes)
+            out.extend(_wrap(f"{paragraph}. {section.intro or ''}".rstrip(), width, ""))
+        elif section.intro:
             out.extend(_wrap(marked(section.intro, section.intro_marks), width, ""))
         if section.table:
             table = section.table
@@ -88,6 +104,8 @@ def render_text(document: Document, width: int = 88) -> str:
                 out.extend(_wrap(f"{row[0]:<{key_width}}  {row[1]}", width, "  ",
                                  " " * (key_width + 2)))
         for entry in section.entries:
+            if entry.note_number is not None:
+                continue
             if section.listed and entry.bare:
                 for line in entry.lines:
                     out.extend(_line(line, width, ""))
@@ -99,5 +117,5 @@ def render_text(document: Document, width: int = 88) -> str:
             else:
                 out.extend(_entry(entry, width, "", "*"))
         out.append("")
-    out += _disclaimer(document.disclaimer, width)
+    out += _disclaimer(document.disclaimer, box, bars=not brief)
     return "\n".join(out) + "\n"

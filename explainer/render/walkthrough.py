@@ -30,6 +30,12 @@ if TYPE_CHECKING:
 TEXT = phrases("demo")
 
 
+MAX_CHANGES = 5
+"""Changes listed on one walkthrough screen; more are counted, so that a screen fits 100x40."""
+SCREEN_LINES = 40
+SCREEN_WIDTH = 100
+
+
 # -- one scenario ---------------------------------------------------------------------------
 
 
@@ -96,6 +102,7 @@ def walkthrough_steps(explainer: Explainer, scenarios: Sequence[LoadedScenario]
     """The walkthrough as plain data: an opening, one step per scenario, and a closing."""
     from explainer.explanation.compare import compare
     from explainer.kb.models import RELEVANCE_ORDER
+    from explainer.render.brief import first_sentence, labelled
 
     explanations = {item.id: explainer.explain(item.profile) for item in scenarios}
     first = explanations[scenarios[0].id]
@@ -108,8 +115,10 @@ def walkthrough_steps(explainer: Explainer, scenarios: Sequence[LoadedScenario]
     for number, item in enumerate(scenarios, start=1):
         scenario = item.scenario
         explanation = explanations[item.id]
+        # Every value labelled where it does not say what it is ("Age: 84", not "84").
         entered = " · ".join(
-            entry.value_label if entry.known else f"{entry.label}: {entry.value_label}"
+            labelled(entry.label, entry.value_label) if entry.known
+            else f"{entry.label}: {entry.value_label}"
             for entry in explanation.entered if entry.core or entry.known)
         labels = {entry.relevance: entry.label for entry in explanation.legend}
         table = tuple(
@@ -124,12 +133,17 @@ def walkthrough_steps(explainer: Explainer, scenarios: Sequence[LoadedScenario]
         if scenario.compare_with is not None:
             comparison = compare(explanations[scenario.compare_with], explanation)
             bullets_title = TEXT["changed_from"].format(title=titles[scenario.compare_with])
-            for change in comparison.changes:
+            # One screen per scenario (100x40): the first changes with the first sentence of
+            # why, the rest counted (the scenario's own page shows them all).
+            for change in comparison.changes[:MAX_CHANGES]:
                 bullets.append(f"{change.name}: {change.before_label} → {change.after_label}")
                 if change.reasons_after and not any(
                         other.category == change.id for other in comparison.changes):
                     bullets.append("    " + TEXT["why_now"].format(
-                        text=change.reasons_after[0].text))
+                        text=first_sentence(change.reasons_after[0].text)))
+            if len(comparison.changes) > MAX_CHANGES:
+                bullets.append(TEXT["more_changes"].format(
+                    count=len(comparison.changes) - MAX_CHANGES))
             if not comparison.changes:
                 bullets.append(TEXT["no_change"])
             if comparison.reasons_changed:
@@ -178,9 +192,13 @@ def _rich_step(step: Step, console: Console) -> None:
     if step.bullets_title:
         console.print(Text(step.bullets_title, style="bold"))
     for bullet in step.bullets:
-        indent = 4 if bullet.startswith("    ") else 2
-        console.print(Padding(Text(("• " if indent == 2 else "") + bullet.strip(),
-                                   style="italic" if indent == 4 else ""), (0, 0, 0, indent)))
+        # A grid keeps a wrapped bullet's lines under its text, not under the bullet.
+        inner = bullet.startswith("    ")
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(width=1)
+        grid.add_column()
+        grid.add_row("" if inner else "•", Text(bullet.strip(), style="italic" if inner else ""))
+        console.print(Padding(grid, (0, 0, 0, 4 if inner else 2)))
     for label, text in step.footer:
         line = Text()
         if label:
