@@ -180,7 +180,7 @@ def entry_fields(kind: str, item: object) -> tuple[tuple[str, str], ...]:
         fields = [("text", _get(item, "text")),
                   ("tailored", _get(tailored, "text") if tailored is not None else None)]
     elif kind == "stage":
-        fields = [("meaning", _get(item, "meaning"))]
+        fields = [("meaning", _get(item, "meaning")), ("short", _get(item, "short"))]
     elif kind == "support":
         fields = [("title", _get(item, "title")), ("text", _get(item, "text"))]
     elif kind == "support_intro":
