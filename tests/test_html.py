@@ -15,6 +15,7 @@ from htmlcheck import check_self_contained, text_of, tree_of
 
 from explainer import Explainer, get_explainer, load_knowledge
 from explainer.render import render
+from explainer.render.brief import in_short_section
 from explainer.render.html import render_html
 from explainer.render.layout import build_document
 
@@ -115,9 +116,12 @@ def test_brief_handout_holds_what_helps_at_the_visit(explainer: Explainer, name:
     text = text_of(root)
     for item in explanation.entered:
         if item.known:
-            assert item.value_label in text_of(found["entered"])
-    assert " ".join(" ".join(explanation.in_short).split()) in " ".join(
-        text_of(found["in_short"]).split())
+            # The brief line leaves out a value's aside in brackets ("Stage II (early)").
+            short = re.sub(r"\s*\([^()]*\)", "", item.value_label).strip()
+            assert short in text_of(found["entered"])
+    in_short = in_short_section(explanation)
+    assert in_short is not None and in_short.intro is not None
+    assert " ".join(in_short.intro.split()) in " ".join(text_of(found["in_short"]).split())
     for category in explanation.categories:
         assert category.name in text_of(found["glance"]) or (
             category.id == "palliative_care" and "Supportive care" in text_of(found["glance"]))
@@ -130,8 +134,12 @@ def test_brief_handout_holds_what_helps_at_the_visit(explainer: Explainer, name:
         assert member.role in text_of(found["care_team"])
     # The source and its date, once; no "Source:" line under every item.
     sources = text_of(found["sources"])
-    assert "How Is Breast Cancer Treated?" in sources and "last reviewed 2023-06" in sources
-    assert f"last reviewed {explanation.knowledge.last_reviewed}" in sources
+    # The article's own date, and no claim that anyone reviewed this text.
+    assert "How Is Breast Cancer Treated?" in sources
+    primary = next(source for source in explanation.knowledge.sources if source.primary)
+    assert f"({primary.last_reviewed})" in sources
+    assert "A clinician has not yet reviewed these explanations." in sources
+    assert "last reviewed" not in sources.lower()
     assert "Source:" not in text
     # Every term marked is explained in "Words used here", and only those.
     marked = re.findall(r'<sup class="mark"><a href="#term-(\d+)">', page)
@@ -183,7 +191,8 @@ def test_cli_writes_the_handout_to_a_file(cli: Callable[..., Any], tmp_path: Pat
     assert result.code == 0 and result.out == ""
     page = target.read_text(encoding="utf-8")
     check_self_contained(page)
-    assert "Stage 0 (DCIS)" in text_of(tree_of(page))
+    # A patient's default is the brief handout: the value without its aside.
+    assert "You entered: Stage 0;" in " ".join(text_of(tree_of(page)).split())
 
 
 def test_terms_are_explained_at_first_use(explainer: Explainer) -> None:

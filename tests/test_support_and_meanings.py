@@ -35,7 +35,7 @@ def test_every_stage_value_has_one_meaning(kb: KnowledgeBase) -> None:
 def test_the_stage_meaning_is_shown(explainer: Explainer, stage: str, words: str) -> None:
     explanation = explainer.explain({"stage": stage})
     assert explanation.stage_meaning is not None and words in explanation.stage_meaning.text
-    text = render(explanation, "text", width=400)
+    text = render(explanation, "text", width=400, detail="full")
     assert "WHAT THIS STAGE MEANS, IN GENERAL" in text and words in text
     assert text.index("WHAT THIS STAGE MEANS") < text.index("AT A GLANCE")
 
@@ -47,7 +47,7 @@ def test_support_is_in_every_explanation(explainer: Explainer) -> None:
                    "costs_and_work", "helplines"]
     helplines = next(item for item in explanation.support if item.id == "helplines")
     assert "1-800-227-2345" in helplines.text and "1-800-4-CANCER" in helplines.text
-    markdown = render(explanation, "markdown")
+    markdown = render(explanation, "markdown", detail="full")
     assert "Support and help" in markdown and "A second opinion" in markdown
     data = json.loads(explainer.explain_json({}))
     assert [item["id"] for item in data["support"]] == ids

@@ -36,7 +36,7 @@ from explainer.explanation.models import (
 from explainer.kb.models import RELEVANCE_ORDER, Relevance
 from explainer.kb.phrases import phrases
 from explainer.render.document import TEXT as LAYOUT
-from explainer.render.document import Document, Entry, Line, Section, Table
+from explainer.render.document import Document, Entry, Line, Section, Table, review_sentence
 from explainer.render.formats import Audience
 
 # The fixed phrases of the short view live in knowledge/interface.yaml (brief:).
@@ -320,7 +320,9 @@ def build_brief(explanation: Explanation, audience: Audience = "patient") -> Doc
     knowledge = explanation.knowledge
     sections.append(Section(
         key="source_notes", title=TEXT["sources"],
-        intro=TEXT["version"].format(version=knowledge.version, date=knowledge.last_reviewed),
+        # Every view says how much of it a clinician has reviewed (none yet: it says so).
+        intro=TEXT["version"].format(version=knowledge.version) + " "
+        + review_sentence(knowledge),
         entries=notes.entries(), listed=True))
     return Document(title=LAYOUT["title"], disclaimer=explanation.disclaimer,
                     sections=tuple(sections), audience=audience, detail="brief")

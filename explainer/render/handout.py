@@ -20,7 +20,7 @@ from explainer.render.brief import (
 )
 from explainer.render.brief import TEXT as BRIEF
 from explainer.render.document import TEXT as LAYOUT
-from explainer.render.document import Document, Entry, Line, Section
+from explainer.render.document import Document, Entry, Line, Section, review_sentence
 from explainer.render.formats import Audience, Handout
 from explainer.render.layout import _FirstUses, build_document
 
@@ -69,7 +69,8 @@ def _source_section(explanation: Explanation) -> Section:
         LAYOUT["based_on"].format(title=primary.title)
         + (LAYOUT["source_date"].format(date=primary.last_reviewed)
            if primary.last_reviewed else "") + "."),
-        Line(BRIEF["version"].format(version=knowledge.version, date=knowledge.last_reviewed)),
+        Line(BRIEF["version"].format(version=knowledge.version)),
+        Line(review_sentence(knowledge), "note"),
         Line(LAYOUT["individual"], "note")]
     return Section(key="sources", title=LAYOUT["sources"],
                    entries=(Entry(title=LAYOUT["sources"], bare=True, lines=tuple(lines)),))

@@ -293,8 +293,8 @@ def document_parts(document: Document, explanation: Explanation | None = None, *
                    callout: Callout | None = None,
                    notes_box: bool = True) -> tuple[str, str]:
     """The content of ``document`` as two HTML fragments: the body, and what closes it (the
-    last section and the notes box), which :func:`page` prints on one page with the closing
-    disclaimer. See :func:`document_body`."""
+    notes box; without one, the last section), which :func:`page` prints on one page with the
+    closing disclaimer. See :func:`document_body`."""
     parts = [f"<h1>{escape(document.title)}</h1>"]
     if explanation is not None:
         knowledge = explanation.knowledge
@@ -305,11 +305,13 @@ def document_parts(document: Document, explanation: Explanation | None = None, *
                      f"<p>{escape(callout.text)}</p></div>")
     sections = [_section(section, explanation, document.audience, document.detail == "full")
                 for section in document.sections]
-    closing = sections[-1:]
-    if notes_box:
-        closing.append(f'<section class="notes-box"><h2>{escape(TEXT["my_notes"])}</h2>'
-                       f"{_write_lines(NOTE_LINES_AT_END)}</section>")
-    return "\n".join(parts + sections[:-1]), "\n".join(closing)
+    if not notes_box:
+        return "\n".join(parts + sections[:-1]), "\n".join(sections[-1:])
+    # The notes box (not the list of sources, which can fill a page of its own) goes with the
+    # closing disclaimer, so that the last page never holds the disclaimer alone.
+    closing = (f'<section class="notes-box"><h2>{escape(TEXT["my_notes"])}</h2>'
+               f"{_write_lines(NOTE_LINES_AT_END)}</section>")
+    return "\n".join(parts + sections), closing
 
 
 def document_body(document: Document, explanation: Explanation | None = None, *,

@@ -91,7 +91,8 @@ def render_text(document: Document, width: int = 88) -> str:
             # Numbered source notes read as one paragraph, the intro after them:
             # "[1] A; [2] B. Knowledge base ..."
             paragraph = "; ".join(f"[{entry.note_number}] {entry.title}" for entry in notes)
-            out.extend(_wrap(f"{paragraph}. {section.intro or ''}".rstrip(), width, ""))
+            stop = "" if paragraph.endswith((".", "?", "!")) else "."
+            out.extend(_wrap(f"{paragraph}{stop} {section.intro or ''}".rstrip(), width, ""))
         elif section.intro:
             out.extend(_wrap(marked(section.intro, section.intro_marks), width, ""))
         if section.table:
