@@ -94,6 +94,7 @@ class ReportFile(_Model):
     thresholds: Thresholds
     notations: Notations
     meanings: dict[str, dict[str, Meaning]]
+    phrases: dict[str, str]
 
 
 class StageClasses(_Model):
@@ -150,6 +151,13 @@ REQUIRED_MEANINGS: dict[str, tuple[str, ...]] = {
 }
 
 
+REQUIRED_PHRASES = (
+    "title", "findings", "profile", "profile_none", "factor_from_report", "not_understood",
+    "not_understood_help", "conflicts", "sources", "nothing_found", "next_step", "conflict",
+    "stage_from_tnm", "stage_differs", "stage_if_m0", "stage_from_line", "stage_prognostic_only",
+    "stage_post_treatment_used", "nodes_post_treatment", "her2_discordant")
+
+
 class ReportKnowledge:
     """Both files, validated and cross-checked, with look-ups the reader needs."""
 
@@ -179,6 +187,10 @@ class ReportKnowledge:
     def meaning(self, item: str, value: str) -> Meaning:
         """The meaning of ``value`` of ``item`` (checked to exist when loading)."""
         return self.report.meanings[item][value]
+
+    def phrase(self, key: str, **values: str) -> str:
+        """A fixed phrase of the output, with its {placeholders} filled in."""
+        return " ".join(self.report.phrases[key].split()).format(**values)
 
     def source_label(self, source_id: str) -> str:
         """The short name of a source, e.g. "ASCO/CAP 2020"."""
@@ -235,6 +247,10 @@ def _cross_check(report: ReportFile, report_data: Any, stage: StageFile, stage_d
                 issues.append(_issue(report_path, report_data, ["meanings", item],
                                      f"meanings.{item} has no entry '{value}'",
                                      "add it with a label, a source and a plain meaning"))
+    for key in REQUIRED_PHRASES:
+        if key not in report.phrases:
+            issues.append(_issue(report_path, report_data, ["phrases"],
+                                 f"phrases has no entry '{key}'", "add it"))
     for item, values in report.meanings.items():
         for value, meaning in values.items():
             if meaning.source not in source_ids:
