@@ -41,6 +41,7 @@ COMMAND_MODULES: dict[str, str] = {
     "demo": "explainer.demo",
     "interview": "explainer.interview",
     "serve": "explainer.web.command",
+    "report": "explainer.report.command",
 }
 
 # The contract's core factors and values, used for --help when the knowledge base itself

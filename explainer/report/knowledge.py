@@ -152,7 +152,8 @@ REQUIRED_MEANINGS: dict[str, tuple[str, ...]] = {
 
 
 REQUIRED_PHRASES = (
-    "title", "findings", "profile", "profile_none", "factor_from_report", "not_understood",
+    "title", "findings", "profile", "profile_none", "factor_from_report", "profile_stage",
+    "item_labels", "meaning_label", "source_label", "not_understood",
     "not_understood_help", "conflicts", "sources", "nothing_found", "next_step", "conflict",
     "stage_from_tnm", "stage_differs", "stage_if_m0", "stage_from_line", "stage_prognostic_only",
     "stage_post_treatment_used", "nodes_post_treatment", "her2_discordant")

@@ -43,7 +43,7 @@ _GROUPABLE = {"er", "pr", "hr", "her2", "her2_ihc"}
 _CONNECTOR = re.compile(r"^\s*(?:/|,|&|\+|and|or)?\s*$", re.IGNORECASE)
 # A line that starts a new field ("Tumor size: 2 cm") ends a clause, unless its label says it
 # continues the item before (the CAP template puts the percent and intensity on own lines).
-_FIELD_LINE = re.compile(r"\n[ \t]*([A-Za-z][^:\n]{0,60}):")
+_FIELD_LINE = re.compile(r"(?:\n|[,;]\s)[ \t]*([A-Za-z][^:\n,]{0,60}):")
 _CONTINUATION = re.compile(
     r"percent|proportion|cells|intensity|staining|score|allred|ratio|cop(?:y|ies)|signals|"
     r"clone|result|interpretation|status|average|mean|group|method|test|type|origin|variant",
@@ -263,6 +263,7 @@ class ReportReader:
         """Read ``raw_text`` (any string) into a :class:`ReportReading`. Never raises on
         text: anything it cannot read is quoted back or ignored."""
         text = raw_text.translate(_NORMALISE)
+        self._covered: list[tuple[int, int]] = []
         state = _State(self.kb)
         mentions = self._mentions(text)
         tnm_tokens = self._tnm_tokens(text, mentions)
@@ -353,6 +354,9 @@ class ReportReader:
         index = 0
         while index < len(mentions):
             mention = mentions[index]
+            if mention.kind in ("tnm", "stage"):
+                index += 1
+                continue
             group = [mention]
             # ER/PR positive, ER and PR negative: markers joined only by connectors share the
             # clause after the last of them.
@@ -363,6 +367,7 @@ class ReportReader:
                 group.append(mentions[index])
             limit = mentions[index + 1].start if index + 1 < len(mentions) else len(text)
             clause = self._clause(text, group[-1].end, limit)
+            self._covered.append((group[0].start, group[-1].end + len(clause)))
             clauses = [clause] * len(group)
             if len(group) > 1:
                 slash = _SLASH_VALUES.match(clause)
@@ -413,12 +418,13 @@ class ReportReader:
     def _not_understood(self, text: str, mentions: list[Mention]) -> list[str]:
         quoted: list[str] = []
         position = 0
-        for piece in re.split(r"(\n|;)", text):
+        covered = self._covered + [(m.start, m.end) for m in mentions]
+        for piece in re.split(r"(\n|;|,\s)", text):
             start, end = position, position + len(piece)
             position = end
             if not re.search(r"[A-Za-z0-9]", piece):
                 continue
-            if any(m.start < end and start < m.end for m in mentions):
+            if any(left < end and start < right for left, right in covered):
                 continue
             rest = self._ignorable.sub(" ", piece)
             # Field labels and numbering alone ("Page 1 of 2", "Case: S24-1234") say nothing.
