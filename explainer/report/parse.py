@@ -48,7 +48,7 @@ _CONTINUATION = re.compile(
     r"percent|proportion|cells|intensity|staining|score|allred|ratio|cop(?:y|ies)|signals|"
     r"clone|result|interpretation|status|average|mean|group|method|test|type|origin|variant",
     re.IGNORECASE)
-_SENTENCE_END = re.compile(r"\.\s+(?=[A-Z])|;|\n\s*\n")
+_SENTENCE_END = re.compile(r"\.\s+(?=[A-Z])|\n\s*\n")
 
 _NUMBER = r"\d{1,3}(?:\.\d+)?"
 _PERCENT = re.compile(
@@ -59,7 +59,7 @@ _PERCENT = re.compile(
 _PERCENT_OR_LESS = re.compile(rf"(?P<a>{_NUMBER})\s*%\s*or\s*(?P<dir>fewer|less|more)",
                               re.IGNORECASE)
 _ALLRED = re.compile(r"allred(?:\s+score)?\s*(?:[:=]|of|is)?\s*\(?\s*(?P<score>[0-8])"
-                     r"(?:\s*/\s*8)?(?![\d.])", re.IGNORECASE)
+                     r"(?:\s*/\s*8)?(?!\d|\.\d)", re.IGNORECASE)
 _LOW_POSITIVE = re.compile(r"low[\s-]*positive|\b(?:er|pr)[\s-]*low\b|^\s*[:=-]?\s*low\b",
                            re.IGNORECASE)
 _POSITIVE = re.compile(r"\bpositive\b|\bpos\b|\breactive\b|\bpresent\b|\bdetected\b",
@@ -67,7 +67,7 @@ _POSITIVE = re.compile(r"\bpositive\b|\bpos\b|\breactive\b|\bpresent\b|\bdetecte
 _NEGATIVE = re.compile(
     r"\bnegative\b|\bneg\b|\bnot\s+detected\b|\bno\s+(?:nuclear\s+)?staining\b|\babsent\b|"
     r"\bnon[\s-]?reactive\b", re.IGNORECASE)
-_SIGN = re.compile(r"^\s*[:=]?\s*(?:\(\s*(?P<a>[+-])\s*\)|(?P<b>[+-])(?![\d.%]))")
+_SIGN = re.compile(r"^\s*[:=]?\s*(?:\(\s*(?P<a>[+-])\s*\)|(?P<b>[+-])(?!\d|\.\d|%))")
 _SLASH_VALUES = re.compile(
     r"^\s*[:=]?\s*(?P<all>(?:[+-]|pos(?:itive)?|neg(?:ative)?)"
     r"(?:\s*/\s*(?:[+-]|pos(?:itive)?|neg(?:ative)?))+)", re.IGNORECASE)
@@ -89,9 +89,9 @@ _UPTO10 = re.compile(r"(?:\u2264|<=|=<|<|up\s+to|at\s+most|no\s+more\s+than|not\
 _OVER10 = re.compile(r"(?:>|more\s+than|greater\s+than|over)\s*10\s*%", re.IGNORECASE)
 _SCORE_RANGE = re.compile(r"(?<![\d.])([0-3])\s*\+?\s*(?:-|to)\s*([0-3])\s*\+", re.IGNORECASE)
 _SCORE_PLUS = re.compile(r"(?<![\d.])([1-3])\s*\+(?!\s*[\d])")
-_SCORE_WORD = re.compile(r"(?:score|ihc)\s*(?:of\s*)?[:=]?\s*\(?\s*([0-3])\s*(\+)?(?![\d.%])",
+_SCORE_WORD = re.compile(r"(?:score|ihc)\s*(?:of\s*)?[:=]?\s*\(?\s*([0-3])\s*(\+)?(?!\d|\.\d|%)",
                          re.IGNORECASE)
-_SCORE_LEAD = re.compile(r"^\s*(?:\([^)]{0,12}\)\s*)?[:=]?\s*\(?\s*([0-3])\s*(\+)?(?![\d.%])")
+_SCORE_LEAD = re.compile(r"^\s*(?:\([^)]{0,12}\)\s*)?[:=]?\s*\(?\s*([0-3])\s*(\+)?(?!\d|\.\d|%)")
 _EQUIVOCAL = re.compile(r"equivocal|borderline", re.IGNORECASE)
 _HER2_LOW_WORD = re.compile(r"^\s*[:=-]?\s*low\b|her2[\s-]*low", re.IGNORECASE)
 _ZERO_WORD = re.compile(r"her2[\s-]*zero|^\s*[:=-]?\s*zero\b", re.IGNORECASE)
@@ -104,13 +104,13 @@ _AMPLIFIED = re.compile(
     r"\bamplified\b|amplification\s+(?:is\s+)?(?:present|detected|seen|identified)|"
     r"positive\s+for\s+(?:her2\s+)?(?:gene\s+)?amplification|\bamplification\s*[:=]\s*"
     r"(?:yes|present)", re.IGNORECASE)
-_RATIO = re.compile(rf"ratio\s*(?:of|[:=]|is|was)?\s*(?P<v>{_NUMBER})(?![\d.%])",
+_RATIO = re.compile(rf"ratio\s*(?:of|[:=]|is|was)?\s*(?P<v>{_NUMBER})(?!\d|\.\d|%)",
                     re.IGNORECASE)
-_LEADING_NUMBER = re.compile(rf"^\s*(?:[:=]|of|is|was)?\s*(?P<v>{_NUMBER})(?![\d.%])",
+_LEADING_NUMBER = re.compile(rf"^\s*(?:[:=]|of|is|was)?\s*(?P<v>{_NUMBER})(?!\d|\.\d|%)",
                              re.IGNORECASE)
 _COPIES = re.compile(
     rf"(?:copy\s*number|copies|signals)(?:\s*(?:per|/)\s*(?:cell|nucleus|nuclei))?\s*"
-    rf"(?:of|[:=]|is|was)?\s*(?P<v>{_NUMBER})(?![\d.%])|"
+    rf"(?:of|[:=]|is|was)?\s*(?P<v>{_NUMBER})(?!\d|\.\d|%)|"
     rf"(?P<w>{_NUMBER})\s*(?:her2\s*)?(?:copies|signals)\s*(?:per|/)\s*(?:cell|nucleus)",
     re.IGNORECASE)
 _ISH_GROUP = re.compile(r"group\s*([1-5])(?!\d)", re.IGNORECASE)
@@ -119,7 +119,7 @@ _ISH_GROUP = re.compile(r"group\s*([1-5])(?!\d)", re.IGNORECASE)
 _KI67 = re.compile(rf"(?P<cmp><|>|\u2264|\u2265)?\s*(?P<a>{_NUMBER})\s*(?:(?:-|to)\s*"
                    rf"(?P<b>{_NUMBER})\s*)?%")
 _GRADE = re.compile(r"^\s*(?:\([^)]{0,30}\)\s*)?(?:[:=]|is|of)?\s*(?:G)?"
-                    r"(?P<v>III|II|I|[123])(?![\d.A-Za-z])", re.IGNORECASE)
+                    r"(?P<v>III|II|I|[123])(?!\d|\.\d|[A-Za-z])", re.IGNORECASE)
 _GRADE_BEFORE = re.compile(r"(?P<v>high|intermediate|low)[\s-]*(?:nuclear\s+)?$", re.IGNORECASE)
 _G_TOKEN = re.compile(r"(?<![A-Za-z0-9])G(?P<v>[123])(?![A-Za-z0-9])")
 _MARGIN_POSITIVE = re.compile(r"\bpositive\b|\binvolved\b|\btransected\b|tumou?r\s+(?:is\s+)?"
@@ -405,7 +405,9 @@ class ReportReader:
             state.lvi(clause, before, shown)
         elif kind in ("brca", "gene"):
             sentence = _sentence_around(text, mention.start, mention.end)
-            state.gene(mention.detail, clause, sentence, _quote(sentence))
+            # The kind of test is often named once, before the results ("Germline testing:").
+            context = text[max(0, mention.start - 150):mention.end]
+            state.gene(mention.detail, clause, sentence, context, _quote(sentence))
 
     # --- TNM and stage ----------------------------------------------------------------------
 
@@ -446,6 +448,17 @@ def _without_overlaps(found: list[Mention]) -> list[Mention]:
             continue
         kept.append(mention)
     return kept
+
+
+def _origin(text: str) -> str | None:
+    """germline / somatic when ``text`` says which kind of test it was (None: not said, or
+    both)."""
+    germline, somatic = _GERMLINE.search(text), _SOMATIC.search(text)
+    if germline and not somatic:
+        return "germline"
+    if somatic and not germline:
+        return "somatic"
+    return None
 
 
 def _sentence_around(text: str, start: int, end: int) -> str:
@@ -902,7 +915,7 @@ class _State:
         elif present and not absent:
             self.find("lvi", "present", shown)
 
-    def gene(self, name: str, clause: str, sentence: str, shown: str) -> None:
+    def gene(self, name: str, clause: str, sentence: str, context: str, shown: str) -> None:
         genes = ["BRCA1", "BRCA2"] if name in ("BRCA", "BRCA1/2", "BRCA1/BRCA2",
                                                "BRCA1ANDBRCA2") else [name]
         after = clause
@@ -919,8 +932,7 @@ class _State:
             result = "positive"
         else:
             return
-        origin = ("germline" if _GERMLINE.search(sentence) else
-                  "somatic" if _SOMATIC.search(sentence) else "unknown")
+        origin = _origin(sentence) or _origin(context) or "unknown"
         for gene in genes:
             self.genes.setdefault(gene, {}).setdefault(f"{origin}:{result}", _Evidence()).add(
                 result, shown)
