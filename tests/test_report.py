@@ -9,13 +9,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import CliResult, run_process
 
 from explainer.errors import ExitCode
 from explainer.report.knowledge import load_report_knowledge
 from explainer.report.model import ReportReading
 from explainer.report.parse import read_report
 from explainer.report.render import render
-from conftest import CliResult, run_process
 
 Cli = Callable[..., CliResult]
 EXAMPLE = "ER 95%, PR 0%, HER2 IHC 2+, FISH not amplified, pT2 pN1a M0, grade 3"

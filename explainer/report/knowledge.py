@@ -204,8 +204,8 @@ class ReportKnowledge:
         if m_class == "M1":
             # "Any T, any N, M1": spread to distant organs decides the group on its own.
             return self.m1_group
-        t_class = self.class_of["t"].get(t)
-        n_class = self.class_of["n"].get(n)
+        t_class = self.class_of["t"].get(t or "")
+        n_class = self.class_of["n"].get(n or "")
         if t_class is None or n_class is None or m_class is None:
             return None
         return self.table.get((t_class, n_class, m_class))
@@ -242,8 +242,8 @@ def _cross_check(report: ReportFile, report_data: Any, stage: StageFile, stage_d
                  report_path: Path, stage_path: Path) -> list[KnowledgeIssue]:
     issues: list[KnowledgeIssue] = []
     source_ids = {source.id for source in report.sources}
-    for item, values in REQUIRED_MEANINGS.items():
-        for value in values:
+    for item, required in REQUIRED_MEANINGS.items():
+        for value in required:
             if value not in report.meanings.get(item, {}):
                 issues.append(_issue(report_path, report_data, ["meanings", item],
                                      f"meanings.{item} has no entry '{value}'",

@@ -96,10 +96,11 @@ _EQUIVOCAL = re.compile(r"equivocal|borderline", re.IGNORECASE)
 _HER2_LOW_WORD = re.compile(r"^\s*[:=-]?\s*low\b|her2[\s-]*low", re.IGNORECASE)
 _ZERO_WORD = re.compile(r"her2[\s-]*zero|^\s*[:=-]?\s*zero\b", re.IGNORECASE)
 _NOT_AMPLIFIED = re.compile(
-    r"not\s+amplified|non[\s-]*amplified|unamplified|no\s+(?:evidence\s+of\s+)?"
+    r"(?:not\s+amplified|non[\s-]*amplified|unamplified|no\s+(?:evidence\s+of\s+)?"
     r"(?:gene\s+)?amplification|negative\s+for\s+(?:her2\s+)?(?:gene\s+)?amplification|"
     r"without\s+amplification|amplification\s+(?:is\s+)?(?:not\s+(?:seen|detected|present)|"
-    r"absent)", re.IGNORECASE)
+    r"absent))(?:\s+(?:is\s+|was\s+)?(?:detected|seen|identified|present|found))?",
+    re.IGNORECASE)
 _AMPLIFIED = re.compile(
     r"\bamplified\b|amplification\s+(?:is\s+)?(?:present|detected|seen|identified)|"
     r"positive\s+for\s+(?:her2\s+)?(?:gene\s+)?amplification|\bamplification\s*[:=]\s*"
@@ -186,7 +187,7 @@ class _Evidence:
             self.values[value].append(text)
 
     def texts(self) -> list[str]:
-        return [text for texts in self.values.values() for text in texts]
+        return list(dict.fromkeys(text for texts in self.values.values() for text in texts))
 
 
 def _spelling_pattern(spelling: str) -> str:
@@ -279,17 +280,19 @@ class ReportReader:
         for kind, pattern in self._markers:
             for match in pattern.finditer(text):
                 detail = ""
+                named = kind
                 if kind.startswith("histology:"):
-                    kind, detail = "histology", kind.split(":", 1)[1]
+                    named, detail = "histology", kind.split(":", 1)[1]
                 elif kind in ("brca", "gene"):
                     detail = re.sub(r"\s", "", match.group()).upper()
-                found.append(Mention(kind, match.start(), match.end(), detail))
+                found.append(Mention(named, match.start(), match.end(), detail))
         for match in _TRIPLE_NEGATIVE.finditer(text):
             found.append(Mention("triple_negative", match.start(), match.end()))
-        return _without_overlaps(found)
+        return _merged(text, _without_overlaps(found))
 
     def _tnm_tokens(self, text: str, mentions: list[Mention]) -> list[_TnmToken]:
         tokens: list[_TnmToken] = []
+        last_end = -10
         for match in self._tnm.finditer(text):
             if not match.group():
                 continue
@@ -299,10 +302,15 @@ class ReportReader:
                     continue
                 parts.append((letter, (match.group(f"{letter}p") or "").lower(),
                               match.group(f"{letter}L"), match.group(f"{letter}c")))
-            # A bare single lower-case token ("t2", "m1") is too easily something else.
-            if len(parts) == 1 and not parts[0][1] and parts[0][2].islower():
+            # A bare single lower-case token ("t2", "m1") is too easily something else, unless
+            # it follows another TNM token ("pt2 pn1a m0").
+            if (len(parts) == 1 and not parts[0][1] and parts[0][2].islower()
+                    and not re.fullmatch(r"[\s,;]{1,3}", text[last_end:match.start()])):
                 continue
-            overlapping = [m for m in mentions if m.start < match.end() and match.start() < m.end]
+            last_end = match.end()
+            # "pTis (DCIS)": a histology word inside a TNM run does not hide the run.
+            overlapping = [m for m in mentions if m.start < match.end() and match.start() < m.end
+                           and m.kind != "histology"]
             if overlapping:
                 continue
             mentions.append(Mention("tnm", match.start(), match.end()))
@@ -375,7 +383,7 @@ class ReportReader:
                     values = [part.strip() for part in slash.group("all").split("/")]
                     if len(values) == len(group):
                         clauses = values
-            for member, member_clause in zip(group, clauses):
+            for member, member_clause in zip(group, clauses, strict=False):
                 shown = _quote(text[group[0].start:group[-1].end] + clause)
                 self._read_one(text, member, member_clause, shown, state)
             index += 1
@@ -388,7 +396,7 @@ class ReportReader:
         elif kind == "hr":
             state.hr_word(clause, shown)
         elif kind in _HER2_KINDS:
-            state.her2(kind, clause, shown)
+            state.her2(kind, text[mention.start:mention.end], clause, shown)
         elif kind == "triple_negative":
             state.triple_negative(shown)
         elif kind == "ki67":
@@ -439,6 +447,21 @@ class ReportReader:
             if len(quoted) >= MAX_NOT_UNDERSTOOD:
                 break
         return quoted
+
+
+def _merged(text: str, mentions: list[Mention]) -> list[Mention]:
+    """"Estrogen Receptor (ER)" is one mention, not two."""
+    merged: list[Mention] = []
+    for mention in mentions:
+        previous = merged[-1] if merged else None
+        if (previous is not None and previous.kind == mention.kind
+                and re.fullmatch(r"\s*\(\s*", text[previous.end:mention.start])
+                and re.match(r"\s*\)", text[mention.end:])):
+            closing = text.index(")", mention.end) + 1
+            merged[-1] = Mention(previous.kind, previous.start, closing, previous.detail)
+            continue
+        merged.append(mention)
+    return merged
 
 
 def _without_overlaps(found: list[Mention]) -> list[Mention]:
@@ -524,14 +547,14 @@ class _State:
         self.her2_faint_unclear: list[str] = []
         self.genes: dict[str, dict[str, _Evidence]] = {}
         self.order = 0
-        self.seen: set[tuple[str, str, str]] = set()
+        self.seen: set[tuple[str, str, str, str]] = set()
 
     # findings ---------------------------------------------------------------------------
 
     def find(self, item: str, value: str, text: str, meaning_item: str | None = None,
              meaning_value: str | None = None, label: str | None = None,
              extra: str = "") -> None:
-        key = (item, value, text)
+        key = (item, value, text, label or "")
         if key in self.seen:
             return
         self.seen.add(key)
@@ -567,9 +590,9 @@ class _State:
             categories = set()
             if low < positive_min:
                 categories.add("negative")
-            if high > positive_min or (high == positive_min and high_in):
-                if low < low_max or (low == low_max and low_in):
-                    categories.add("low")
+            reaches_one = high > positive_min or (high == positive_min and high_in)
+            if reaches_one and (low < low_max or (low == low_max and low_in)):
+                categories.add("low")
             if high > low_max:
                 categories.add("positive")
             self.receptor_percent[kind] = True
@@ -677,7 +700,7 @@ class _State:
 
     # HER2 -------------------------------------------------------------------------------
 
-    def her2(self, kind: str, clause: str, shown: str) -> None:
+    def her2(self, kind: str, named: str, clause: str, shown: str) -> None:
         rest = clause
         not_amplified = _NOT_AMPLIFIED.search(rest)
         if not_amplified:
@@ -687,31 +710,34 @@ class _State:
             self.ish_words.add("amplified", shown)
             rest = _AMPLIFIED.sub(" ", rest)
         if kind == "ish":
-            self._ish(clause, rest, shown)
+            self._ish(named, clause, shown)
+            self._ish_words(clause, rest, shown)
             return
         self._ihc(clause, rest, shown)
 
-    def _ish(self, clause: str, rest: str, shown: str) -> None:
-        for match in _ISH_GROUP.finditer(clause):
+    def _ish(self, named: str, clause: str, shown: str) -> None:
+        # The numbers' names are often in the mention itself ("HER2/CEP17 ratio: 2.3").
+        whole = f"{named} {clause}"
+        for match in _ISH_GROUP.finditer(whole):
             self.ish_groups.add(f"group_{match.group(1)}", shown)
-        ratio = _RATIO.search(clause)
+        ratio = _RATIO.search(whole)
         lead = _LEADING_NUMBER.match(clause)
-        copies = _COPIES.search(clause)
-        if "ratio" in shown.lower() and ratio is None and lead is not None and (
-                copies is None or copies.start() > lead.end()):
-            ratio = lead
-            lead = None
-        if ratio is not None:
+        if ratio is None and lead is not None and "cep17" in named.lower():
+            self.ish_ratio.append((float(lead.group("v")), shown))
+        elif ratio is not None:
             self.ish_ratio.append((float(ratio.group("v")), shown))
+        copies = _COPIES.search(whole)
         if copies is not None:
             self.ish_copies.append((float(copies.group("v") or copies.group("w")), shown))
-        elif lead is not None and re.search(r"cop(?:y|ies)|signals", shown, re.IGNORECASE):
-            self.ish_copies.append((float(lead.group("v")), shown))
-        if _EQUIVOCAL.search(rest):
+
+    def _ish_words(self, clause: str, rest: str, shown: str) -> None:
+        if rest != clause:
+            pass  # the clause said amplified or not in so many words
+        elif _EQUIVOCAL.search(rest):
             self.ish_words.add("equivocal", shown)
-        elif _NEGATIVE.search(rest) or _SIGN.match(rest) and "-" in rest.strip()[:3]:
+        elif _NEGATIVE.search(rest) or (_SIGN.match(rest) and "-" in rest.strip()[:3]):
             self.ish_words.add("not_amplified", shown)
-        elif _POSITIVE.search(rest) or _SIGN.match(rest) and "+" in rest.strip()[:3]:
+        elif _POSITIVE.search(rest) or (_SIGN.match(rest) and "+" in rest.strip()[:3]):
             self.ish_words.add("amplified", shown)
         elif _PENDING.search(clause) and not self.ish_words.values:
             self.ish_words.add("pending", shown)
@@ -778,6 +804,7 @@ class _State:
         number_texts = [text for _, text in self.ish_ratio + self.ish_copies]
         if len(ratios) == 1 and len(copies) == 1:
             ratio, count = next(iter(ratios)), next(iter(copies))
+            group: int
             if ratio >= thresholds.ish_ratio_min:
                 group = 1 if count >= thresholds.ish_copies_low else 2
             elif count >= thresholds.ish_copies_high:
@@ -793,8 +820,8 @@ class _State:
             elif not words and not groups:
                 self.find("ish", "numbers_only", "; ".join(number_texts))
         group_texts = self.ish_groups.texts() + number_texts
-        for group in sorted(groups):
-            self.find("ish", group, "; ".join(dict.fromkeys(group_texts)))
+        for group_name in sorted(groups):
+            self.find("ish", group_name, "; ".join(dict.fromkeys(group_texts)))
         from_groups = set()
         if groups & {"group_1"}:
             from_groups.add("amplified")
@@ -818,8 +845,8 @@ class _State:
         words = set(self.her2_words.values)
         texts = list(dict.fromkeys(score_texts + self.her2_words.texts()
                                    + self.ish_words.texts()))
-        for score in sorted(scores):
-            self.find("her2_ihc", score, "; ".join(self.her2_scores.values[score]))
+        for shown_score in sorted(scores):
+            self.find("her2_ihc", shown_score, "; ".join(self.her2_scores.values[shown_score]))
         if not (scores or words or ish or self.ish_words.values or self.ish_groups.values):
             if self.her2_faint_unclear:
                 self.find("her2_status", "needs_score", "; ".join(self.her2_faint_unclear))
@@ -831,7 +858,7 @@ class _State:
             return
         score = next(iter(scores), None)
         value: str | None
-        if ish == "amplified":
+        if ish == "amplified":  # noqa: SIM114 (each line is one rule of the guideline)
             value = "positive"
         elif score == "3+":
             value = "positive" if ish != "not_amplified" else None
@@ -906,10 +933,11 @@ class _State:
 
     def lvi(self, clause: str, before: str, shown: str) -> None:
         if _NEGATED_BEFORE.search(before):
-            self.find("lvi", "absent", _quote(before.split("\n")[-1].strip() + " " + shown))
+            line_start = before.rsplit("\n", maxsplit=1)[-1].strip()
+            self.find("lvi", "absent", _quote(f"{line_start} {shown}"))
             return
         absent = _LVI_ABSENT.search(clause)
-        present = _LVI_PRESENT.search(clause)
+        present = _LVI_PRESENT.search(_LVI_ABSENT.sub(" ", clause))
         if absent and not present:
             self.find("lvi", "absent", shown)
         elif present and not absent:
@@ -919,8 +947,8 @@ class _State:
         genes = ["BRCA1", "BRCA2"] if name in ("BRCA", "BRCA1/2", "BRCA1/BRCA2",
                                                "BRCA1ANDBRCA2") else [name]
         after = clause
-        if _VUS.search(after) or _VUS.search(sentence) and not (
-                _PATHOGENIC.search(after) or _GENE_NEGATIVE.search(after)):
+        if _VUS.search(after) or (_VUS.search(sentence) and not (
+                _PATHOGENIC.search(after) or _GENE_NEGATIVE.search(after))):
             result = "vus"
         elif _GENE_NEGATIVE.search(after):
             result = "negative"
