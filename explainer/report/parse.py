@@ -858,7 +858,7 @@ class _State:
             return
         score = next(iter(scores), None)
         value: str | None
-        if ish == "amplified":  # noqa: SIM114 (each line is one rule of the guideline)
+        if ish == "amplified":
             value = "positive"
         elif score == "3+":
             value = "positive" if ish != "not_amplified" else None
