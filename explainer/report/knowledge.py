@@ -85,6 +85,14 @@ class Meaning(_Model):
         return " ".join(value.split())
 
 
+class Term(_Model):
+    """A term of art the meanings use, with other spellings and a plain definition."""
+
+    term: str
+    aliases: tuple[str, ...] = ()
+    definition: str
+
+
 class ReportFile(_Model):
     """knowledge/report.yaml."""
 
@@ -93,6 +101,7 @@ class ReportFile(_Model):
     sources: tuple[ReportSource, ...]
     thresholds: Thresholds
     notations: Notations
+    terms: tuple[Term, ...]
     meanings: dict[str, dict[str, Meaning]]
     phrases: dict[str, str]
 
@@ -153,10 +162,11 @@ REQUIRED_MEANINGS: dict[str, tuple[str, ...]] = {
 
 REQUIRED_PHRASES = (
     "title", "findings", "profile", "profile_none", "factor_from_report", "profile_stage",
-    "item_labels", "meaning_label", "source_label", "not_understood",
-    "not_understood_help", "conflicts", "sources", "nothing_found", "next_step", "conflict",
-    "stage_from_tnm", "stage_differs", "stage_if_m0", "stage_from_line", "stage_prognostic_only",
-    "stage_post_treatment_used", "nodes_post_treatment", "her2_discordant")
+    "item_labels", "meaning_label", "source_label", "not_understood", "not_understood_help",
+    "conflicts", "sources", "words_used", "nothing_found", "next_step", "conflict",
+    "stage_from_tnm", "stage_differs", "stage_if_m0", "stage_from_line",
+    "stage_prognostic_only", "stage_post_treatment_used", "nodes_post_treatment",
+    "her2_discordant")
 
 
 class ReportKnowledge:

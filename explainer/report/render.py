@@ -31,6 +31,27 @@ def profile_lines(reading: ReportReading, kb: ReportKnowledge) -> list[str]:
     return lines
 
 
+def _term_pattern(spelling: str) -> str:
+    body = re.escape(spelling)
+    # Short capital acronyms (ER, T, N0) count only in capitals: "er" or "t" are not them.
+    if len(spelling) <= 4 and spelling.upper() == spelling:
+        return f"(?-i:{body})"
+    return body
+
+
+def terms_used(reading: ReportReading, kb: ReportKnowledge) -> list[tuple[str, str]]:
+    """(term, definition) of each term of art that the shown findings use, in report.yaml's
+    order, so every one is explained."""
+    shown = " ".join(f"{finding.label} {finding.means}" for finding in reading.findings)
+    used = []
+    for term in kb.report.terms:
+        spellings = sorted({term.term, *term.aliases}, key=len, reverse=True)
+        pattern = "|".join(_term_pattern(spelling) for spelling in spellings)
+        if re.search(rf"(?<![\w-])(?:{pattern})(?![\w])", shown, re.IGNORECASE):
+            used.append((term.term, term.definition))
+    return used
+
+
 def render_json(reading: ReportReading) -> str:
     """The JSON document (schema_version 1)."""
     return json.dumps(reading.to_json(), indent=2, ensure_ascii=False) + "\n"
@@ -40,7 +61,8 @@ def render_text(reading: ReportReading, kb: ReportKnowledge, width: int = 88) ->
     """Plain text, wrapped to ``width``."""
     def wrap(text: str, indent: str = "", hang: str | None = None) -> list[str]:
         return textwrap.wrap(text, width, initial_indent=indent,
-                             subsequent_indent=indent if hang is None else hang) or [""]
+                             subsequent_indent=indent if hang is None else hang,
+                             break_long_words=False, break_on_hyphens=False) or [""]
 
     def heading(text: str) -> list[str]:
         return ["", text, "-" * min(len(text), width)]
@@ -70,6 +92,11 @@ def render_text(reading: ReportReading, kb: ReportKnowledge, width: int = 88) ->
         out += wrap(kb.phrase("not_understood_help"))
         for text in reading.not_understood:
             out += wrap(f'* "{text}"', "", "  ")
+    words = terms_used(reading, kb)
+    if words:
+        out += heading(kb.phrase("words_used"))
+        for term, definition in words:
+            out += wrap(f"* {term}: {definition}", "", "  ")
     if reading.sources:
         out += heading(kb.phrase("sources"))
         for short, full in reading.sources:
@@ -107,6 +134,10 @@ def render_markdown(reading: ReportReading, kb: ReportKnowledge) -> str:
         out += ["", f"## {_md(kb.phrase('not_understood'))}", "",
                 _md(kb.phrase("not_understood_help")), ""]
         out += [f"- \u201c{_md(text)}\u201d" for text in reading.not_understood]
+    words = terms_used(reading, kb)
+    if words:
+        out += ["", f"## {_md(kb.phrase('words_used'))}", ""]
+        out += [f"- **{_md(term)}**: {_md(definition)}" for term, definition in words]
     if reading.sources:
         out += ["", f"## {_md(kb.phrase('sources'))}", ""]
         out += [f"- **{_md(short)}**: {_md(full)}" for short, full in reading.sources]
@@ -155,6 +186,11 @@ def render_rich(reading: ReportReading, kb: ReportKnowledge, width: int = 88,
         console.print(escape(kb.phrase("not_understood_help")))
         for text in reading.not_understood:
             console.print(f"\u2022 \u201c{escape(text)}\u201d")
+    words = terms_used(reading, kb)
+    if words:
+        console.print(f"[bold]{escape(kb.phrase('words_used'))}[/bold]")
+        for term, definition in words:
+            console.print(f"\u2022 [bold]{escape(term)}[/bold]: {escape(definition)}")
     if reading.sources:
         console.print(f"[bold]{escape(kb.phrase('sources'))}[/bold]")
         for short, full in reading.sources:
