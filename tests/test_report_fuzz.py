@@ -85,7 +85,7 @@ def test_noise_alone_invents_nothing(pieces: list[str], joiner: int) -> None:
 def test_noise_between_items_changes_nothing(separators: list[str], header: str,
                                              upper: bool) -> None:
     text = header + EXAMPLE_ITEMS[0]
-    for separator, item in zip(separators, EXAMPLE_ITEMS[1:]):
+    for separator, item in zip(separators, EXAMPLE_ITEMS[1:], strict=True):
         text += separator + item
     if upper:
         text = text.upper()
