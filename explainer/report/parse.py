@@ -67,10 +67,13 @@ _POSITIVE = re.compile(r"\bpositive\b|\bpos\b|\breactive\b|\bpresent\b|\bdetecte
 _NEGATIVE = re.compile(
     r"\bnegative\b|\bneg\b|\bnot\s+detected\b|\bno\s+(?:nuclear\s+)?staining\b|\babsent\b|"
     r"\bnon[\s-]?reactive\b", re.IGNORECASE)
-_SIGN = re.compile(r"^\s*[:=]?\s*(?:\(\s*(?P<a>[+-])\s*\)|(?P<b>[+-])(?!\d|\.\d|%))")
+# A sign after a marker: "ER+", "ER (+)", "HER2- metastatic", "ER: -". A hyphen before a word
+# ("ER-positive") or a dash between words ("ER - 95%") is not a sign.
+_SIGN = re.compile(r"^(?:\s*[:=]?\s*\(\s*(?P<a>[+-])\s*\)|(?P<b>[+-])(?![A-Za-z\d.%])|"
+                   r"\s*[:=]?\s*(?P<c>[+-])\s*(?=$|[/,;)\n]))")
+_SLASH_VALUE = r"(?:[+-]|pos(?:itive)?|neg(?:ative)?|[<>]?\s*\d{1,3}(?:\.\d+)?\s*%)"
 _SLASH_VALUES = re.compile(
-    r"^\s*[:=]?\s*(?P<all>(?:[+-]|pos(?:itive)?|neg(?:ative)?)"
-    r"(?:\s*/\s*(?:[+-]|pos(?:itive)?|neg(?:ative)?))+)", re.IGNORECASE)
+    rf"^\s*[:=]?\s*(?P<all>{_SLASH_VALUE}(?:\s*/\s*{_SLASH_VALUE})+)", re.IGNORECASE)
 _PENDING = re.compile(r"pending|to follow|see (?:comment|note|addendum|below)|will be reported|"
                       r"in progress|not performed|sent out|sent to|ordered|to be reported|"
                       r"not done|not available|insufficient", re.IGNORECASE)
@@ -204,7 +207,7 @@ def _alternation(spellings: Iterable[str]) -> str:
 
 
 def _quote(text: str) -> str:
-    text = " ".join(text.split()).strip(" ,;:")
+    text = " ".join(text.split()).strip(" ,;:(")
     return text if len(text) <= MAX_QUOTE else text[:MAX_QUOTE - 1].rstrip() + "…"
 
 
@@ -507,6 +510,14 @@ class _StageLine:
     text: str
 
 
+def _sign_of(clause: str) -> str | None:
+    """"+" or "-" when the clause starts with a sign (see _SIGN), else None."""
+    match = _SIGN.match(clause)
+    if match is None:
+        return None
+    return match.group("a") or match.group("b") or match.group("c")
+
+
 def _interval(match: re.Match[str]) -> tuple[float, float, bool, bool]:
     """The percent interval (low, high, low included, high included) of a percent match."""
     a = float(match.group("a"))
@@ -616,10 +627,9 @@ class _State:
             else:
                 self.receptor_allred_mid[kind].append(shown)
                 evidence.add("pct:low,negative,positive", shown)
-        sign = _SIGN.match(clause)
+        sign = _sign_of(clause)
         if sign:
-            evidence.add("word:positive" if (sign.group("a") or sign.group("b")) == "+"
-                         else "word:negative", shown)
+            evidence.add("word:positive" if sign == "+" else "word:negative", shown)
         if _NEGATIVE.search(rest):
             evidence.add("word:negative", shown)
         if _POSITIVE.search(rest):
@@ -628,10 +638,10 @@ class _State:
             evidence.add("pending", shown)
 
     def hr_word(self, clause: str, shown: str) -> None:
-        sign = _SIGN.match(clause)
-        if (sign and (sign.group("a") or sign.group("b")) == "+") or _POSITIVE.search(clause):
+        sign = _sign_of(clause)
+        if sign == "+" or _POSITIVE.search(clause):
             self.hr_words.add("positive", shown)
-        if (sign and (sign.group("a") or sign.group("b")) == "-") or _NEGATIVE.search(clause):
+        if sign == "-" or _NEGATIVE.search(clause):
             self.hr_words.add("negative", shown)
 
     def triple_negative(self, shown: str) -> None:
@@ -735,9 +745,9 @@ class _State:
             pass  # the clause said amplified or not in so many words
         elif _EQUIVOCAL.search(rest):
             self.ish_words.add("equivocal", shown)
-        elif _NEGATIVE.search(rest) or (_SIGN.match(rest) and "-" in rest.strip()[:3]):
+        elif _NEGATIVE.search(rest) or _sign_of(rest) == "-":
             self.ish_words.add("not_amplified", shown)
-        elif _POSITIVE.search(rest) or (_SIGN.match(rest) and "+" in rest.strip()[:3]):
+        elif _POSITIVE.search(rest) or _sign_of(rest) == "+":
             self.ish_words.add("amplified", shown)
         elif _PENDING.search(clause) and not self.ish_words.values:
             self.ish_words.add("pending", shown)
@@ -773,18 +783,16 @@ class _State:
         if _NULL.search(clause):
             self.her2_scores.add("0", shown)
             found_score = True
-        sign = _SIGN.match(rest)
+        sign = _sign_of(rest)
         if _EQUIVOCAL.search(rest):
             self.her2_scores.add("2+", shown)
         elif _HER2_LOW_WORD.search(rest):
             self.her2_words.add("low", shown)
         elif _ZERO_WORD.search(rest):
             self.her2_scores.add("0", shown)
-        if re.search(r"\bpositive\b|\bpos\b", rest, re.IGNORECASE) or (
-                sign and (sign.group("a") or sign.group("b")) == "+"):
+        if re.search(r"\bpositive\b|\bpos\b", rest, re.IGNORECASE) or sign == "+":
             self.her2_words.add("positive", shown)
-        if re.search(r"\bnegative\b|\bneg\b", rest, re.IGNORECASE) or (
-                sign and (sign.group("a") or sign.group("b")) == "-"):
+        if re.search(r"\bnegative\b|\bneg\b", rest, re.IGNORECASE) or sign == "-":
             self.her2_words.add("negative", shown)
         if not found_score and not self.her2_words.values and _PENDING.search(clause):
             self.her2_words.add("pending", shown)
