@@ -402,3 +402,13 @@ def test_run_report_function(capsys: pytest.CaptureFixture[str]) -> None:
 
     assert run_report([EXAMPLE, "--format", "text"]) == ExitCode.OK
     assert "HER2-low" in capsys.readouterr().out
+
+
+def test_a_new_line_about_something_else_does_not_feed_the_item_before() -> None:
+    reading = read_report("ER: positive\n5% of core involved by carcinoma")
+    assert values(reading, "er") == ["positive"]
+    assert reading.not_understood == ("5% of core involved by carcinoma",)
+    # An indented or labelled detail line still belongs to the item (the CAP template).
+    assert values(read_report("ER: positive\n  5% of cells"), "er") == ["low"]
+    assert values(read_report("ER: positive\nPercent of cells: 5%"), "er") == ["low"]
+    assert values(read_report("ER:\nPositive (95%)"), "er") == ["positive"]

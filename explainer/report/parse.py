@@ -359,6 +359,18 @@ class ReportReader:
             if not _CONTINUATION.search(field_line.group(1)):
                 cut = field_line.start()
                 break
+        # A new line that is neither indented (the CAP template indents an item's details)
+        # nor a labelled detail starts something else ("ER: positive" / "5% of the core
+        # involved"), unless the item has no words yet ("ER:" / "Positive").
+        for newline in re.finditer(r"\n(?=\S)", clause[:cut]):
+            line = clause[newline.end():].split("\n", 1)[0]
+            label = line.split(":", 1)[0] if ":" in line else ""
+            before = re.sub(r"\([^)]*\)|\b(?:status|results?|by|ihc|immunohistochemistry)\b",
+                            " ", clause[:newline.start()], flags=re.IGNORECASE)
+            has_words = re.search(r"[A-Za-z0-9+\-]", before)
+            if has_words and not (label and _CONTINUATION.search(label)):
+                cut = newline.start()
+                break
         return clause[:cut]
 
     def _read_markers(self, text: str, mentions: list[Mention], state: _State) -> None:
