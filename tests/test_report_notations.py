@@ -115,6 +115,14 @@ NOTATIONS: list[tuple[str, dict[str, str], dict[str, list[str]]]] = [
      {"ish": ["group_5", "not_amplified"]}),
     ("HER2 IHC 2+. HER2:CEP17 ratio of 4.1; mean HER2 copy number 9.8 signals/cell",
      {"her2_status": "positive"}, {"ish": ["group_1", "amplified"]}),
+    ("HER2 IHC 2+ (equivocal). HER2 FISH: HER2/CEP17 ratio 1.6, HER2 signals per cell 4.8 - "
+     "ASCO/CAP group 4; interpreted as negative (not amplified)", {"her2_status": "low"},
+     {"ish": ["group_4", "not_amplified"]}),
+    # The pre-2023 wording of score 0 covers both kinds of 0: a plain 0, not ultralow.
+    ("HER2 0 (no staining or faint incomplete staining in \u226410% of cells)",
+     {"her2_status": "negative"}, {"her2_ihc": ["0"]}),
+    ("HER2 (ERBB2) by in situ hybridization: Positive (amplified)",
+     {"her2_status": "positive"}, {"ish": ["amplified"]}),
     # TNM
     ("pT2 pN1a M0", {"stage": "II", "nodes": "positive"}, {"t": ["pT2"], "n": ["pN1a"]}),
     ("pT2N1aM0", {"stage": "II", "nodes": "positive"}, {"stage": ["IIB"]}),

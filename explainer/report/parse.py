@@ -54,7 +54,7 @@ _NUMBER = r"\d{1,3}(?:\.\d+)?"
 _PERCENT = re.compile(
     r"(?P<cmp>\u2264|\u2265|<=|>=|=<|=>|<|>|less than or equal to|greater than or equal to|"
     r"less than|fewer than|greater than|more than|under|over|up to|at least|at most)?\s*"
-    rf"(?P<a>{_NUMBER})\s*(?:%|percent)?\s*(?:(?:-|to)\s*(?P<b>{_NUMBER})\s*)?(?:%|percent)"
+    rf"(?<![\w.])(?P<a>{_NUMBER})\s*(?:%|percent)?\s*(?:(?:-|to)\s*(?P<b>{_NUMBER})\s*)?(?:%|percent)"
     r"(?!\s*(?:or\s+(?:fewer|less|more)))", re.IGNORECASE)
 _PERCENT_OR_LESS = re.compile(rf"(?P<a>{_NUMBER})\s*%\s*or\s*(?P<dir>fewer|less|more)",
                               re.IGNORECASE)
@@ -115,12 +115,12 @@ _LEADING_NUMBER = re.compile(rf"^\s*(?:[:=]|of|is|was)?\s*(?P<v>{_NUMBER})(?!\d|
 _COPIES = re.compile(
     rf"(?:copy\s*number|copies|signals)(?:\s*(?:per|/)\s*(?:cell|nucleus|nuclei))?\s*"
     rf"(?:of|[:=]|is|was)?\s*(?P<v>{_NUMBER})(?!\d|\.\d|%)|"
-    rf"(?P<w>{_NUMBER})\s*(?:her2\s*)?(?:copies|signals)\s*(?:per|/)\s*(?:cell|nucleus)",
+    rf"(?<![\w.])(?P<w>{_NUMBER})\s*(?:her2\s*)?(?:copies|signals)\s*(?:per|/)\s*(?:cell|nucleus)",
     re.IGNORECASE)
 _ISH_GROUP = re.compile(r"group\s*([1-5])(?!\d)", re.IGNORECASE)
 
 # Other items
-_KI67 = re.compile(rf"(?P<cmp><|>|\u2264|\u2265)?\s*(?P<a>{_NUMBER})\s*(?:(?:-|to)\s*"
+_KI67 = re.compile(rf"(?P<cmp><|>|\u2264|\u2265)?\s*(?<![\w.])(?P<a>{_NUMBER})\s*(?:(?:-|to)\s*"
                    rf"(?P<b>{_NUMBER})\s*)?%")
 _GRADE = re.compile(r"^\s*(?:\([^)]{0,30}\)\s*)?(?:[:=]|is|of)?\s*(?:G)?"
                     r"(?P<v>III|II|I|[123])(?!\d|\.\d|[A-Za-z])", re.IGNORECASE)
@@ -767,7 +767,12 @@ class _State:
     def _ihc(self, clause: str, rest: str, shown: str) -> None:
         found_score = False
         faint = _FAINT.search(clause) and _INCOMPLETE.search(clause)
-        if faint and _UPTO10.search(clause):
+        if faint and _NULL.search(clause):
+            # The pre-2023 wording of score 0, "no staining or faint incomplete staining in
+            # 10% or fewer": a plain 0, not the ultralow kind.
+            self.her2_scores.add("0", shown)
+            found_score = True
+        elif faint and _UPTO10.search(clause):
             self.her2_scores.add("0+", shown)
             found_score = True
         elif faint and _OVER10.search(clause):
@@ -775,7 +780,7 @@ class _State:
             found_score = True
         elif faint:
             self.her2_faint_unclear.append(shown)
-        if _ULTRALOW.search(clause):
+        if _ULTRALOW.search(clause) and not _NULL.search(clause):
             self.her2_scores.add("0+", shown)
             found_score = True
         for match in _SCORE_RANGE.finditer(clause):
