@@ -134,8 +134,8 @@ NOTATIONS: list[tuple[str, dict[str, str], dict[str, list[str]]]] = [
     ("pT3, pN2a, M0", {"stage": "III", "nodes": "positive"}, {"stage": ["IIIA"]}),
     ("TNM: pT2 pN0 (0/3) cM0", {"stage": "II", "nodes": "negative"}, {"stage": ["IIA"]}),
     ("Primary tumor (pT): pT1c\nRegional lymph nodes (pN): pN1a",
-     {"nodes": "positive"}, {"t": ["pT1c"], "stage": ["needs M"]}),
-    ("ypT0 ypN0", {}, {"stage": ["no group"]}),
+     {"nodes": "positive"}, {"t": ["pT1c"], "stage": ["needs_m"]}),
+    ("ypT0 ypN0", {}, {"stage": ["no_group"]}),
     ("pt2 pn1a m0", {"stage": "II", "nodes": "positive"}, {"stage": ["IIB"]}),
     ("Stage IA (pT1c pN0 M0)", {"stage": "I", "nodes": "negative"}, {"stage": ["IA"]}),
     # stage lines

@@ -9,5 +9,7 @@ from __future__ import annotations
 
 from explainer.report.knowledge import ReportKnowledge, load_report_knowledge
 from explainer.report.model import Conflict, Finding, ReportReading
+from explainer.report.parse import read_report
 
-__all__ = ["Conflict", "Finding", "ReportKnowledge", "ReportReading", "load_report_knowledge"]
+__all__ = ["Conflict", "Finding", "ReportKnowledge", "ReportReading", "load_report_knowledge",
+           "read_report"]

@@ -49,7 +49,7 @@ def register(commands: Any) -> None:
                                                        "(UTF-8 text)")
     parser.add_argument("--format", choices=["text", "markdown", "rich", "json"],
                         default="rich",
-                        help="output format (default: rich; plain text when piped)")
+                        help="output format (default: rich; without colour when piped)")
     parser.add_argument("--width", type=int, default=None, metavar="N",
                         help="line width for text and rich output (default: terminal width)")
     parser.add_argument("--knowledge", metavar="DIR",

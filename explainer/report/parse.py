@@ -274,7 +274,7 @@ class ReportReader:
         stage_lines = self._stage_lines(text, mentions)
         mentions = sorted(mentions, key=lambda mention: mention.start)
         self._read_markers(text, mentions, state)
-        self._read_tnm(tnm_tokens, stage_lines, state)
+        state.tnm(tnm_tokens, stage_lines)
         state.not_understood = self._not_understood(text, mentions)
         return state.result()
 
@@ -431,12 +431,6 @@ class ReportReader:
             # The kind of test is often named once, before the results ("Germline testing:").
             context = text[max(0, mention.start - 150):mention.end]
             state.gene(mention.detail, clause, sentence, context, _quote(sentence))
-
-    # --- TNM and stage ----------------------------------------------------------------------
-
-    def _read_tnm(self, tokens: list[_TnmToken], lines: list[_StageLine],
-                  state: _State) -> None:
-        state.tnm(tokens, lines)
 
     # --- not understood ---------------------------------------------------------------------
 
@@ -820,9 +814,8 @@ class _State:
         words = {value for value in self.ish_words.values if value in
                  ("amplified", "not_amplified")}
         texts = self.ish_words.texts()
-        for value in ("equivocal", "pending"):
-            if value in self.ish_words.values and value == "equivocal":
-                self.find("ish", "equivocal", "; ".join(self.ish_words.values[value]))
+        if "equivocal" in self.ish_words.values:
+            self.find("ish", "equivocal", "; ".join(self.ish_words.values["equivocal"]))
         groups = set(self.ish_groups.values)
         ratios = {value for value, _ in self.ish_ratio}
         copies = {value for value, _ in self.ish_copies}
@@ -1044,7 +1037,7 @@ class _State:
             y_texts = [token.text for token in after]
             if (self.kb.class_of["t"].get(yt_value) == "T0"
                     and self.kb.class_of["n"].get(yn_value) == "N0"):
-                self.find("stage", "no group", "; ".join(dict.fromkeys(y_texts)), "stage",
+                self.find("stage", "no_group", "; ".join(dict.fromkeys(y_texts)), "stage",
                           "no_group")
             else:
                 y_group = self._group(yt_value, yn_value, m_value, y_texts, post=True)
@@ -1101,12 +1094,12 @@ class _State:
         if m is None:
             if_m0 = self.kb.group_for(t, n, "M0")
             if if_m0 is not None and not post:
-                self.find("stage", "needs M", shown, "stage", "needs_m",
+                self.find("stage", "needs_m", shown, "stage", "needs_m",
                           extra=self.kb.phrase("stage_if_m0", group=if_m0))
             return None
         group = self.kb.group_for(t, n, m)
         if group is None:
-            self.find("stage", "not in table", shown, "stage", "not_in_table")
+            self.find("stage", "not_in_table", shown, "stage", "not_in_table")
         return group
 
     def _nodes(self, n_value: str | None, yn_value: str | None, initial: list[_TnmToken],
