@@ -438,7 +438,7 @@ class ReportReader:
         quoted: list[str] = []
         position = 0
         covered = self._covered + [(m.start, m.end) for m in mentions]
-        for piece in re.split(r"(\n|;|,\s)", text):
+        for piece in re.split(r"(\n|;|,\s|\.\s+(?=[A-Z]))", text):
             start, end = position, position + len(piece)
             position = end
             if not re.search(r"[A-Za-z0-9]", piece):
