@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -105,3 +106,14 @@ def test_one_item_among_noise_sets_only_its_own_factor(item: str, noise: str) ->
 def test_reading_is_deterministic() -> None:
     text = "ER 5%, PR 0%, HER2 0+, pT1c pN0 M0, Stage IA"
     assert read_report(text) == read_report(text)
+
+
+@pytest.mark.parametrize("unit", [
+    "anatomic prognostic stage ", "ER ", "pT2N1aM0 ", "(", "1", "5% ", "HER2 0+ 1+ 2+ >0 <1+ ",
+    "BRCA1 germline pathogenic ", "\n", "Field: value\n", "ER/PR/HER2/", "see comment ",
+])
+def test_long_repetitive_text_is_read_whole(unit: str) -> None:
+    # Repetition is where a careless pattern or an all-pairs overlap test goes quadratic;
+    # bench-style sizes (200 KB) are measured by hand, not timed here.
+    reading = read_report(unit * (20_000 // len(unit)))
+    assert set(reading.profile) <= set(PROFILE_KEYS)

@@ -179,15 +179,28 @@ class Mention:
 
 
 @dataclass
+class _Mask:
+    """Which characters of the text are taken, to test overlaps in linear time."""
+
+    def __init__(self, size: int) -> None:
+        self.bits = bytearray(size)
+
+    def mark(self, start: int, end: int) -> None:
+        self.bits[start:end] = b"\x01" * (end - start)
+
+    def hits(self, start: int, end: int) -> bool:
+        return 1 in self.bits[start:end]
+
+
+@dataclass
 class _Evidence:
     """What the clauses of one item said, with the words each value came from."""
 
-    values: dict[str, list[str]] = field(default_factory=dict)
+    values: dict[str, dict[str, None]] = field(default_factory=dict)
+    """value -> the words it came from (a dict as an ordered set)."""
 
     def add(self, value: str, text: str) -> None:
-        self.values.setdefault(value, [])
-        if text not in self.values[value]:
-            self.values[value].append(text)
+        self.values.setdefault(value, {})[text] = None
 
     def texts(self) -> list[str]:
         return list(dict.fromkeys(text for texts in self.values.values() for text in texts))
@@ -296,6 +309,10 @@ class ReportReader:
     def _tnm_tokens(self, text: str, mentions: list[Mention]) -> list[_TnmToken]:
         tokens: list[_TnmToken] = []
         last_end = -10
+        taken = _Mask(len(text))
+        for mention in mentions:
+            if mention.kind != "histology":
+                taken.mark(mention.start, mention.end)
         for match in self._tnm.finditer(text):
             if not match.group():
                 continue
@@ -312,9 +329,7 @@ class ReportReader:
                 continue
             last_end = match.end()
             # "pTis (DCIS)": a histology word inside a TNM run does not hide the run.
-            overlapping = [m for m in mentions if m.start < match.end() and match.start() < m.end
-                           and m.kind != "histology"]
-            if overlapping:
+            if taken.hits(match.start(), match.end()):
                 continue
             mentions.append(Mention("tnm", match.start(), match.end()))
             for letter, prefix, _, code in parts:
@@ -325,8 +340,11 @@ class ReportReader:
 
     def _stage_lines(self, text: str, mentions: list[Mention]) -> list[_StageLine]:
         lines: list[_StageLine] = []
+        taken = _Mask(len(text))
+        for mention in mentions:
+            taken.mark(mention.start, mention.end)
         for match in _STAGE.finditer(text):
-            if any(m.start < match.end() and match.start() < m.end for m in mentions):
+            if taken.hits(match.start(), match.end()):
                 continue
             label = " ".join(part or "" for part in (match.group("label"), match.group("paren"),
                                                      match.group("after"))).lower()
@@ -383,7 +401,7 @@ class ReportReader:
             group = [mention]
             # ER/PR positive, ER and PR negative: markers joined only by connectors share the
             # clause after the last of them.
-            while (group[-1].kind in _GROUPABLE and index + 1 < len(mentions)
+            while (group[-1].kind in _GROUPABLE and index + 1 < len(mentions) and len(group) < 4
                    and mentions[index + 1].kind in _GROUPABLE
                    and _CONNECTOR.match(text[group[-1].end:mentions[index + 1].start])):
                 index += 1
@@ -437,13 +455,15 @@ class ReportReader:
     def _not_understood(self, text: str, mentions: list[Mention]) -> list[str]:
         quoted: list[str] = []
         position = 0
-        covered = self._covered + [(m.start, m.end) for m in mentions]
+        covered = _Mask(len(text))
+        for left, right in self._covered + [(m.start, m.end) for m in mentions]:
+            covered.mark(left, right)
         for piece in re.split(r"(\n|;|,\s|\.\s+(?=[A-Z]))", text):
             start, end = position, position + len(piece)
             position = end
             if not re.search(r"[A-Za-z0-9]", piece):
                 continue
-            if any(left < end and start < right for left, right in covered):
+            if covered.hits(start, end):
                 continue
             rest = self._ignorable.sub(" ", piece)
             # Field labels and numbering alone ("Page 1 of 2", "Case: S24-1234") say nothing.
@@ -493,11 +513,14 @@ def _origin(text: str) -> str | None:
     return None
 
 
-def _sentence_around(text: str, start: int, end: int) -> str:
-    left = max(text.rfind(stop, 0, start) for stop in (".", ";", "\n"))
-    rights = [index for index in (text.find(stop, end) for stop in (". ", ";", "\n"))
+def _sentence_around(text: str, start: int, end: int, reach: int = 300) -> str:
+    """The sentence holding text[start:end] (at most ``reach`` characters either side)."""
+    low, high = max(0, start - reach), min(len(text), end + reach)
+    left = max(text.rfind(stop, low, start) for stop in (".", ";", "\n"))
+    left = low - 1 if left == -1 else left
+    rights = [index for index in (text.find(stop, end, high) for stop in (". ", ";", "\n"))
               if index != -1]
-    right = min(rights) if rights else len(text)
+    right = min(rights) if rights else high
     return text[left + 1:right].strip()
 
 
