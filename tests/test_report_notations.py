@@ -74,6 +74,9 @@ NOTATIONS: list[tuple[str, dict[str, str], dict[str, list[str]]]] = [
     ("ER positive (Allred 7/8)", {"hr_status": "positive"}, {"er": ["positive"]}),
     ("ER: Positive (95%); PR: Positive (60%); HER2: Negative (1+)",
      {"hr_status": "positive", "her2_status": "low"}, {"her2_ihc": ["1+"]}),
+    ("ER by IHC: positive (95%)", {"hr_status": "positive"}, {"er": ["positive"],
+                                                               "her2_status": []}),
+    ("PR (IHC): negative", {}, {"pr": ["negative"], "her2_ihc": []}),
     # HER2 by immunohistochemistry
     ("HER2 IHC score 0 (null)", {"her2_status": "negative"}, {"her2_ihc": ["0"]}),
     ("HER2 IHC: 0 (ultralow - faint incomplete membrane staining in \u226410% of cells)",

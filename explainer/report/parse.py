@@ -489,6 +489,17 @@ def _merged(text: str, mentions: list[Mention]) -> list[Mention]:
             closing = text.index(")", mention.end) + 1
             merged[-1] = Mention(previous.kind, previous.start, closing, previous.detail)
             continue
+        # "ER by IHC: positive": the method named after a receptor belongs to it; it is not
+        # a HER2 stain.
+        if (previous is not None and previous.kind in ("er", "pr", "hr")
+                and mention.kind == "her2_ihc" and text[mention.start:mention.end].upper() ==
+                "IHC" and re.fullmatch(r"\s*(?:by|via|\(|,)?\s*", text[previous.end:mention.start],
+                                       re.IGNORECASE)):
+            end = mention.end
+            closing = re.match(r"\s*\)", text[end:])
+            end += closing.end() if closing else 0
+            merged[-1] = Mention(previous.kind, previous.start, end, previous.detail)
+            continue
         merged.append(mention)
     return merged
 
