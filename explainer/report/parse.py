@@ -495,9 +495,8 @@ def _merged(text: str, mentions: list[Mention]) -> list[Mention]:
                 and mention.kind == "her2_ihc" and text[mention.start:mention.end].upper() ==
                 "IHC" and re.fullmatch(r"\s*(?:by|via|\(|,)?\s*", text[previous.end:mention.start],
                                        re.IGNORECASE)):
-            end = mention.end
-            closing = re.match(r"\s*\)", text[end:])
-            end += closing.end() if closing else 0
+            after = re.match(r"\s*\)", text[mention.end:])
+            end = mention.end + (after.end() if after else 0)
             merged[-1] = Mention(previous.kind, previous.start, end, previous.detail)
             continue
         merged.append(mention)
