@@ -412,3 +412,12 @@ def test_a_new_line_about_something_else_does_not_feed_the_item_before() -> None
     assert values(read_report("ER: positive\n  5% of cells"), "er") == ["low"]
     assert values(read_report("ER: positive\nPercent of cells: 5%"), "er") == ["low"]
     assert values(read_report("ER:\nPositive (95%)"), "er") == ["positive"]
+
+
+@pytest.mark.parametrize(("output_format", "name"), [
+    ("text", "report-example.txt"), ("markdown", "report-example.md"),
+    ("json", "report-example.json")])
+def test_golden_output_of_the_example(output_format: str, name: str,
+                                      golden: Callable[[str, str], None]) -> None:
+    golden(name, render(read_report(EXAMPLE), load_report_knowledge(), output_format,
+                        width=88))

@@ -163,3 +163,21 @@ def test_the_required_meanings_cover_what_the_reader_shows() -> None:
     for item, values in REQUIRED_MEANINGS.items():
         for value in values:
             assert kb.meaning(item, value).means
+
+
+def test_patient_texts_list_every_string_with_its_line() -> None:
+    from explainer.report.knowledge import patient_texts
+
+    texts = patient_texts()
+    kb = load_report_knowledge()
+    wheres = {where for _, _, where, _ in texts}
+    for item, values in kb.report.meanings.items():
+        for value in values:
+            assert f"meanings.{item}.{value}.means" in wheres
+    assert {f"phrases.{key}" for key in kb.report.phrases} <= wheres
+    lines = (KNOWLEDGE / "report.yaml").read_text(encoding="utf-8").splitlines()
+    for path, line, where, text in texts:
+        assert path.name == "report.yaml" and line is not None
+        first_words = " ".join(text.split()[:2]).rstrip(",")
+        window = " ".join(lines[line - 1:line + 2])
+        assert first_words.split()[0] in window, (where, line)

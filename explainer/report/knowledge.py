@@ -288,6 +288,39 @@ def _cross_check(report: ReportFile, report_data: Any, stage: StageFile, stage_d
     return issues
 
 
+def patient_texts(folder: str | Path | None = None) -> list[tuple[Path, int | None, str, str]]:
+    """Every string of report.yaml a person reads, as (path, line, where, text), for the
+    wording and reading-level checks of ``explainer lint`` (read from the raw YAML, so the
+    lines are right even when the file does not validate)."""
+    path = _knowledge_folder(folder) / REPORT_FILE
+    try:
+        data = read_yaml_file(path)
+    except YamlReadError:
+        return []
+    found: list[tuple[Path, int | None, str, str]] = []
+
+    def add(location: Sequence[int | str], where: str, value: Any) -> None:
+        if isinstance(value, str) and value.strip():
+            found.append((path, line_for(data, location), where, " ".join(value.split())))
+
+    if not isinstance(data, dict):
+        return found
+    add(["disclaimer"], "disclaimer", data.get("disclaimer"))
+    for key, value in (data.get("phrases") or {}).items():
+        add(["phrases", key], f"phrases.{key}", value)
+    for index, term in enumerate(data.get("terms") or []):
+        if isinstance(term, dict):
+            add(["terms", index, "definition"], f"terms[{term.get('term')}].definition",
+                term.get("definition"))
+    for item, values in (data.get("meanings") or {}).items():
+        for value, meaning in (values or {}).items():
+            if isinstance(meaning, dict):
+                for field in ("label", "means"):
+                    add(["meanings", item, value, field], f"meanings.{item}.{value}.{field}",
+                        meaning.get(field))
+    return found
+
+
 def load_report_knowledge(folder: str | Path | None = None) -> ReportKnowledge:
     """Load the report reader's knowledge from ``folder`` (a knowledge base folder holding
     ``knowledge/``, or the ``knowledge/`` folder itself; None: the bundled copy).
