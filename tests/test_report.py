@@ -12,10 +12,10 @@ import pytest
 from conftest import CliResult, run_process
 
 from explainer.errors import ExitCode
-from explainer.report.knowledge import load_report_knowledge
-from explainer.report.model import ReportReading
-from explainer.report.parse import read_report
-from explainer.report.render import render
+from explainer.explanation.report.model import ReportReading
+from explainer.explanation.report.parse import read_report
+from explainer.kb.loader import load_report_knowledge
+from explainer.render.report import render_report as render
 
 Cli = Callable[..., CliResult]
 EXAMPLE = "ER 95%, PR 0%, HER2 IHC 2+, FISH not amplified, pT2 pN1a M0, grade 3"
@@ -61,9 +61,10 @@ def test_the_issues_example_in_plain_words_in_every_human_format() -> None:
 
 
 def test_json_has_exactly_the_contract_keys() -> None:
+    # The issue's keys, and the disclaimer that every output carries.
     data = json.loads(render(read_report(EXAMPLE), load_report_knowledge(), "json"))
-    assert list(data) == ["schema_version", "profile", "findings", "not_understood",
-                          "conflicts"]
+    assert list(data) == ["schema_version", "disclaimer", "profile", "findings",
+                          "not_understood", "conflicts"]
     assert data["schema_version"] == 1
     assert data["profile"] == {"stage": "II", "hr_status": "positive", "her2_status": "low",
                                "nodes": "positive"}
@@ -397,11 +398,11 @@ def test_cli_rejects_a_file_that_is_not_text(cli: Cli, tmp_path: Path) -> None:
     assert "UTF-8" in result.err
 
 
-def test_run_report_function(capsys: pytest.CaptureFixture[str]) -> None:
-    from explainer.report.command import run_report
-
-    assert run_report([EXAMPLE, "--format", "text"]) == ExitCode.OK
-    assert "HER2-low" in capsys.readouterr().out
+def test_the_json_carries_the_disclaimer(cli: Cli) -> None:
+    result = cli("report", EXAMPLE, "--format", "json")
+    data = json.loads(result.out)
+    assert list(data)[:3] == ["schema_version", "disclaimer", "profile"]
+    assert "not medical advice" in data["disclaimer"]
 
 
 def test_a_new_line_about_something_else_does_not_feed_the_item_before() -> None:

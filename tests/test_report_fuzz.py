@@ -8,10 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from explainer.report.knowledge import load_report_knowledge
-from explainer.report.model import PROFILE_KEYS
-from explainer.report.parse import ITEM_ORDER, read_report
-from explainer.report.render import render
+from explainer.explanation.report.model import PROFILE_KEYS
+from explainer.explanation.report.parse import ITEM_ORDER, read_report
+from explainer.kb.loader import load_report_knowledge
+from explainer.render.report import render_report as render
 
 ALLOWED = {"stage": {"0", "I", "II", "III", "IV"},
            "hr_status": {"positive", "low", "negative"},

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 
 from explainer.errors import KnowledgeBaseError
-from explainer.lint.readability import Vocabulary, grade, grade_passage, unexplained_terms
+from explainer.explanation.report.parse import read_report
+from explainer.kb.loader import load_report_knowledge
 from explainer.kb.paths import bundled_root
-from explainer.report.knowledge import REQUIRED_MEANINGS, load_report_knowledge
-from explainer.report.parse import read_report
+from explainer.kb.report import REQUIRED_MEANINGS
 from explainer.kb.yamlio import read_yaml_file
+from explainer.lint.readability import Vocabulary, grade, grade_passage, unexplained_terms
 
 MAX_GRADE = 7.5
 KNOWLEDGE = bundled_root() / "knowledge"
@@ -85,11 +86,12 @@ def test_no_directive_wording() -> None:
 
 
 def _copy(tmp_path: Path) -> Path:
-    target = tmp_path / "knowledge"
-    target.mkdir()
-    for name in ("report.yaml", "report_stage.yaml"):
-        shutil.copy(KNOWLEDGE / name, target / name)
-    return target
+    """The knowledge/ folder of a full copy of the bundled knowledge base (the report files are
+    loaded, checked and cached with the rest of it)."""
+    target = tmp_path / "kb"
+    shutil.copytree(bundled_root() / "knowledge", target / "knowledge")
+    shutil.copytree(bundled_root() / "rules", target / "rules")
+    return target / "knowledge"
 
 
 def _line_of(path: Path, text: str) -> int:
@@ -166,9 +168,9 @@ def test_the_required_meanings_cover_what_the_reader_shows() -> None:
 
 
 def test_patient_texts_list_every_string_with_its_line() -> None:
-    from explainer.report.knowledge import patient_texts
+    from explainer.kb.report import patient_texts
 
-    texts = patient_texts()
+    texts = patient_texts(KNOWLEDGE)
     kb = load_report_knowledge()
     wheres = {where for _, _, where, _ in texts}
     for item, values in kb.report.meanings.items():

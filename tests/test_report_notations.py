@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from explainer.report.parse import read_report
+from explainer.explanation.report.parse import read_report
 
 CAP_TEMPLATE = """\
 BREAST BIOMARKER REPORTING TEMPLATE

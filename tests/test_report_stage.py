@@ -12,7 +12,7 @@ import itertools
 
 import pytest
 
-from explainer.report.parse import read_report
+from explainer.explanation.report.parse import read_report
 
 # AJCC 8th edition, breast, anatomic stage groups (T, N, M -> group).
 AJCC_8_ANATOMIC = [

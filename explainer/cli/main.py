@@ -42,7 +42,7 @@ COMMAND_MODULES: dict[str, str] = {
     "demo": "explainer.cli.demo",
     "interview": "explainer.cli.interview",
     "serve": "explainer.cli.serve",
-    "report": "explainer.report.command",
+    "report": "explainer.cli.report",
 }
 
 

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from explainer.kb.models import Factor
 
 MAX_PROFILE_BYTES = 64 * 1024
+MAX_REPORT_BYTES = 200 * 1024
+"""A pathology report is a few pages; anything larger is not one."""
 
 # The contract's core factors and values, used for --help when the knowledge base itself
 # cannot be loaded (the error is then reported when a command needs it).
@@ -80,6 +82,65 @@ def _factor_help(factor: Factor) -> tuple[str, str]:
     if factor.kind == "multi":
         return metavar, f"{factor.question} Repeat the flag or separate values with commas."
     return metavar, factor.question
+
+
+def read_report_input(text: str | None, file: str | None) -> str:
+    """Pathology-report wording from TEXT, a file, or standard input (InputError, one line,
+    when there is none or it is not plain text of at most MAX_REPORT_BYTES)."""
+    if text is not None and file is not None:
+        raise InputError("give the report either as TEXT or with --file, not both")
+    if file is not None:
+        path = Path(file)
+        try:
+            if path.is_dir():
+                raise InputError(f"'{path}' is a folder; give a text file with the report")
+            with path.open("rb") as handle:
+                data = handle.read(MAX_REPORT_BYTES + 1)
+        except OSError as error:
+            raise InputError(f"cannot read '{path}': {error.strerror}; check the path") \
+                from None
+        if len(data) > MAX_REPORT_BYTES:
+            raise InputError(f"'{path}' is larger than {MAX_REPORT_BYTES // 1024} KB; copy just "
+                             "the report's results into a file")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InputError(f"'{path}' is not UTF-8 text; save the report as plain text "
+                             "(UTF-8)") from None
+    elif text is None:
+        if sys.stdin is None:
+            raise InputError("no report text: give it as TEXT, with --file FILE, or on "
+                             "standard input")
+        if sys.stdin.isatty():
+            print("Paste the report text, then press Ctrl-D (Ctrl-Z then Enter on Windows).",
+                  file=sys.stderr)
+        text = sys.stdin.read(MAX_REPORT_BYTES + 1)
+        if len(text) > MAX_REPORT_BYTES:
+            raise InputError(f"the report text is larger than {MAX_REPORT_BYTES // 1024} KB; "
+                             "give just the report's results")
+    elif len(text.encode("utf-8", "surrogatepass")) > MAX_REPORT_BYTES:
+        raise InputError(f"the report text is larger than {MAX_REPORT_BYTES // 1024} KB; give "
+                         "just the report's results")
+    if "\x00" in text:
+        raise InputError("the report text holds a NUL character; give plain text")
+    if not text.strip():
+        raise InputError("the report text is empty; paste the report's words as TEXT, or use "
+                         "--file FILE")
+    return text
+
+
+def report_text_or_file(value: str) -> str:
+    """The wording given to ``--report TEXT_OR_FILE``: the file's text when ``value`` names an
+    existing file, else ``value`` itself (``-`` reads standard input)."""
+    if value == "-":
+        return read_report_input(None, None)
+    if "\n" not in value and len(value) < 4096:
+        try:
+            if Path(value).expanduser().is_file():
+                return read_report_input(None, str(Path(value).expanduser()))
+        except OSError:
+            pass  # a name the system cannot even look up is report wording
+    return read_report_input(value, None)
 
 
 EDUCATION_NOTE = ("This is education, not medical advice: please discuss your situation with "

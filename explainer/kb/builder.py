@@ -28,6 +28,7 @@ from explainer.kb.models import (
 )
 from explainer.kb.paths import KNOWLEDGE_FILES, RESERVED_FLAGS
 from explainer.kb.profiles import Profile
+from explainer.kb.report import build_report_knowledge
 from explainer.kb.rulefiles import load_rules
 from explainer.kb.validation import FAILED, Collector, read, validate
 from explainer.kb.yamlio import line_for
@@ -72,7 +73,9 @@ def build_knowledge(root: Path, fingerprint: str) -> KnowledgeBase:
     checker.glossary(glossary_file)
     checker.disclaimer(disclaimer_file)
     rules = load_rules(root, factors, categories_file, issues, checker.sources)
-    if issues.issues:
+    report, report_issues = build_report_knowledge(root / "knowledge")
+    issues.issues.extend(report_issues)
+    if issues.issues or report is None:
         raise KnowledgeBaseError(issues.issues, root)
     return KnowledgeBase(
         root=root,
@@ -85,6 +88,7 @@ def build_knowledge(root: Path, fingerprint: str) -> KnowledgeBase:
         glossary=glossary_file.terms,
         disclaimer=disclaimer_file,
         rules=rules,
+        report=report,
         fingerprint=fingerprint,
         files=files,
     )

@@ -22,6 +22,7 @@ from explainer.kb.models import (
     SourceSection,
     Subtype,
 )
+from explainer.kb.report import ReportKnowledge
 
 
 @dataclass(frozen=True, eq=False)
@@ -63,6 +64,8 @@ class KnowledgeBase:
     glossary: tuple[GlossaryTerm, ...]
     disclaimer: DisclaimerFile
     rules: tuple[LoadedRule, ...]
+    report: ReportKnowledge
+    """What the pathology-report reader knows (report.yaml and report_stage.yaml)."""
     fingerprint: str
     files: dict[str, Path] = field(default_factory=dict)
 

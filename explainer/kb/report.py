@@ -1,22 +1,22 @@
-"""What the report reader knows, loaded from ``knowledge/report.yaml`` and
-``knowledge/report_stage.yaml`` into frozen pydantic models.
+"""What the report reader knows (``knowledge/report.yaml`` and ``knowledge/report_stage.yaml``):
+frozen pydantic models, their cross-checks, and :class:`ReportKnowledge`, the look-ups the reader
+needs.
 
-Every problem is reported as ``file:line`` through the project's safe YAML reader. That reader
-and the bundled-knowledge path are imported here, and only here, so that moving them (issue 11)
-means changing the two imports below.
+Both files are part of the knowledge base: :func:`explainer.kb.builder.build_knowledge` builds
+them with the rest (every problem reported as ``file:line``), and the result rides in the
+cached :class:`~explainer.kb.knowledge.KnowledgeBase` as its ``report`` field, so ``--knowledge
+DIR`` and the cache apply to them as to every other file.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from explainer.errors import KnowledgeBaseError, KnowledgeIssue
-from explainer.kb.paths import bundled_root
+from explainer.errors import KnowledgeIssue
 from explainer.kb.yamlio import YamlReadError, line_for, read_yaml_file
 
 REPORT_FILE = "report.yaml"
@@ -288,11 +288,11 @@ def _cross_check(report: ReportFile, report_data: Any, stage: StageFile, stage_d
     return issues
 
 
-def patient_texts(folder: str | Path | None = None) -> list[tuple[Path, int | None, str, str]]:
-    """Every string of report.yaml a person reads, as (path, line, where, text), for the
-    wording and reading-level checks of ``explainer lint`` (read from the raw YAML, so the
+def patient_texts(folder: Path) -> list[tuple[Path, int | None, str, str]]:
+    """Every string of ``folder``/report.yaml a person reads, as (path, line, where, text), for
+    the wording and reading-level checks of ``explainer lint`` (read from the raw YAML, so the
     lines are right even when the file does not validate)."""
-    path = _knowledge_folder(folder) / REPORT_FILE
+    path = folder / REPORT_FILE
     try:
         data = read_yaml_file(path)
     except YamlReadError:
@@ -321,34 +321,23 @@ def patient_texts(folder: str | Path | None = None) -> list[tuple[Path, int | No
     return found
 
 
-def load_report_knowledge(folder: str | Path | None = None) -> ReportKnowledge:
-    """Load the report reader's knowledge from ``folder`` (a knowledge base folder holding
-    ``knowledge/``, or the ``knowledge/`` folder itself; None: the bundled copy).
-
-    Raises :class:`~explainer.errors.KnowledgeBaseError` listing every problem with file:line.
-    """
-    return _load(str(_knowledge_folder(folder)))
-
-
-def _knowledge_folder(folder: str | Path | None) -> Path:
-    if folder is None:
-        return bundled_root() / "knowledge"
-    path = Path(folder).expanduser()
-    if (path / "knowledge" / REPORT_FILE).is_file():
-        return (path / "knowledge").resolve()
-    return path.resolve()
-
-
-@lru_cache(maxsize=4)
-def _load(folder_text: str) -> ReportKnowledge:
-    folder = Path(folder_text)
+def build_report_knowledge(folder: Path) -> tuple[ReportKnowledge | None,
+                                                 list[KnowledgeIssue]]:
+    """Read, validate and cross-check the two files in the ``knowledge/`` folder ``folder``:
+    the knowledge, or None with every problem found (file:line and a fix)."""
     report_path, stage_path = folder / REPORT_FILE, folder / STAGE_FILE
     issues: list[KnowledgeIssue] = []
+    for path in (report_path, stage_path):
+        if not path.is_file():
+            issues.append(KnowledgeIssue(path, None, f"{path.name} is missing",
+                                         "copy it from the project's knowledge/ folder"))
+    if issues:
+        return None, issues
     report_data, report, report_issues = _read(report_path, ReportFile)
     stage_data, stage, stage_issues = _read(stage_path, StageFile)
     issues += report_issues + stage_issues
     if isinstance(report, ReportFile) and isinstance(stage, StageFile):
         issues += _cross_check(report, report_data, stage, stage_data, report_path, stage_path)
     if issues or not isinstance(report, ReportFile) or not isinstance(stage, StageFile):
-        raise KnowledgeBaseError(issues, folder.parent)
-    return ReportKnowledge(report, stage, folder)
+        return None, issues
+    return ReportKnowledge(report, stage, folder), issues

@@ -23,8 +23,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from explainer.report.knowledge import ReportKnowledge
-from explainer.report.model import Conflict, Finding, ReportReading
+from explainer.explanation.report.model import Conflict, Finding, ReportReading
+from explainer.kb.report import ReportKnowledge
 
 MAX_CLAUSE = 200
 MAX_QUOTE = 160
@@ -1261,7 +1261,7 @@ class _State:
 
 def read_report(text: str, kb: ReportKnowledge | None = None) -> ReportReading:
     """Read pathology-report ``text`` with ``kb`` (default: the bundled knowledge)."""
-    from explainer.report.knowledge import load_report_knowledge
+    from explainer.kb.loader import load_report_knowledge
 
     return _reader(kb or load_report_knowledge()).read(text)
 

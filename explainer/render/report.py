@@ -1,7 +1,8 @@
-"""Showing a :class:`~explainer.report.model.ReportReading`: text, Markdown, rich and JSON.
+"""Showing a :class:`~explainer.explanation.report.model.ReportReading`: text, Markdown, rich
+and JSON, chosen through the one dispatch (:func:`render_report`).
 
 All four read the same model; every fixed phrase comes from knowledge/report.yaml. The
-disclaimer opens and closes every human-readable format.
+disclaimer opens and closes every human-readable format, and is a key of the JSON.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ import json
 import re
 import textwrap
 
-from explainer.report.knowledge import ReportKnowledge
-from explainer.report.model import ReportReading
+from explainer.explanation.report.model import ReportReading
+from explainer.kb.report import ReportKnowledge
+from explainer.render.dispatch import dispatch
+from explainer.render.formats import REPORT_FORMATS
 
-FORMATS = ("text", "markdown", "rich", "json")
 _PROFILE_ITEMS = {"hr_status": "hr_status", "her2_status": "her2_status", "nodes": "nodes",
                   "brca_mutation": "brca"}
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
@@ -201,13 +203,11 @@ def render_rich(reading: ReportReading, kb: ReportKnowledge, width: int = 88,
     return buffer.getvalue()
 
 
-def render(reading: ReportReading, kb: ReportKnowledge, output_format: str, width: int = 88,
-           color: bool = False) -> str:
-    """Render ``reading`` in one of :data:`FORMATS`."""
-    if output_format == "json":
-        return render_json(reading)
-    if output_format == "markdown":
-        return render_markdown(reading, kb)
-    if output_format == "rich":
-        return render_rich(reading, kb, width=width, color=color)
-    return render_text(reading, kb, width=width)
+def render_report(reading: ReportReading, kb: ReportKnowledge, fmt: str, width: int = 88,
+                  color: bool = False) -> str:
+    """Render ``reading`` as ``fmt``, one of :data:`~explainer.render.formats.REPORT_FORMATS`."""
+    writers = {"rich": lambda: render_rich(reading, kb, width=width, color=color),
+               "text": lambda: render_text(reading, kb, width=width),
+               "markdown": lambda: render_markdown(reading, kb),
+               "json": lambda: render_json(reading)}
+    return dispatch(fmt, {name: writers[name] for name in REPORT_FORMATS})

@@ -66,8 +66,10 @@ class ReportReading(_Model):
     """(short name, full reference) of every source the findings cite."""
 
     def to_json(self) -> dict[str, Any]:
-        """``{"schema_version", "profile", "findings", "not_understood", "conflicts"}``."""
+        """``{"schema_version", "disclaimer", "profile", "findings", "not_understood",
+        "conflicts"}``: the issue's shape, with the disclaimer every output carries."""
         return {"schema_version": SCHEMA_VERSION,
+                "disclaimer": self.disclaimer,
                 "profile": dict(self.profile),
                 "findings": [finding.as_json() for finding in self.findings],
                 "not_understood": list(self.not_understood),
