@@ -12,7 +12,7 @@ from explainer.errors import KnowledgeBaseError
 from explainer.explanation.report.parse import read_report
 from explainer.kb.loader import load_report_knowledge
 from explainer.kb.paths import bundled_root
-from explainer.kb.report import REQUIRED_MEANINGS
+from explainer.kb.reportfiles import REQUIRED_MEANINGS
 from explainer.kb.yamlio import read_yaml_file
 from explainer.lint.readability import Vocabulary, grade, grade_passage, unexplained_terms
 
@@ -168,7 +168,7 @@ def test_the_required_meanings_cover_what_the_reader_shows() -> None:
 
 
 def test_patient_texts_list_every_string_with_its_line() -> None:
-    from explainer.kb.report import patient_texts
+    from explainer.kb.reportfiles import patient_texts
 
     texts = patient_texts(KNOWLEDGE)
     kb = load_report_knowledge()

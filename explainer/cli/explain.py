@@ -14,11 +14,13 @@ from explainer.cli.options import (
     add_command,
     add_factor_options,
     add_output_options,
+    add_report_option,
     emit,
     explainer_for,
     output_width,
     profile_from_args,
     render_for,
+    report_reading,
     use_color,
 )
 from explainer.errors import ExitCode
@@ -34,6 +36,8 @@ examples:
   explainer explain --stage 0 --concerns fertility,body_image --format json
   explainer explain --stage II --hr positive --her2 negative --what-if her2=positive
   explainer explain --stage IV --format html --output handout.html
+  explainer explain --report "ER 95%, PR 0%, HER2 IHC 2+, FISH not amplified, pT2 pN1a M0"
+  explainer explain --report my-report.txt --menopause postmenopausal
 
 Any factor left out is treated as unknown ("I don't know"). Values are not case-sensitive,
 and common spellings work (--stage 4 means IV; --hr + means positive).
@@ -55,6 +59,7 @@ def register(commands: Any, kb: KnowledgeBase | None) -> None:
                          dest="what_if",
                          help="show what changes if FACTOR had VALUE (e.g. her2=positive); "
                               "repeat it to change several factors at once")
+    add_report_option(explain)
     add_output_options(explain)
 
 
@@ -62,6 +67,13 @@ def run_explain(args: argparse.Namespace) -> int:
     """Explain the profile given (or what changes with --what-if) and print it."""
     explainer = explainer_for(args)
     data = profile_from_args(args)
+    reading = report_reading(args, explainer)
+    if reading is not None and not args.what_if:
+        emit(render_for(args, explainer.explain_report(reading, data)), args.output)
+        return ExitCode.OK
+    if reading is not None:
+        # What-if starts from the report's factors, with what was entered over them.
+        data, _ = explainer.with_report(reading, data)
     if args.what_if:
         # Not the explanation but what changes from it: both sides are checked first.
         from explainer.explanation.compare import apply_what_if, compare_what_if

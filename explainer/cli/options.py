@@ -17,6 +17,7 @@ from explainer.render.formats import AUDIENCES, FORMATS
 
 if TYPE_CHECKING:
     from explainer.explanation.api import Explainer
+    from explainer.explanation.report.model import ReportReading
     from explainer.kb.knowledge import KnowledgeBase
     from explainer.kb.models import Factor
 
@@ -129,17 +130,24 @@ def read_report_input(text: str | None, file: str | None) -> str:
     return text
 
 
+_FILE_SUFFIXES = {".txt", ".text", ".md", ".rtf", ".doc", ".docx", ".pdf", ".html", ".htm"}
+
+
 def report_text_or_file(value: str) -> str:
     """The wording given to ``--report TEXT_OR_FILE``: the file's text when ``value`` names an
     existing file, else ``value`` itself (``-`` reads standard input)."""
     if value == "-":
         return read_report_input(None, None)
     if "\n" not in value and len(value) < 4096:
+        path = Path(value).expanduser()
         try:
-            if Path(value).expanduser().is_file():
-                return read_report_input(None, str(Path(value).expanduser()))
+            if path.is_file():
+                return read_report_input(None, str(path))
         except OSError:
             pass  # a name the system cannot even look up is report wording
+        if " " not in value and path.suffix.lower() in _FILE_SUFFIXES:
+            raise InputError(f"--report: there is no file '{value}'; check the path, or give "
+                             "the report's words in quotes")
     return read_report_input(value, None)
 
 
@@ -204,6 +212,27 @@ def add_output_options(parser: argparse.ArgumentParser, formats: Sequence[str] =
     group.add_argument("--width", type=int, default=None, metavar="N",
                        help="line width for text and rich output (default: terminal width)")
     add_knowledge_option(parser)
+
+
+def add_report_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--report TEXT_OR_FILE``: factors read from pathology-report wording."""
+    parser.add_argument(
+        "--report", metavar="TEXT_OR_FILE",
+        help="take factors from pathology-report wording (the words, a text file, or - for "
+             "standard input); flags and --profile override them, and the output marks which "
+             "came from the report (see 'explainer report')")
+
+
+def report_reading(args: argparse.Namespace, explainer: Explainer) -> ReportReading | None:
+    """The reading of ``--report`` (None without it)."""
+    value = getattr(args, "report", None)
+    if value is None:
+        return None
+    reading = explainer.read_report(report_text_or_file(value))
+    if not explainer.report_factors(reading):
+        print("Note: the report's words settled none of the factors, so nothing was taken from "
+              "them. 'explainer report' shows what was read.", file=sys.stderr)
+    return reading
 
 
 def add_factor_options(parser: argparse.ArgumentParser, kb: KnowledgeBase | None) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, computed_field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 from explainer.kb.models import CategoryKind, Relevance, ReviewStatus
 
@@ -197,6 +197,10 @@ class Explanation(Model):
     glossary: tuple[GlossaryEntry, ...]
     legend: tuple[LegendEntry, ...]
     knowledge: KnowledgeInfo
+    from_report: tuple[str, ...] = Field(default=(), exclude=True)
+    """The factors taken from a pathology report (``explain --report``). Left out of
+    ``model_dump``, so the contract's shape never changes; the JSON output adds it as the key
+    ``from_report`` when there are some (see :func:`explanation_json`)."""
 
     @model_validator(mode="before")
     @classmethod
@@ -237,3 +241,15 @@ class Explanation(Model):
     def relevance_of(self, target_id: str) -> Relevance:
         """The relevance of a category or subtype id."""
         return self.result_of(target_id).relevance
+
+
+def explanation_json(explanation: Explanation) -> str:
+    """The JSON output of an explanation: the contract's document, plus ``from_report`` (the
+    factors read from a pathology report) when there are some."""
+    if not explanation.from_report:
+        return explanation.model_dump_json(indent=2) + "\n"
+    import json
+
+    data = explanation.model_dump(mode="json")
+    data["from_report"] = list(explanation.from_report)
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -28,7 +28,7 @@ from explainer.kb.models import (
 )
 from explainer.kb.paths import KNOWLEDGE_FILES, RESERVED_FLAGS
 from explainer.kb.profiles import Profile
-from explainer.kb.report import build_report_knowledge
+from explainer.kb.reportfiles import build_report_knowledge
 from explainer.kb.rulefiles import load_rules
 from explainer.kb.validation import FAILED, Collector, read, validate
 from explainer.kb.yamlio import line_for

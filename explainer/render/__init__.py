@@ -41,6 +41,8 @@ def render(explanation: Explanation, fmt: str = "text", audience: Audience = "pa
     if audience not in AUDIENCES:
         raise ValueError(f"unknown audience '{audience}'; use one of {', '.join(AUDIENCES)}")
 
+    from explainer.explanation.models import explanation_json
+
     def page() -> str:
         from explainer.render.html import render_html
 
@@ -48,7 +50,7 @@ def render(explanation: Explanation, fmt: str = "text", audience: Audience = "pa
 
     return dispatch(fmt, document_writers(
         lambda: build_document(explanation, audience),
-        json=lambda: explanation.model_dump_json(indent=2) + "\n", html=page,
+        json=lambda: explanation_json(explanation), html=page,
         width=width, color=color))
 
 

@@ -129,6 +129,9 @@ TEXT = {
     "less_likely": "Less likely, and why",
     "entered": "What you entered",
     "entered_intro": "Anything not entered is treated as not known. Nothing is guessed.",
+    "from_report": "from your report",
+    "from_report_intro": "Values marked 'from your report' were read from the report's "
+                         "words. Anything you entered yourself comes first.",
     "factor": "Factor",
     "value": "Entered",
     "glance": "At a glance",
