@@ -61,7 +61,7 @@ def warm_times(passes: int) -> dict[str, Any]:
     import json, statistics, time
     from explainer import get_explainer
     from explainer.lint.factor_space import factor_space
-    from explainer.engine.host import oracle_fired
+    from explainer.engine.oracle import oracle_fired
     from explainer.kb.profiles import to_fact
     ex = get_explainer(); kb = ex.kb
     profiles = [ex.parse(raw) for raw in factor_space(kb)]

@@ -13,7 +13,8 @@ import pytest
 import explainer.engine.host as engine_module
 from explainer import EngineError, Explainer, KnowledgeBase, load_knowledge
 from explainer.engine.compiler import compile_ruleset
-from explainer.engine.host import RulesEngine, oracle_fired
+from explainer.engine.host import RulesEngine
+from explainer.engine.oracle import oracle_fired
 from explainer.kb.conditions import MARKER_FIELD, MARKER_VALUE
 from explainer.kb.profiles import parse_profile, to_fact
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from explainer import Explainer, Explanation, KnowledgeBase
-from explainer.engine.host import oracle_fired
+from explainer.engine.oracle import oracle_fired
 from explainer.kb.models import RELEVANCE_ORDER
 from explainer.kb.profiles import to_fact
 from explainer.lint.factor_space import decision_factors, factor_space, space_problems

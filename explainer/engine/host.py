@@ -29,7 +29,7 @@ from typing import Any
 
 from explainer.engine.compiler import compile_ruleset
 from explainer.errors import EngineError
-from explainer.kb.conditions import MARKER_FIELD, MARKER_VALUE, holds
+from explainer.kb.conditions import MARKER_FIELD, MARKER_VALUE
 from explainer.kb.knowledge import KnowledgeBase
 
 _LOCK = threading.Lock()
@@ -204,8 +204,3 @@ def _fields_of(node: Any) -> set[str]:
         for item in node:
             found |= _fields_of(item)
     return found
-
-
-def oracle_fired(kb: KnowledgeBase, fact: Mapping[str, str]) -> list[str]:
-    """The same answer as :meth:`RulesEngine.fired`, computed in plain Python (a test oracle)."""
-    return [loaded.id for loaded in kb.rules if holds(loaded.condition, fact)]

@@ -99,6 +99,7 @@ class Coverage:
 def coverage(kb: KnowledgeBase) -> Coverage:
     """Enumerate the deciding factors of ``kb`` and record what every combination leads to."""
     # Imported here: `explainer lint --help` (and so `explainer --help`) imports this module.
+    from explainer.engine.oracle import oracle_fired
     from explainer.explanation.compose import Composer
 
     composer = Composer(kb)
@@ -107,7 +108,7 @@ def coverage(kb: KnowledgeBase) -> Coverage:
     for raw in profiles(kb, factor_ids):
         profile = parse_profile(raw, kb.factors)
         fact = to_fact(profile, kb.factors)
-        fired = [loaded.id for loaded in kb.rules if holds(loaded.condition, fact)]
+        fired = oracle_fired(kb, fact)
         result.fired.update(fired)
         result.total += 1
         try:
@@ -128,7 +129,7 @@ def space_problems(explainer: Explainer, factor_ids: list[str] | None = None,
                    compare_oracle: bool = True) -> list[Problem]:
     """Check every profile of the factor space: a decision for every target, no conflicts,
     and (optionally) the same fired rules from durable-rules and the plain-Python oracle."""
-    from explainer.engine.host import oracle_fired
+    from explainer.engine.oracle import oracle_fired
 
     problems: list[Problem] = []
     kb = explainer.kb

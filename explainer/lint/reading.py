@@ -1,6 +1,6 @@
 """Reading level and terms of art: the ``reading-level`` and ``terms`` validators.
 
-What is scored, and how (see :mod:`explainer.lint.readability` for how terms count):
+What is scored, and how (see :mod:`explainer.lint.grades` for how terms count):
 
 * Running text of 20 words or more (a description, a rule's reason) is scored on its own:
   both its Flesch-Kincaid and its SMOG grade must be at most ``--max-grade`` (8; aim for 6-7).
@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from explainer.lint.base import LintContext, LintIssue, Severity, Validator
-from explainer.lint.readability import (
+from explainer.lint.grades import (
     Grades,
     Summary,
     Vocabulary,
@@ -167,7 +167,7 @@ def measure(context: LintContext) -> ReadingReport:
 
 
 def _explanations(context: LintContext, words: Vocabulary) -> list[tuple[str, Grades]]:
-    from explainer.engine.host import oracle_fired
+    from explainer.engine.oracle import oracle_fired
     from explainer.errors import ExplainerError
     from explainer.explanation.compose import Composer
     from explainer.kb.profiles import parse_profile, to_fact
