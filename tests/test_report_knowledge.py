@@ -14,7 +14,7 @@ from explainer.kb.loader import load_report_knowledge
 from explainer.kb.paths import bundled_root
 from explainer.kb.reportfiles import REQUIRED_MEANINGS
 from explainer.kb.yamlio import read_yaml_file
-from explainer.lint.readability import Vocabulary, grade, grade_passage, unexplained_terms
+from explainer.lint.grades import Vocabulary, grade, grade_passage, unexplained_terms
 
 MAX_GRADE = 7.5
 KNOWLEDGE = bundled_root() / "knowledge"
