@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 
 from explainer.explanation.compare import Comparison
 from explainer.explanation.models import QUESTION_TOPICS, Explanation
+from explainer.explanation.report.model import ReportReading
 from explainer.kb.knowledge import KnowledgeBase
 from explainer.kb.profiles import Profile
 from explainer.render import html as handout
@@ -25,6 +26,7 @@ from explainer.render.document import Document, Marks, TermMark, apply_marks
 from explainer.render.layout import build_document
 from explainer.web.forms import (
     KNOWN_SUFFIX,
+    REPORT_FIELD_PREFIX,
     WHAT_IF_FIELD,
     FieldState,
     field_states,
@@ -75,6 +77,18 @@ TEXT = {
     "responses": "Responses",
     "example": "Example",
     "error_home": "Go to the start page",
+    "report_title": "From my report",
+    "report_intro": "Have your pathology report? Paste its words here, such as \"ER 95%, HER2 "
+                    "IHC 2+, pT2 N1 M0\". The page reads them, fills in the answers it can, and "
+                    "says what each item means. Nothing is saved or sent anywhere.",
+    "report_label": "The words of your report",
+    "report_submit": "Read my report",
+    "report_empty": "Paste some words from your report first.",
+    "report_filled": "Answers filled in from your report: {names}. Check them, change any, "
+                     "then show the explanation.",
+    "report_none": "No answers could be filled in from these words. What was read is shown "
+                   "beside the form.",
+    "report_words": "Words read",
 }
 
 NOT_FOUND = ("Page not found", "There is no page at this address.")
@@ -140,12 +154,22 @@ class Views:
         return self.env.get_template(name).render(**context)
 
     def start(self, data: Mapping[str, Any] | None = None,
-              errors: Sequence[tuple[str, str]] = ()) -> str:
-        """The form, empty or filled with ``data``; ``errors`` are (factor id, message)."""
+              errors: Sequence[tuple[str, str]] = (), *, report: ReportReading | None = None,
+              report_text: str = "", from_report: Mapping[str, str] | None = None) -> str:
+        """The form, empty or filled with ``data``; ``errors`` are (factor id, message).
+
+        With ``report`` (a reading of the words in ``report_text``), its findings are shown
+        beside the form, and ``from_report`` (factor: value filled in from it) is carried to the
+        result page, which marks those answers as read from the report."""
         states: dict[str, FieldState] = field_states(data, self.kb.factors)
+        filled = dict(from_report or {})
+        names = ", ".join(self.kb.factors[factor].label for factor in filled)
         return self._render("start.html", factors=list(self.kb.factors.values()),
                             states=states, errors=list(errors),
-                            error_fields={field for field, _ in errors})
+                            error_fields={field for field, _ in errors},
+                            report=report, report_text=report_text, from_report=filled,
+                            report_names=names, report_prefix=REPORT_FIELD_PREFIX,
+                            phrase=self.kb.report.phrase)
 
     def _what_if(self, profile: Profile) -> dict[str, Any]:
         return {"hidden": hidden_fields(profile, self.kb.factors),
