@@ -29,6 +29,8 @@ examples:
   explainer interview --format markdown --output notes.md
 
 Every question can be answered "I don't know". Type < to go back, q or Ctrl-C to stop.
+With a pathology report at hand, answer y to the first question: a few items asked in the
+report's own words (HER2 score, ISH, ER, PR, TNM or stage) fill in the answers they settle.
 """
 
 
@@ -70,7 +72,7 @@ def run_interview(args: argparse.Namespace) -> int:
     def read(prompt: str) -> str:
         return console.input(prompt)
 
-    interview = Interview(explainer.kb, show, read)
+    interview = Interview(explainer.kb, show, read, read_report=explainer.read_report)
     try:
         console.print(Panel(Text(explainer.kb.disclaimer.disclaimer), title="Important",
                             border_style="yellow"))
@@ -78,7 +80,8 @@ def run_interview(args: argparse.Namespace) -> int:
         show(TEXT["intro"].format(count=len(interview.factors)), "")
         show(TEXT["keys"], "dim")
         profile = interview.run()
-        explanation = explainer.explain(profile)
+        explanation = explainer.explain(profile).model_copy(
+            update={"from_report": interview.kept_from_report()})
         console.print()
         emit(render_for(args, explanation), args.output)
         handout = args.handout
