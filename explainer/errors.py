@@ -17,7 +17,8 @@ class ExitCode(enum.IntEnum):
     LINT_ISSUES = 1
     """``explainer lint --fail-on-issues`` found issues."""
     BAD_INPUT = 2
-    """Bad usage, an invalid value, or an unreadable or invalid profile file."""
+    """Bad usage, an invalid value, an unreadable or invalid profile file, or output that
+    could not be written (``--output`` refused, a full disk, a closed standard output)."""
     INVALID_KNOWLEDGE = 3
     """The knowledge base or rules could not be loaded, or contradict each other."""
     INTERNAL_ERROR = 4
@@ -64,6 +65,13 @@ class ProfileError(ExplainerError, ValueError):
 
 class InputError(ExplainerError, ValueError):
     """Bad input that is not about one profile field: an unreadable file, a bad flag."""
+
+    exit_code = ExitCode.BAD_INPUT
+
+
+class OutputError(ExplainerError):
+    """The result could not be written: ``--output`` names something that may not be
+    overwritten, or the write failed (a full disk, a closed standard output)."""
 
     exit_code = ExitCode.BAD_INPUT
 

@@ -125,7 +125,7 @@ def test_output_to_missing_folder(cli: Cli, tmp_path: Path) -> None:
     (["--stage"], "argument --stage: expected one argument"),
     (["IV"], "unrecognized arguments: IV ('IV' is not an option (a value goes after its flag, "
              "e.g. --stage IV))"),
-    (["--width", "5"], "--width must be from 40 to 400, got 5"),
+    (["--width", "5"], "argument --width: must be a whole number from 40 to 400, got '5'"),
 ])
 def test_bad_input_is_one_clear_line(cli: Cli, args: list[str], expected: str) -> None:
     assert _one_line_error(cli("explain", *args)).startswith(expected)
@@ -138,7 +138,7 @@ def test_bad_input_is_one_clear_line(cli: Cli, args: list[str], expected: str) -
     ("{\"stage\": \"IV\",}", "p.json", "profile file '{path}' line 1: "),
     ("- IV\n- positive\n", "p.yaml", "profile: the file '{path}' must hold factor: value pairs"),
     ("a: &x [1]\nb: *x\n", "p.yaml", "profile file '{path}' line 2: YAML aliases"),
-    ("age: true\n", "p.yaml", "age: expected a whole number, got bool"),
+    ("age: true\n", "p.yaml", "age: expected a whole number, got true/false"),
 ])
 def test_bad_profile_files(cli: Cli, tmp_path: Path, content: str, name: str,
                            expected: str) -> None:
@@ -222,7 +222,7 @@ def test_explain_help_shows_factors_and_examples(cli: Cli) -> None:
 def test_schema_command_prints_both_schemas(cli: Cli) -> None:
     data = json.loads(cli("schema").out)
     assert data["profile"]["properties"]["stage"]["enum"] == ["0", "I", "II", "III", "IV",
-                                                              "unknown"]
+                                                              "unknown", None]
     assert data["profile"]["additionalProperties"] is False
     assert "categories" in data["explanation"]["properties"]
     assert "questions_for_doctor" in data["explanation"]["properties"]

@@ -101,9 +101,9 @@ def test_the_review_packet_lists_notations_meanings_and_the_stage_table() -> Non
     assert "| HER2 gene test (ISH) | FISH, CISH" in section
     for item, values in kb.report.report.meanings.items():
         for value, meaning in values.items():
-            source = kb.report.sources[meaning.source].short
+            short = kb.report.sources[meaning.source].short
             assert f"| {item.replace('_', chr(92) + '_')} | " in section
-            assert source in section, (item, value)
+            assert short in section, (item, value)
     assert section.count("| IIB |") >= 1 and "AJCC" in section
-    for source in kb.report.sources.values():
-        assert source.url in section
+    for cited in kb.report.sources.values():
+        assert cited.url in section

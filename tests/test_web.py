@@ -355,13 +355,14 @@ def test_api_errors_are_the_cli_messages(client: TestClient, cli: Cli, body: dic
 @pytest.mark.parametrize(("content", "headers", "status", "expected"), [
     (b'{"stage": "IV", "hr": "positive"}', {}, 422, "hr: unknown field (did you mean "
                                                     "'hr_status'?)"),
-    (b'{"stage": ["IV"]}', {}, 422, "stage: expected text, got list"),
-    (b'{"stage": true}', {}, 422, "stage: expected text, got bool"),
+    (b'{"stage": ["IV"]}', {}, 422, "stage: expected text, got a list"),
+    (b'{"stage": true}', {}, 422, "stage: expected text, got true/false"),
     (b'{"age": "old"}', {}, 422, "age: 'old' is not a whole number"),
-    (b'{"age": 4.5}', {}, 422, "age: expected a whole number, got float"),
-    (b'["stage", "IV"]', {}, 422, "profile: expected a mapping of factor: value, got list"),
-    (b'"IV"', {}, 422, "profile: expected a mapping of factor: value, got str"),
-    (b"null", {}, 200, None),
+    (b'{"age": 4.5}', {}, 422, "age: expected a whole number, got a number"),
+    (b'["stage", "IV"]', {}, 422, "profile: expected a mapping of factor: value, got a list"),
+    (b'"IV"', {}, 422, "profile: expected a mapping of factor: value, got text"),
+    (b"null", {}, 422, "profile: expected a mapping of factor: value, got nothing (null); "
+                       "send {} when every factor is unknown"),
     (b'{"stage": "IV"', {}, 422, "the body is not valid JSON (line 1, column 15"),
     (b"", {}, 422, "the body is empty"),
     (b"\xff\xfe{}", {}, 422, "the body is not UTF-8 text"),
@@ -408,7 +409,7 @@ def test_api_compare_two_profiles_and_what_if(client: TestClient, explainer: Exp
     ({"profile": {}, "what_if": ["stage=IV"]}, "what_if: expected a JSON object"),
     ({"before": {}}, "body: send either"),
     ({"before": {}, "after": {}, "extra": 1}, "body: unknown field 'extra'"),
-    ([1, 2], "body: expected a JSON object, got list"),
+    ([1, 2], "body: expected a JSON object, got a list"),
 ])
 def test_api_compare_bad_input(client: TestClient, body: Any, expected: str) -> None:
     response = client.post("/api/compare", json=body)
@@ -451,7 +452,8 @@ def test_openapi_and_local_docs(client: TestClient) -> None:
                                     "/api/factors", "/api/categories", "/healthz"}
     explain = schema["paths"]["/api/explain"]["post"]
     body = explain["requestBody"]["content"]["application/json"]["schema"]
-    assert body["properties"]["stage"]["enum"] == ["0", "I", "II", "III", "IV", "unknown"]
+    # null means unknown, as an omitted factor does
+    assert body["properties"]["stage"]["enum"] == ["0", "I", "II", "III", "IV", "unknown", None]
     assert "Explanation" in schema["components"]["schemas"]
     assert set(explain["responses"]) >= {"200", "413", "415", "422"}
     docs = client.get("/docs")
@@ -597,3 +599,15 @@ def test_docs_show_backquoted_names_as_code_and_escape_the_rest(client: TestClie
     assert str(inline_code("an ` unpaired <b>")) == "an ` unpaired &lt;b&gt;"
     docs = client.get("/docs").text
     assert "<code>explainer explain --format json</code>" in docs
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    (b'{"stage": "IV", "age": ' + b"9" * 5000 + b"}", "a number has 5000 digits"),
+    (b'{"stage": "IV", "stage": "I"}', "duplicate key 'stage'"),
+])
+@pytest.mark.parametrize("path", ["/api/explain", "/api/compare"])
+def test_api_refuses_huge_numbers_and_duplicate_keys(client: TestClient, path: str,
+                                                     body: bytes, expected: str) -> None:
+    response = client.post(path, content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 422
+    assert expected in response.json()["detail"]

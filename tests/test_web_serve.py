@@ -45,7 +45,7 @@ class Served:
 
 
 @contextmanager
-def serving(*args: str) -> Iterator[Served]:
+def serving(*args: str, env: dict[str, str] | None = None) -> Iterator[Served]:
     """Start ``python -m explainer serve --port 0 ARGS``; stop it with Ctrl-C at the end.
 
     The server runs in its own process group, and Ctrl-C goes to the whole group, as a
@@ -54,7 +54,7 @@ def serving(*args: str) -> Iterator[Served]:
     process = subprocess.Popen(
         [sys.executable, "-m", "explainer", "serve", "--port", "0", *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
-        start_new_session=True)
+        start_new_session=True, env={**os.environ, **(env or {})})
     assert process.stdout is not None
     # Both start-up lines are read here: communicate() later reads the pipe itself, past
     # anything readline() has buffered.
@@ -71,7 +71,7 @@ def serving(*args: str) -> Iterator[Served]:
                 with urllib.request.urlopen(f"{served.url}/healthz", timeout=5) as response:
                     if response.status == 200:
                         break
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, OSError):  # refused, or timed out while starting
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.1)

@@ -16,6 +16,7 @@ from explainer.cli.options import (
     add_report_option,
     emit,
     explainer_for,
+    input_files,
     output_width,
     profile_from_args,
     report_reading,
@@ -85,5 +86,6 @@ def run_compare(args: argparse.Namespace) -> int:
               in zip((args.profile_a, args.profile_b), explanations, strict=True)]
     comparison = compare(*explanations, before_label=labels[0], after_label=labels[1])
     emit(render_comparison(comparison, args.format, args.audience, width=output_width(args),
-                           color=use_color(args)), args.output)
+                           color=use_color(args)), args.output,
+         input_files(args))
     return ExitCode.OK

@@ -13,7 +13,6 @@ The screens are laid out and drawn in :mod:`explainer.render.walkthrough`.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -26,6 +25,7 @@ from explainer.cli.options import (
     explainer_for,
     output_width,
     use_color,
+    write_stdout,
 )
 from explainer.errors import ExitCode, InputError
 
@@ -112,7 +112,7 @@ def _walkthrough(explainer: Explainer, scenarios: Sequence[LoadedScenario],
         return ExitCode.OK
     width = output_width(args)
     color = use_color(args)
-    pause = not args.no_pause and not args.output
+    pause = not args.no_pause and args.output is None
     # The opening step's keys line depends on whether it pauses.
     keys = TEXT["keys_pause"] if pause else TEXT["keys_no_pause"]
     steps[0] = replace(steps[0], paragraphs=(*steps[0].paragraphs, ("", keys)))
@@ -120,11 +120,10 @@ def _walkthrough(explainer: Explainer, scenarios: Sequence[LoadedScenario],
     prompt = Console(highlight=False, markup=False, emoji=False)
     for index, step in enumerate(steps):
         text = render_step(step, "rich", width=width, color=color)
-        if args.output:
+        if args.output is not None:
             written.append(text)
         else:
-            sys.stdout.write(text)
-            sys.stdout.flush()
+            write_stdout(text)
         if pause and index + 1 < len(steps):
             try:
                 prompt.input(TEXT["pause"])
@@ -135,6 +134,6 @@ def _walkthrough(explainer: Explainer, scenarios: Sequence[LoadedScenario],
                 print(f"\n{TEXT['ended']}")
                 return ExitCode.OK
             print()
-    if args.output:
+    if args.output is not None:
         emit("".join(written), args.output)
     return ExitCode.OK

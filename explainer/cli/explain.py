@@ -17,6 +17,7 @@ from explainer.cli.options import (
     add_report_option,
     emit,
     explainer_for,
+    input_files,
     output_width,
     profile_from_args,
     render_for,
@@ -83,7 +84,9 @@ def run_explain(args: argparse.Namespace) -> int:
         after = explainer.explain(apply_what_if(data, args.what_if, explainer.kb.factors))
         comparison = compare_what_if(before, after)
         emit(render_comparison(comparison, args.format, args.audience,
-                               width=output_width(args), color=use_color(args)), args.output)
+                               width=output_width(args), color=use_color(args)), args.output,
+         input_files(args))
         return ExitCode.OK
-    emit(render_for(args, explainer.explain(data)), args.output)
+    emit(render_for(args, explainer.explain(data)), args.output,
+         input_files(args))
     return ExitCode.OK

@@ -11,9 +11,12 @@ and an exit status from :class:`explainer.errors.ExitCode`; never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
+import errno
 import importlib
 import inspect
+import io
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -137,14 +140,35 @@ def _command_of(argv: Sequence[str]) -> str | None:
     return None
 
 
+class _ClosedOutput(io.TextIOBase):
+    """Standard output when the program was started without one: every write fails, so the
+    command ends with one line instead of printing nowhere."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+    def fileno(self) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+    def isatty(self) -> bool:
+        return False
+
+
 def _fail(message: str, code: int) -> int:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
+    if sys.stderr is not None:
+        with contextlib.suppress(OSError):
+            print(f"{PROG}: error: {message}", file=sys.stderr)
     return code
 
 
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the command line ``argv`` (default: sys.argv[1:]) and return the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    if sys.stdout is None:  # started with standard output closed (`explainer ... >&-`)
+        sys.stdout = _ClosedOutput()
     try:
         kb, kb_error = _load_kb_quietly(argv)
         parser = build_parser(kb, _command_of(argv))
@@ -163,7 +187,9 @@ def run(argv: Sequence[str] | None = None) -> int:
                 and not getattr(args, "reports_broken_knowledge", False)):
             raise kb_error
         args.kb = kb  # reused by the command (see options.knowledge_for)
-        return int(args.handler(args))
+        code = int(args.handler(args))
+        sys.stdout.flush()  # a write error shows here, as one line, not at exit
+        return code
     except SystemExit as done:  # --help and --version exit through argparse
         return int(done.code or 0) if isinstance(done.code, int) else ExitCode.OK
     except KnowledgeBaseError as error:
@@ -184,6 +210,12 @@ def run(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return ExitCode.OK
+    except OSError as error:
+        # Reading errors become InputError or KnowledgeBaseError where they happen; what is
+        # left is a failed write to the screen (a full disk, a closed output).
+        from explainer.cli.options import stdout_failure
+
+        return _fail(str(stdout_failure(error)), ExitCode.BAD_INPUT)
     except Exception as error:  # the last line of defence: never a traceback
         return _fail(f"internal error ({type(error).__name__}: {error}). This is a bug; please "
                      "report it with the command you ran.", ExitCode.INTERNAL_ERROR)

@@ -5,14 +5,16 @@ and writing the result (to the screen or a file). Commands import this, never th
 from __future__ import annotations
 
 import argparse
-import json
+import contextlib
+import errno
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from explainer.errors import InputError
+from explainer.errors import InputError, OutputError
 from explainer.render.formats import AUDIENCES, FORMATS
 
 if TYPE_CHECKING:
@@ -39,32 +41,34 @@ _FALLBACK_FLAGS = {
 
 
 def _read_profile_file(path_text: str) -> Any:
-    from explainer.kb.yamlio import YamlReadError, parse_yaml
+    from explainer.kb.files import UnreadableFile, read_bounded
+    from explainer.kb.jsonio import JsonReadError, parse_json
 
+    if not path_text:
+        raise InputError("--profile needs a file name (an empty one was given); leave it out "
+                         "to give the factors as flags")
     path = Path(path_text)
     try:
-        if path.is_dir():
-            raise InputError(f"profile file '{path}' is a folder; give a YAML or JSON file")
-        with path.open("rb") as handle:
-            data = handle.read(MAX_PROFILE_BYTES + 1)
-    except OSError as error:
-        raise InputError(f"cannot read profile file '{path}': {error.strerror}; check the "
-                         "path") from None
-    if len(data) > MAX_PROFILE_BYTES:
-        raise InputError(f"profile file '{path}' is larger than {MAX_PROFILE_BYTES // 1024} KB; "
-                         "a profile needs only a few lines")
+        data = read_bounded(path, MAX_PROFILE_BYTES)
+    except UnreadableFile as error:
+        if error.strerror is not None:
+            raise InputError(f"cannot read profile file '{path}': {error.strerror}; check the "
+                             "path") from None
+        raise InputError(f"cannot read profile file '{path}': {error.reason}; "
+                         f"{error.hint}") from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(f"profile file '{path}' is not UTF-8 text; save it as UTF-8") from None
     if path.suffix.lower() == ".json":
         try:
-            return json.loads(text)
-        except json.JSONDecodeError as error:
-            raise InputError(f"profile file '{path}' line {error.lineno}: {error.msg}; fix the "
+            return parse_json(text)
+        except JsonReadError as error:
+            where = f" line {error.line}" if error.line else ""
+            raise InputError(f"profile file '{path}'{where}: {error.message}; fix the "
                              "JSON") from None
-        except RecursionError:
-            raise InputError(f"profile file '{path}' is nested too deeply") from None
+    from explainer.kb.yamlio import YamlReadError, parse_yaml
+
     try:
         return parse_yaml(text, path, untrusted=True)
     except YamlReadError as error:
@@ -197,6 +201,17 @@ def add_knowledge_option(parser: argparse.ArgumentParser) -> None:
              "of the bundled one")
 
 
+MIN_WIDTH, MAX_WIDTH = 40, 400
+
+
+def _width(text: str) -> int:
+    """--width's value, checked when the command line is read (so every command refuses 0)."""
+    if not re.fullmatch(r"\s*\d{1,6}\s*", text) or not MIN_WIDTH <= int(text) <= MAX_WIDTH:
+        raise argparse.ArgumentTypeError(f"must be a whole number from {MIN_WIDTH} to "
+                                         f"{MAX_WIDTH}, got '{text[:20]}'")
+    return int(text)
+
+
 def add_output_options(parser: argparse.ArgumentParser, formats: Sequence[str] = FORMATS,
                        default: str = "rich") -> None:
     """Add the options every command that prints an explanation shares: the output options
@@ -209,7 +224,7 @@ def add_output_options(parser: argparse.ArgumentParser, formats: Sequence[str] =
                        help="clinician adds rule ids and the exact conditions behind each line")
     group.add_argument("--output", metavar="FILE",
                        help="write to FILE instead of the screen")
-    group.add_argument("--width", type=int, default=None, metavar="N",
+    group.add_argument("--width", type=_width, default=None, metavar="N",
                        help="line width for text and rich output (default: terminal width)")
     add_knowledge_option(parser)
 
@@ -254,16 +269,17 @@ def add_factor_options(parser: argparse.ArgumentParser, kb: KnowledgeBase | None
 def profile_from_args(args: argparse.Namespace) -> dict[str, Any]:
     """The raw profile: the --profile file's values, overridden by factor flags."""
     data: dict[str, Any] = {}
-    if getattr(args, "profile", None):
+    if getattr(args, "profile", None) is not None:
         loaded = _read_profile_file(args.profile)
         if loaded is None:
             loaded = {}
         if not isinstance(loaded, dict):
             from explainer.errors import FieldProblem, ProfileError
+            from explainer.kb.profiles import kind_of
 
             raise ProfileError([FieldProblem(
-                "profile", f"the file '{args.profile}' must hold factor: value pairs, not a "
-                           f"{type(loaded).__name__}")])
+                "profile", f"the file '{args.profile}' must hold factor: value pairs, not "
+                           f"{kind_of(loaded)}")])
         data.update(loaded)
     for key, value in vars(args).items():
         if key.startswith("factor__") and value is not None:
@@ -280,36 +296,63 @@ def _terminal_width() -> int:
         return 88
 
 
-def emit(text: str, output: str | None) -> None:
-    """Print ``text`` whole, or write it to ``output`` (via a temporary file, then rename)."""
-    if output:
-        target = Path(output)
-        temporary = target.with_name(f".{target.name}.partial")
-        try:
-            temporary.write_text(text, encoding="utf-8")
-            temporary.replace(target)
-        except OSError as error:
-            temporary.unlink(missing_ok=True)
-            raise InputError(f"cannot write '{target}': {error.strerror}; check the folder "
-                             "exists and is writable") from None
-        print(f"Wrote {target}", file=sys.stderr)
+def input_files(args: argparse.Namespace) -> list[str]:
+    """The files a command reads (its profiles, a report): --output may not overwrite them."""
+    return [value for name in ("profile", "profile_a", "profile_b", "report")
+            if isinstance(value := getattr(args, name, None), str) and value]
+
+
+def write_stdout(text: str) -> None:
+    """Print ``text`` whole; a failed write (a full disk, a closed output) is one line."""
+    try:
+        if sys.stdout is None:
+            raise OSError(errno.EBADF, "standard output is closed")
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        raise stdout_failure(error) from None
+
+
+def stdout_failure(error: OSError) -> OutputError:
+    """The one-line error for a failed write to standard output. What is still buffered is
+    sent to the null device, so that Python's last flush at exit cannot fail again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    reason = error.strerror or str(error)
+    return OutputError(f"cannot write the output: {reason}; write to a file with --output "
+                       "FILE instead")
+
+
+def emit(text: str, output: str | None, inputs: Sequence[str] = ()) -> None:
+    """Print ``text`` whole, or write it to ``output`` safely (see
+    :mod:`explainer.cli.safe_write`), never over one of ``inputs`` (the files read)."""
+    if output is not None:
+        from explainer.cli.safe_write import write_output
+
+        write_output(text, output, inputs)
+        print(f"Wrote {output}", file=sys.stderr)
         return
-    sys.stdout.write(text)
-    sys.stdout.flush()
+    write_stdout(text)
 
 
 def use_color(args: argparse.Namespace) -> bool:
     """Colour only for the rich format, on a terminal, unless NO_COLOR is set."""
-    return (args.format == "rich" and not args.output and sys.stdout.isatty()
+    return (args.format == "rich" and args.output is None and sys.stdout is not None
+            and sys.stdout.isatty()
             and "NO_COLOR" not in os.environ)
 
 
 def output_width(args: argparse.Namespace) -> int:
     """The line width from --width, or the terminal's (88 when not a terminal)."""
-    width: int = args.width or (
-        _terminal_width() if sys.stdout.isatty() and not args.output else 88)
-    if width < 40 or width > 400:
-        raise InputError(f"--width must be from 40 to 400, got {width}")
+    width: int = args.width if args.width is not None else (
+        _terminal_width() if args.output is None and sys.stdout is not None
+        and sys.stdout.isatty() else 88)
+    if not MIN_WIDTH <= width <= MAX_WIDTH:
+        raise InputError(f"--width must be from {MIN_WIDTH} to {MAX_WIDTH}, got {width}")
     return width
 
 

@@ -121,10 +121,13 @@ def explain(
     :class:`~explainer.errors.ProfileError` (a ``ValueError``) naming each bad field and its
     allowed values, and :class:`~explainer.errors.KnowledgeBaseError` if ``knowledge`` is broken.
     """
+    explainer = get_explainer(knowledge)
     data: dict[str, Any] = {}
     if isinstance(profile, Profile):
         data.update(profile.model_dump())
-    elif profile is not None:
+    elif isinstance(profile, Mapping):
         data.update(profile)
+    elif profile is not None:
+        explainer.parse(profile)  # not a mapping (a number, text, a list): a ProfileError
     data.update(factors)
-    return get_explainer(knowledge).explain(data)
+    return explainer.explain(data)

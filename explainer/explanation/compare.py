@@ -221,12 +221,18 @@ def apply_what_if(data: Mapping[str, Any], changes: Sequence[str],
     unknown factor.
     """
     result = dict(data)
+    given: dict[str, str] = {}
     for change in changes:
         match = _WHAT_IF.match(change)
         if match is None:
             raise InputError(f"--what-if: '{change}' is not FACTOR=VALUE (for example "
                              "--what-if her2=positive)")
         factor = _factor_for(match.group(1), factors)
+        if factor.id in given:
+            raise InputError(f"--what-if: {factor.id} is changed twice ('{given[factor.id]}' "
+                             f"and '{change}'); give each factor once (for several values of "
+                             "a list, separate them with commas)")
+        given[factor.id] = change
         value: Any = match.group(2)
         if factor.kind == "multi":
             value = [part for part in re.split(r"[,;]", value) if part.strip()]

@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 from pydantic import TypeAdapter
 
 from explainer.errors import DecisionGap, KnowledgeIssue
+from explainer.explanation.memo import SizedCache, memory_cache_bytes
 from explainer.explanation.models import (
     CategoryResult,
     Citation,
@@ -45,6 +46,9 @@ from explainer.kb.models import RELEVANCE_ORDER, Relevance, SourceRef
 from explainer.kb.profiles import Profile, describe_profile
 
 _CACHE_LIMIT = 4096
+_PARTS_OVERHEAD = 3_000
+"""Estimated bytes of one entry of the parts cache before its JSON is kept: the containers of
+its parts (the parts themselves are shared between entries)."""
 # Fields of an Explanation that come from the cached parts (the rest depend on the profile).
 _PART_FIELDS = ("categories", "unknown_factors", "notes", "questions", "care_team", "knowledge")
 # The order model_dump_json() writes the fields in: the model's fields, then computed ones
@@ -97,7 +101,9 @@ class Composer:
             for term in kb.glossary
         ]
         self._terms_cache: dict[str, frozenset[int]] = {}
-        self._parts_cache: dict[tuple[frozenset[str], tuple[str, ...]], dict[str, Any]] = {}
+        # Bounded by bytes (EXPLAINER_MEMORY_CACHE_MB): see explainer.explanation.memo.
+        self._parts_cache: SizedCache[tuple[frozenset[str], tuple[str, ...]], dict[str, Any]] = (
+            SizedCache(memory_cache_bytes()))
         # A category's result depends only on which of its own rules fired: keep it by that.
         self._category_rules = {
             category.id: frozenset(
@@ -107,6 +113,8 @@ class Composer:
             for category in kb.categories.values()}
         self._category_cache: dict[tuple[str, frozenset[str]],
                                    tuple[CategoryResult, list[LoadedRule]]] = {}
+        self._category_json_cache: dict[int, tuple[CategoryResult, bytes]] = {}
+        self._category_adapter: TypeAdapter[CategoryResult] | None = None
         self._own_citations = {category.id: self.citations(category.sources)
                                for category in kb.categories.values()}
         self._own_citations.update({subtype_id: self.citations(subtype.sources)
@@ -217,14 +225,31 @@ class Composer:
         adapters = self._json_adapters()
         fragments = cached.get("json")
         if fragments is None:
-            fragments = {name: adapters[name].dump_json(cached[name]) for name in _PART_FIELDS}
+            fragments = {name: adapters[name].dump_json(cached[name])
+                         for name in _PART_FIELDS if name != "categories"}
             fragments["questions_for_doctor"] = adapters["questions_for_doctor"].dump_json(
                 [question.text for question in cached["questions"]])
             cached["json"] = fragments
-        fragments = {**fragments, **{name: adapters[name].dump_json(value)
-                                     for name, value in fields.items()}}
+            self._parts_cache.grow(cached["key"], sum(map(len, fragments.values())))
+        # The categories, most of every answer, are serialised once per distinct category
+        # result and shared by every answer that has it, instead of once per cached entry.
+        categories = b"[" + b",".join(self._category_json(category)
+                                      for category in cached["categories"]) + b"]"
+        fragments = {**fragments, "categories": categories,
+                     **{name: adapters[name].dump_json(value) for name, value in fields.items()}}
         return b"{" + b",".join(b'"' + name.encode() + b'":' + fragments[name]
                                 for name in _JSON_ORDER) + b"}"
+
+    def _category_json(self, category: CategoryResult) -> bytes:
+        # Keyed by identity: category results are shared objects of the category cache (which
+        # holds one per category and combination of its own fired rules, about a hundred).
+        kept = self._category_json_cache.get(id(category))
+        if kept is None or kept[0] is not category:
+            if self._category_adapter is None:
+                self._category_adapter = TypeAdapter(CategoryResult)
+            kept = (category, self._category_adapter.dump_json(category))
+            self._category_json_cache[id(category)] = kept
+        return kept[1]
 
     def _json_adapters(self) -> dict[str, TypeAdapter[Any]]:
         if self._adapters is None:
@@ -249,9 +274,8 @@ class Composer:
         cached = self._parts_cache.get(key)
         if cached is None:
             cached = self._parts(profile, fired, unknown_ids)
-            if len(self._parts_cache) >= _CACHE_LIMIT:
-                self._parts_cache.clear()
-            self._parts_cache[key] = cached
+            cached["key"] = key
+            self._parts_cache.put(key, cached, _PARTS_OVERHEAD)
         entered = self.parts.entered(profile)
         term_ids = set(cached["term_ids"])
         for item in entered:

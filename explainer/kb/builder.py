@@ -46,7 +46,7 @@ def build_knowledge(root: Path, fingerprint: str) -> KnowledgeBase:
     for name, model in KNOWLEDGE_FILES.items():
         file_path = root / "knowledge" / name
         files[name] = file_path
-        if not file_path.is_file():
+        if not file_path.exists() and not file_path.is_symlink():
             issues.add(file_path, None, f"{name} is missing",
                        "copy it from the project's knowledge/ folder")
             continue

@@ -19,6 +19,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from explainer.kb.files import MAX_KNOWLEDGE_FILE_BYTES, UnreadableFile, read_bounded
+
 if TYPE_CHECKING:
     from explainer.kb.knowledge import KnowledgeBase
 
@@ -57,8 +59,8 @@ def digest(root: Path) -> str:
     for path in knowledge_files(root):
         hasher.update(str(path.relative_to(root)).encode() + b"\0")
         try:
-            hasher.update(path.read_bytes())
-        except OSError:
+            hasher.update(read_bounded(path, MAX_KNOWLEDGE_FILE_BYTES))
+        except UnreadableFile:  # the loader reports it
             hasher.update(b"<unreadable>")
         hasher.update(b"\0")
     return hasher.hexdigest()

@@ -11,6 +11,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from explainer.errors import KnowledgeBaseError, KnowledgeIssue
+from explainer.kb.files import MAX_KNOWLEDGE_FILE_BYTES
 from explainer.kb.models import (
     CareTeamFile,
     CategoriesFile,
@@ -49,7 +50,7 @@ KNOWLEDGE_FILES: dict[str, type[BaseModel]] = {
 }
 CASES_SUFFIX = ".cases.yaml"
 NOTES_FOLDER = "notes"
-MAX_FILE_BYTES = 2_000_000
+MAX_FILE_BYTES = MAX_KNOWLEDGE_FILE_BYTES
 # CLI options the explain command uses itself; a factor's cli_flag must not take one of them.
 RESERVED_FLAGS = {"profile", "format", "audience", "knowledge", "output", "help", "version",
                   "what-if", "color", "no-color", "width"}

@@ -84,16 +84,48 @@ def allowed_values(factor: Factor) -> list[str]:
     return values
 
 
+def kind_of(value: Any) -> str:
+    """What ``value`` is, in the words of a person writing YAML or JSON (never a class name
+    such as LineDict)."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int):
+        return "a whole number"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, (bytes, bytearray)):
+        return "bytes (decode them to text first)"
+    if isinstance(value, Mapping):
+        return "a mapping (factor: value pairs)"
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return "a list"
+    return "an object of another kind"
+
+
 def _choice(factor: Factor, raw: Any) -> str:
     """The canonical value id for ``raw``, or raise ValueError with the reason."""
     if raw is None:
         return UNKNOWN
     if isinstance(raw, bool) or not isinstance(raw, (str, int)):
-        raise ValueError(f"expected text, got {type(raw).__name__}")
+        raise ValueError(f"expected text, got {kind_of(raw)}")
     text = str(raw)
     if len(text) > MAX_TEXT:
         raise ValueError(f"the value is longer than {MAX_TEXT} characters")
     wanted = _norm(text)
+    if not wanted:
+        # Only punctuation or nothing: "-" and "+" are aliases as typed, but "", " " or "'"
+        # must not match them (normalised, "-" is empty too): they mean "I don't know".
+        stripped = text.strip()
+        for value in factor.values:
+            if stripped and stripped in value.aliases:
+                return value.id
+        if any(value.id == UNKNOWN for value in factor.values):
+            return UNKNOWN
+        raise ValueError(f"{_shown(text)} is not allowed")
     for value in factor.values:
         if wanted == _norm(value.id) or any(wanted == _norm(alias) for alias in value.aliases):
             return value.id
@@ -115,7 +147,7 @@ def _number(factor: Factor, raw: Any) -> int | None:
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
     if isinstance(raw, bool) or not isinstance(raw, int):
-        raise ValueError(f"expected a whole number, got {type(raw).__name__}")
+        raise ValueError(f"expected a whole number, got {kind_of(raw)}")
     assert factor.min is not None and factor.max is not None
     if not factor.min <= raw <= factor.max:
         raise ValueError(f"{raw} is out of range")
@@ -130,15 +162,16 @@ def _multi(factor: Factor, raw: Any) -> tuple[str, ...]:
     elif isinstance(raw, (list, tuple)):
         items = list(raw)
     else:
-        raise ValueError(f"expected a list, got {type(raw).__name__}")
+        raise ValueError(f"expected a list, got {kind_of(raw)}")
     if len(items) > MAX_ITEMS:
         raise ValueError(f"more than {MAX_ITEMS} items")
     chosen: list[str] = []
     for item in items:
-        if isinstance(item, str) and _norm(item) in _UNKNOWN_WORDS:
+        # An unknown item (null, "unknown", "I don't know") adds nothing to the list.
+        if item is None or (isinstance(item, str) and _norm(item) in _UNKNOWN_WORDS):
             continue
         value = _choice(factor, item)
-        if value not in chosen:
+        if value != UNKNOWN and value not in chosen:
             chosen.append(value)
     exclusive = {value.id for value in factor.values if value.exclusive}
     if len(chosen) > 1 and exclusive & set(chosen):
@@ -158,9 +191,9 @@ def parse_profile(data: Any, factors: Mapping[str, Factor]) -> Profile:
     if isinstance(data, Profile):
         data = data.model_dump()
     if not isinstance(data, Mapping):
-        kind = type(data).__name__
         raise ProfileError([FieldProblem(
-            "profile", f"expected a mapping of factor: value, got {kind}; known factors: "
+            "profile", f"expected a mapping of factor: value, got {kind_of(data)}; known "
+                       "factors: "
                        f"{', '.join(factors)}")])
     problems: list[FieldProblem] = []
     if len(data) > MAX_FIELDS:
@@ -229,11 +262,23 @@ def profile_json_schema(factors: Mapping[str, Factor]) -> dict[str, Any]:
             properties[factor.id] = {"type": ["integer", "null"], "minimum": factor.min,
                                      "maximum": factor.max, "description": factor.question}
         elif factor.kind == "multi":
-            properties[factor.id] = {"type": "array", "uniqueItems": True,
-                                     "items": {"enum": [value.id for value in factor.values]},
-                                     "description": factor.question}
+            # Exactly what parse_profile accepts: a repeated item counts once; null and
+            # "unknown" add nothing; an exclusive answer ("none") goes with nothing else.
+            ids = [value.id for value in factor.values]
+            if UNKNOWN not in ids:
+                ids.append(UNKNOWN)
+            spec: dict[str, Any] = {"type": ["array", "null"], "maxItems": MAX_ITEMS,
+                                    "items": {"enum": [*ids, None]},
+                                    "description": factor.question}
+            exclusive = [value.id for value in factor.values if value.exclusive]
+            if exclusive:
+                spec["allOf"] = [{"anyOf": [
+                    {"not": {"contains": {"const": only}}},
+                    {"items": {"enum": [only, UNKNOWN, None]}}]} for only in exclusive]
+            properties[factor.id] = spec
         else:
-            properties[factor.id] = {"enum": [value.id for value in factor.values],
+            # null means unknown, as an omitted factor does.
+            properties[factor.id] = {"enum": [*(value.id for value in factor.values), None],
                                      "default": "unknown", "description": factor.question}
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "title": "Profile", "type": "object", "additionalProperties": False,

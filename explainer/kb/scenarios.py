@@ -151,7 +151,7 @@ def load_scenarios(kb: KnowledgeBase) -> tuple[LoadedScenario, ...]:
     except YamlReadError as error:
         raise KnowledgeBaseError([KnowledgeIssue(
             path, error.line, error.message,
-            "fix the YAML syntax (check indentation and quotes)")], kb.root) from None
+            error.hint)], kb.root) from None
     if data is None:
         raise KnowledgeBaseError([KnowledgeIssue(path, None, "the file is empty",
                                                  "add scenarios; see the project's copy")],

@@ -37,17 +37,11 @@ FAILED = object()
 
 def read(path: Path, issues: Collector) -> Any:
     """Parsed YAML (None for an empty file), or FAILED."""
+    # A regular file of at most MAX_FILE_BYTES, checked before reading (explainer.kb.files).
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            issues.add(path, None, "the file is larger than 2 MB", "split or shorten it")
-            return FAILED
-        return read_yaml_file(path)
+        return read_yaml_file(path, MAX_FILE_BYTES)
     except YamlReadError as error:
-        issues.add(path, error.line, error.message, "fix the YAML syntax (check indentation "
-                   "and quotes)")
-    except OSError as error:
-        issues.add(path, None, f"cannot read the file ({error.strerror})",
-                   "check that it exists and is readable")
+        issues.add(path, error.line, error.message, error.hint)
     return FAILED
 
 

@@ -14,18 +14,25 @@ from typing import Any
 
 import yaml
 
+from explainer.kb.files import MAX_KNOWLEDGE_FILE_BYTES, UnreadableFile, read_bounded
+
 # The C loader is several times faster; the pure-Python one behaves the same.
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class YamlReadError(Exception):
-    """A YAML file that cannot be read or parsed. ``line`` is 1-based, or None if unknown."""
+    """A YAML file that cannot be read or parsed. ``line`` is 1-based, or None if unknown.
 
-    def __init__(self, path: Path, line: int | None, message: str) -> None:
+    ``hint`` says how to fix it: the YAML syntax, or (for a file that could not be read at
+    all) the file itself."""
+
+    def __init__(self, path: Path, line: int | None, message: str,
+                 hint: str = "fix the YAML syntax (check indentation and quotes)") -> None:
         super().__init__(message)
         self.path = path
         self.line = line
         self.message = message
+        self.hint = hint
 
 
 class LineDict(dict[str, Any]):
@@ -111,16 +118,22 @@ def _make_loader(allow_aliases: bool) -> type[yaml.SafeLoader]:
     return Loader
 
 
-_KNOWLEDGE_LOADER = _make_loader(allow_aliases=True)
-_UNTRUSTED_LOADER = _make_loader(allow_aliases=False)
+_FAST_LOADER = _make_loader(allow_aliases=True)
+_NO_ALIAS_LOADER = _make_loader(allow_aliases=False)
 
 
-def parse_yaml(text: str, path: Path, *, untrusted: bool = False) -> Any:
+def parse_yaml(text: str, path: Path, *, untrusted: bool = True) -> Any:
     """Parse ``text`` (read from ``path``) into LineDict/LineList/scalars.
 
-    Raises :class:`YamlReadError` with the line of the problem. ``untrusted`` refuses aliases.
+    Raises :class:`YamlReadError` with the line of the problem. Aliases (``*name``) are
+    refused in every file: a few lines of them expand into billions of values ("billion
+    laughs"), and no file of the project needs them. A text without ``*`` cannot hold an
+    alias, so it is parsed by the fast C loader; only one with a ``*`` somewhere takes the
+    pure-Python loader that can refuse aliases. ``untrusted`` is kept for callers; every file
+    is treated as untrusted.
     """
-    loader_class = _UNTRUSTED_LOADER if untrusted else _KNOWLEDGE_LOADER
+    del untrusted
+    loader_class = _NO_ALIAS_LOADER if "*" in text else _FAST_LOADER
     loader = None
     try:
         # Creating the loader already reads the text: a control character fails here.
@@ -130,6 +143,9 @@ def parse_yaml(text: str, path: Path, *, untrusted: bool = False) -> Any:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
         problem = error.problem or error.context or "the YAML is not valid"
+        if isinstance(error, _NoAliases):
+            raise YamlReadError(path, line, problem, "write the value out in full where the "
+                                                     "alias is") from None
         raise YamlReadError(path, line, f"{problem}") from None
     except yaml.reader.ReaderError as error:
         raise YamlReadError(path, None, f"it holds a character YAML does not allow "
@@ -144,14 +160,16 @@ def parse_yaml(text: str, path: Path, *, untrusted: bool = False) -> Any:
             loader.dispose()
 
 
-def read_yaml_file(path: Path) -> Any:
-    """Read and parse one knowledge-base YAML file (UTF-8)."""
+def read_yaml_file(path: Path, limit: int = MAX_KNOWLEDGE_FILE_BYTES) -> Any:
+    """Read (a regular file of at most ``limit`` bytes, see :mod:`explainer.kb.files`) and
+    parse one YAML file (UTF-8)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_bounded(path, limit).decode("utf-8")
+    except UnreadableFile as error:
+        raise YamlReadError(path, None, error.reason, error.hint) from None
     except UnicodeDecodeError:
-        raise YamlReadError(path, None, "the file is not UTF-8 text") from None
-    except OSError as error:
-        raise YamlReadError(path, None, f"cannot read the file ({error.strerror})") from None
+        raise YamlReadError(path, None, "the file is not UTF-8 text", "save it as UTF-8"
+                            ) from None
     return parse_yaml(text, path)
 
 

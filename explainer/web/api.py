@@ -67,7 +67,8 @@ def add_api_routes(app: FastAPI, site: Site) -> None:
             {"type": "object", "additionalProperties": False,
              "required": ["profile", "what_if"],
              "properties": {"profile": profile_schema(site.explainer),
-                            "what_if": {"type": "object",
+                            "what_if": {**profile_schema(site.explainer), "minProperties": 1,
+                                        "title": "What if",
                                         "description": "factor: new value, for each factor "
                                                        "to change"}}}]},
         "example": {"profile": PROFILE_EXAMPLE, "what_if": {"her2_status": "negative"}}}}}

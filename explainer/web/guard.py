@@ -23,12 +23,15 @@ import logging
 import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from fastapi import Response
 from fastapi.responses import HTMLResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from explainer.errors import FieldProblem, InputError, ProfileError
+from explainer.kb.jsonio import JsonReadError
+from explainer.kb.jsonio import parse_json as parse_strict_json
 from explainer.web import views as pages
 
 if TYPE_CHECKING:
@@ -51,6 +54,9 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"cross-origin-resource-policy", b"same-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
 )
+SERVER_HEADERS = "explainer.server_headers"
+"""Scope key: True when the server adds :data:`SECURITY_HEADERS` to every response itself
+(see :mod:`explainer.web.protocol`)."""
 NO_STORE = (b"cache-control", b"no-store")
 STATIC_CACHE = (b"cache-control", b"max-age=3600")
 
@@ -109,6 +115,9 @@ class Guard:
             return
         started = time.perf_counter()
         path: str = scope["path"]
+        # Under `explainer serve` uvicorn adds the security headers to every response itself
+        # (its own 400s included; see explainer.web.protocol); elsewhere Guard adds them.
+        server_adds_headers = bool(scope.get(SERVER_HEADERS))
         status = 500
         response_started = False
 
@@ -119,7 +128,8 @@ class Guard:
                 status = message["status"]
                 headers = [(name, value) for name, value in message.get("headers", [])
                            if name.lower() not in (b"set-cookie", b"cache-control")]
-                headers += SECURITY_HEADERS
+                if not server_adds_headers:
+                    headers += SECURITY_HEADERS
                 headers.append(STATIC_CACHE if path.startswith("/static/") and status == 200
                                else NO_STORE)
                 message = {**message, "headers": headers}
@@ -151,8 +161,14 @@ class Guard:
                                        "internal error; this is a bug, please report it")
                 await response(scope, receive, send_with_headers)
         finally:
-            ACCESS_LOG.info('"%s %s" %d %.1f ms', scope["method"], path, status,
-                            (time.perf_counter() - started) * 1000)
+            ACCESS_LOG.info('"%s %s" %d %.1f ms', scope["method"], loggable_path(path),
+                            status, (time.perf_counter() - started) * 1000)
+
+
+def loggable_path(path: str) -> str:
+    """``path`` as the access log shows it: percent-encoded again, so that a decoded newline
+    or terminal escape (``%0a``, ``%1b``) cannot forge a log line or drive the terminal."""
+    return quote(path[:2000], safe="/:@!$&'()*+,;=-._~")
 
 
 async def read_body(receive: Receive) -> bytes:
@@ -190,14 +206,12 @@ def parse_json(body: bytes, content_type: str | None) -> Any:
     except UnicodeDecodeError:
         raise InputError("the body is not UTF-8 text; send JSON encoded as UTF-8") from None
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InputError(f"the body is not valid JSON (line {error.lineno}, column "
-                         f"{error.colno}: {error.msg}); send a JSON object such as "
+        return parse_strict_json(text)
+    except JsonReadError as error:
+        where = (f" (line {error.line}, column {error.column}: {error.message})"
+                 if error.line else f" ({error.message})")
+        raise InputError(f"the body is not valid JSON{where}; send a JSON object such as "
                          '{"stage": "IV"}') from None
-    except RecursionError:
-        raise InputError("the body is nested too deeply; send a flat JSON object of factor: "
-                         "value") from None
 
 
 class UnsupportedMediaType(InputError):

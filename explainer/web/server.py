@@ -17,7 +17,9 @@ import os
 import signal
 import socket
 import sys
+import threading
 import time
+from collections.abc import Generator
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -26,6 +28,8 @@ import uvicorn
 
 from explainer.errors import InputError
 from explainer.web.app import KNOWLEDGE_ENV
+from explainer.web.guard import SECURITY_HEADERS
+from explainer.web.protocol import LIMIT_CONCURRENCY, DeadlineProtocol
 
 APP = "explainer.web.app:from_environment"
 MAX_WORKERS = 32
@@ -89,16 +93,52 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _config(access_log: bool) -> uvicorn.Config:
+KEEP_ALIVE_TIMEOUT = 5
+"""Seconds an idle kept-alive connection stays open after a response."""
+
+
+def config(access_log: bool) -> uvicorn.Config:
+    """uvicorn's settings: our protocol (a deadline for each request to arrive), the security
+    headers on every response the server sends, the concurrency limit and the timeouts."""
     return uvicorn.Config(
         APP, factory=True, lifespan="off", log_config=log_config(access_log),
         log_level="warning", access_log=False, server_header=False, proxy_headers=False,
-        timeout_graceful_shutdown=5, backlog=BACKLOG)
+        timeout_graceful_shutdown=5, backlog=BACKLOG, http=DeadlineProtocol,
+        headers=[(name.decode(), value.decode()) for name, value in SECURITY_HEADERS],
+        limit_concurrency=LIMIT_CONCURRENCY, timeout_keep_alive=KEEP_ALIVE_TIMEOUT)
 
 
-def _run_worker(sock: socket.socket, access_log: bool) -> None:
-    """One worker process: serve on the shared socket until told to stop."""
-    server = uvicorn.Server(_config(access_log))
+class _Server(uvicorn.Server):
+    """uvicorn's server, except that a SIGTERM or SIGINT it handled is not raised again once
+    it has stopped (uvicorn does, so a single worker died of SIGTERM, exit 143, before saying
+    "Stopped"). A stop asked for by a signal is a normal end: exit 0."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        with super().capture_signals():
+            try:
+                yield
+            finally:
+                self._captured_signals.clear()
+
+
+def _watch_parent(server: uvicorn.Server, parent: int) -> None:
+    """Stop ``server`` when the supervisor (process ``parent``) is gone, so that a killed
+    supervisor never leaves workers serving on their own."""
+    while not server.should_exit:
+        if os.getppid() != parent:
+            server.should_exit = True
+            return
+        time.sleep(0.5)
+
+
+def _run_worker(sock: socket.socket, access_log: bool, parent: int | None = None) -> None:
+    """One worker process: serve on the shared socket until told to stop (or, with
+    ``parent``, until that supervising process is gone)."""
+    server = _Server(config(access_log))
+    if parent is not None:
+        threading.Thread(target=_watch_parent, args=(server, parent), daemon=True,
+                         name="watch-supervisor").start()
     # Ctrl-C reaches every process of the terminal; the parent reports it.
     with contextlib.suppress(KeyboardInterrupt):
         server.run(sockets=[sock])
@@ -116,7 +156,8 @@ def _supervise(sock: socket.socket, workers: int, access_log: bool) -> None:
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
 
     def start() -> Any:
-        process = context.Process(target=_run_worker, args=(sock, access_log), daemon=True)
+        process = context.Process(target=_run_worker, args=(sock, access_log, os.getpid()),
+                                  daemon=True)
         process.start()
         return process
 

@@ -4,7 +4,7 @@ answers of the JSON API. The routes themselves (pages, API, errors) only call th
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from explainer import __version__
@@ -12,7 +12,9 @@ from explainer.errors import FieldProblem, InputError, ProfileError
 from explainer.explanation.api import Explainer
 from explainer.explanation.compare import Comparison, apply_what_if, compare, compare_what_if
 from explainer.explanation.models import Explanation
-from explainer.kb.profiles import allowed_values
+from explainer.kb.conditions import UNKNOWN
+from explainer.kb.models import Factor
+from explainer.kb.profiles import allowed_values, kind_of, parse_profile
 from explainer.render import html as handout
 from explainer.render.style import STYLE
 from explainer.web import views as pages
@@ -22,6 +24,67 @@ from explainer.web.forms import (
     WHAT_IF_FIELD,
     profile_from_form,
 )
+
+
+def _exact(factor: Factor, value: Any) -> str | None:
+    """What is wrong with ``value`` for ``factor`` in the API's terms, or None if nothing.
+
+    The API takes exactly what /openapi.json describes (so that the description is a
+    contract): a choice's value id as GET /api/factors writes it, a whole number, a list of
+    value ids; null for unknown. The command line and YAML files are more forgiving (``stage:
+    4``, ``hr: +``, any case, ``age: "58"``); such a spelling gets a message naming the exact
+    value. A value that is wrong everywhere is left to the profile's own check, so the API and
+    the command line say the same about it."""
+    if value is None:
+        return None
+    try:
+        meant = parse_profile({factor.id: value}, {factor.id: factor}).value(factor.id)
+    except ProfileError:
+        return None
+    ids = [item.id for item in factor.values]
+    if factor.kind == "number":
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return None
+        return f"expected a whole number, got {kind_of(value)} (the API takes {meant})"
+    if factor.kind == "multi":
+        if not isinstance(value, list):
+            return f"expected a list, got {kind_of(value)} (the API takes {list(meant)})"
+        for item in value:
+            if item is not None and item not in (*ids, UNKNOWN):
+                return _spelling(factor, item)
+        return None
+    return None if value in ids else _spelling(factor, value)
+
+
+def _spelling(factor: Factor, value: Any) -> str:
+    meant = parse_profile({factor.id: [value] if factor.kind == "multi" else value},
+                          {factor.id: factor}).value(factor.id)
+    if isinstance(meant, tuple):
+        meant = meant[0] if meant else UNKNOWN
+    if not isinstance(value, str):
+        return f"expected text, got {kind_of(value)} (the API takes '{meant}')"
+    return f"'{value[:40]}' is not a value id (the API takes them exactly: '{meant}')"
+
+
+def _object(data: Any, field: str, factors: Mapping[str, Factor]) -> dict[str, Any]:
+    """``data`` if it is a JSON object whose values are exactly as the API's description says
+    (see :func:`_exact`)."""
+    if not isinstance(data, dict):
+        raise ProfileError([FieldProblem(field, (
+            f"expected a mapping of factor: value, got {kind_of(data)}; send {{}} when "
+            "every factor is unknown"))])
+    problems = []
+    for key, value in data.items():
+        factor = factors.get(key)
+        if factor is None:
+            continue  # an unknown field is reported by the profile's own check
+        wrong = _exact(factor, value)
+        if wrong is not None:
+            problems.append(FieldProblem(key, f"{wrong}; allowed: "
+                                              f"{', '.join(allowed_values(factor))}"))
+    if problems:
+        raise ProfileError(problems)
+    return data
 
 
 def _prefixed(error: ProfileError, prefix: str) -> ProfileError:
@@ -171,13 +234,14 @@ class Site:
         """POST /api/explain: the explanation JSON (as ``--format json``, compact)."""
         # The same bytes as explain(data).model_dump_json(), with the parts that depend only
         # on the rules that fired serialised once and reused (Composer.compose_json).
-        return self.explainer.explain_json(data)
+        return self.explainer.explain_json(
+            _object(data, "profile", self.kb.factors))
 
     def compare_json(self, data: Any) -> bytes:
         """POST /api/compare: two profiles, or one profile and what changes."""
         if not isinstance(data, dict):
             raise ProfileError([FieldProblem("body", (
-                f"expected a JSON object, got {type(data).__name__}; send {{\"before\": "
+                f"expected a JSON object, got {kind_of(data)}; send {{\"before\": "
                 "{...}, \"after\": {...}} or {\"profile\": {...}, \"what_if\": {...}}"))])
         keys = set(data)
         if keys == {"before", "after"}:
@@ -225,8 +289,10 @@ class Site:
         return json.dumps(reading.to_json(), ensure_ascii=False).encode()
 
     def _explain_side(self, data: Any, side: str) -> Explanation:
+        if not isinstance(data, dict):
+            _object(data, side, self.kb.factors)  # raises, naming the side
         try:
-            return self.explainer.explain(data)
+            return self.explainer.explain(_object(data, side, self.kb.factors))
         except ProfileError as error:
             raise _prefixed(error, side) from None
 
