@@ -86,8 +86,9 @@ def add_api_routes(app: FastAPI, site: Site) -> None:
 
     report_body = {"required": True, "content": {JSON: {"schema": {
         "type": "object", "additionalProperties": False, "required": ["text"],
-        "properties": {"text": {"type": "string", "minLength": 1,
-                                "description": "The words of a pathology report."}}},
+        "properties": {"text": {"type": "string", "pattern": "^[^\\u0000]*\\S[^\\u0000]*$",
+                                "description": "The words of a pathology report (not "
+                                               "blank; plain text)."}}},
         "example": {"text": REPORT_EXAMPLE}}}}
 
     @app.post("/api/report", operation_id="report", summary="Read a pathology report's words",
