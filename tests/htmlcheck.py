@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-SOURCE_URLS = re.compile(r"^https://www\.(cancer\.gov|cancer\.org|nccn\.org|cancer\.net)/")
+# The hosts of the sources in knowledge/source.yaml (ASCO guidelines, FDA approval notices and
+# drug labels since round two).
+SOURCE_URLS = re.compile(r"^https://(www\.(cancer\.gov|cancer\.org|nccn\.org|cancer\.net|asco\.org|"
+                         r"fda\.gov|accessdata\.fda\.gov)|ascopubs\.org)/")
 
 
 def tree_of(page: str) -> ET.Element:

@@ -39,7 +39,7 @@ def test_bad_value_raises_documented_error() -> None:
     with pytest.raises(ProfileError) as caught:
         explain({"stage": "IV", "hr_status": "maybe"})
     assert str(caught.value) == ("hr_status: 'maybe' is not allowed; allowed: positive, "
-                                 "negative, unknown")
+                                 "low, negative, unknown")
     assert caught.value.fields == ["hr_status"]
     with pytest.raises(ValueError, match="did you mean 'her2_status'"):
         explain({"her2_stat": "low"})

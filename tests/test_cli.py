@@ -56,8 +56,9 @@ def test_json_contract_shape(cli: Cli) -> None:
             "questions_for_doctor", "care_team", "knowledge"} <= set(data)
     assert data["profile"] == {
         "stage": "IV", "menopausal_status": "postmenopausal", "age": None,
-        "hr_status": "positive", "her2_status": "negative", "general_health": "good",
-        "brca_mutation": "unknown", "side_effect_concerns": []}
+        "hr_status": "positive", "her2_status": "negative", "nodes": "unknown",
+        "general_health": "good", "brca_mutation": "unknown", "side_effect_concerns": [],
+        "pregnancy": "unknown"}
     targeted = next(c for c in data["categories"] if c["id"] == "targeted_therapy")
     assert targeted["kind"] == "systemic"
     assert targeted["relevance"] == "often_discussed"
@@ -112,7 +113,7 @@ def test_output_to_missing_folder(cli: Cli, tmp_path: Path) -> None:
     (["--stage", "V"], "stage: 'V' is not allowed (did you mean 'IV'?); allowed: 0, I, II, "
                        "III, IV, unknown"),
     (["--hr", "postive"], "hr_status: 'postive' is not allowed (did you mean 'positive'?); "
-                          "allowed: positive, negative, unknown"),
+                          "allowed: positive, low, negative, unknown"),
     (["--age", "200"], "age: 200 is out of range; allowed: a whole number from 1 to 120, "
                        "unknown"),
     (["--age", "x"], "age: 'x' is not a whole number; allowed: a whole number from 1 to 120, "
@@ -257,7 +258,8 @@ def test_real_process_python_m() -> None:
     bad = run_process("explain", "--her2", "posative")
     assert bad.returncode == 2
     assert bad.stderr == ("explainer: error: her2_status: 'posative' is not allowed (did you "
-                          "mean 'positive'?); allowed: positive, low, negative, unknown\n")
+                          "mean 'positive'?); allowed: positive, low, ultralow, negative, "
+                          "unknown\n")
 
 
 def test_piped_output_survives_a_closed_reader() -> None:

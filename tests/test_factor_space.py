@@ -1,4 +1,5 @@
-"""Every combination of the core factor values, unknowns included (6 x 5 x 3 x 4 x 4 = 1,440)."""
+"""Every combination of the core factor values, unknowns included (6 x 5 x 4 x 5 x 4 = 2,400:
+round two added hr_status low and her2_status ultralow)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import pytest
 
 from explainer import Explainer, Explanation, KnowledgeBase
 from explainer.engine.oracle import oracle_fired
+from explainer.kb.conditions import holds, parse_condition
 from explainer.kb.models import RELEVANCE_ORDER
-from explainer.kb.profiles import to_fact
+from explainer.kb.profiles import parse_profile, to_fact
 from explainer.lint.factor_space import decision_factors, factor_space, space_problems
 
 CATEGORY_IDS = ["surgery", "radiation_therapy", "chemotherapy", "hormone_therapy",
@@ -33,7 +35,7 @@ def space(explainer: Explainer) -> list[tuple[dict[str, str], Explanation, list[
 
 def test_space_has_every_combination(space: list[tuple[dict[str, str], Explanation, list[str]]],
                                      kb: KnowledgeBase) -> None:
-    assert len(space) == 6 * 5 * 3 * 4 * 4
+    assert len(space) == 6 * 5 * 4 * 5 * 4
     assert list(space[0][0]) == ["stage", "menopausal_status", "hr_status", "her2_status",
                                  "general_health"]
     assert {factor.id for factor in kb.factors.values() if factor.core} == set(space[0][0])
@@ -103,10 +105,19 @@ def test_category_relevance_is_the_strongest_subtype(
 
 
 def test_unknowns_are_explained_not_guessed(
-        space: list[tuple[dict[str, str], Explanation, list[str]]]) -> None:
+        space: list[tuple[dict[str, str], Explanation, list[str]]], kb: KnowledgeBase) -> None:
+    not_asked = {factor.id: parse_condition(factor.not_asked_when, kb.factors)
+                 for factor in kb.factors.values() if factor.not_asked_when is not None}
     for raw, explanation, _ in space:
         listed = {item.factor: item for item in explanation.unknown_factors}
-        assert {key for key, value in raw.items() if value == "unknown"} <= set(listed), raw
+        fact = to_fact(parse_profile(raw, kb.factors), kb.factors)
+        # An unknown factor is listed unless the knowledge base says it is not asked about for
+        # this profile (HER2 for DCIS).
+        skipped = {factor_id for factor_id, condition in not_asked.items()
+                   if holds(condition, fact)}
+        unknown = {key for key, value in raw.items() if value == "unknown"}
+        assert unknown - skipped <= set(listed), raw
+        assert not skipped & set(listed), raw
         affected = {target for item in explanation.unknown_factors for target in item.affects}
         # Whatever is undecided names the unknown factor that could decide it. (A category with
         # subtypes is undecided through its subtypes, which are checked themselves.)
@@ -119,8 +130,9 @@ def test_unknowns_are_explained_not_guessed(
 
 def test_hormone_therapy_follows_hr_status(
         space: list[tuple[dict[str, str], Explanation, list[str]]]) -> None:
-    expected = {"positive": "often_discussed", "negative": "less_likely",
-                "unknown": "needs_more_information"}
+    # ER-low (1-10%) counts as positive (ASCO/CAP 2020) but the benefit is uncertain.
+    expected = {"positive": "often_discussed", "low": "may_be_discussed",
+                "negative": "less_likely", "unknown": "needs_more_information"}
     for raw, explanation, _ in space:
         assert explanation.relevance_of("hormone_therapy") == expected[raw["hr_status"]], raw
 
@@ -129,7 +141,7 @@ def test_her2_targeted_therapy_follows_her2_status(
         space: list[tuple[dict[str, str], Explanation, list[str]]]) -> None:
     for raw, explanation, _ in space:
         relevance = explanation.relevance_of("her2_targeted_therapy")
-        if raw["stage"] == "0" or raw["her2_status"] in {"negative", "low"}:
+        if raw["stage"] == "0" or raw["her2_status"] in {"negative", "low", "ultralow"}:
             assert relevance == "less_likely", raw
         elif raw["her2_status"] == "positive":
             assert relevance == "often_discussed", raw
@@ -177,13 +189,18 @@ def test_menopause_changes_what_hormone_therapy_says(
                 "not_applicable": "hormone-men", "unknown": "hormone-menopause-unknown"}
     for raw, explanation, _ in space:
         notes = [note.rule_id for note in explanation.category("hormone_therapy").notes]
-        if raw["hr_status"] == "positive":
-            assert expected[raw["menopausal_status"]] in notes, raw
+        expect = expected[raw["menopausal_status"]]
+        if expect == "hormone-before-menopause" and raw["stage"] == "IV":
+            expect = "hormone-before-menopause-metastatic"
+        if raw["hr_status"] == "positive" and not (
+                raw["stage"] == "0" and expect == "hormone-before-menopause"):
+            assert expect in notes, raw
         else:
             assert not any(note.startswith("hormone-") and "menopause" in note
                            for note in notes), raw
     before = next(exp for raw, exp, _ in space
-                  if raw["hr_status"] == "positive" and raw["menopausal_status"] == "premenopausal")
+                  if raw["hr_status"] == "positive" and raw["menopausal_status"] == "premenopausal"
+                  and raw["stage"] == "II")
     text = " ".join(note.text for note in before.category("hormone_therapy").notes)
     assert "ovarian suppression" in text
     assert any("ovarian suppression" in question for question in before.questions_for_doctor)
@@ -192,9 +209,9 @@ def test_menopause_changes_what_hormone_therapy_says(
 
 
 def test_full_decision_space_has_no_gap_or_conflict(explainer: Explainer) -> None:
-    # Adds the optional BRCA factor: 6 x 3 x 4 x 4 x 3 = 864 profiles.
+    # Adds the optional BRCA and lymph node factors: 6 x 4 x 5 x 3 x 4 x 3 = 4,320 profiles.
     factors = decision_factors(explainer.kb)
-    assert set(factors) == {"stage", "hr_status", "her2_status", "general_health",
+    assert set(factors) == {"stage", "hr_status", "her2_status", "nodes", "general_health",
                             "brca_mutation"}
     assert space_problems(explainer, factors) == []
 
@@ -211,3 +228,65 @@ def test_space_check_finds_a_gap(explainer: Explainer, kb_copy: object) -> None:
     assert [problem.code.value for problem in problems] == ["decision-gap"]
     assert [str(problem) for problem in problems] == [
         "everything unknown: no rule decides 'hormone_therapy'"]
+
+
+OVARY_RULES = {"surgery-ovaries-before-menopause", "hormone-before-menopause",
+               "hormone-before-menopause-metastatic"}
+
+
+def test_ovary_content_only_where_it_can_apply(
+        space: list[tuple[dict[str, str], Explanation, list[str]]]) -> None:
+    # Round two: DCIS care does not include ovarian suppression, and a person without ovaries
+    # (men: menopausal_status not_applicable) or after menopause is never told about removing them.
+    for raw, explanation, fired in space:
+        shown = set(fired) & OVARY_RULES
+        if (raw["stage"] == "0" or raw["hr_status"] != "positive"
+                or raw["menopausal_status"] not in {"premenopausal", "perimenopausal"}):
+            assert not shown, raw
+        else:
+            assert "surgery-ovaries-before-menopause" in shown, raw
+            surgery = explanation.category("surgery")
+            text = " ".join(note.text for note in surgery.notes)
+            assert "cannot get pregnant with your own eggs" in text
+
+
+def test_poor_health_lowers_what_goes_with_chemotherapy_and_surgery(
+        space: list[tuple[dict[str, str], Explanation, list[str]]]) -> None:
+    # The round-two blocking errors: the checkpoint inhibitor (given with chemotherapy), the
+    # antibody-drug conjugates (they carry a chemotherapy drug) and radiation (it follows
+    # breast-conserving surgery) must come down with chemotherapy and surgery.
+    order = list(RELEVANCE_ORDER)
+    for raw, explanation, _ in space:
+        if raw["general_health"] != "poor":
+            continue
+        chemo = order.index(explanation.relevance_of("chemotherapy"))
+        for companion in ("monoclonal_antibodies", "antibody_drug_conjugates"):
+            assert explanation.relevance_of(companion) != "often_discussed", (raw, companion)
+            if raw["stage"] != "unknown":
+                assert order.index(explanation.relevance_of(companion)) >= chemo, raw
+        if raw["stage"] in {"0", "I", "II", "III"}:
+            assert explanation.relevance_of("radiation_therapy") == "may_be_discussed", raw
+            assert explanation.relevance_of("surgery") == "may_be_discussed", raw
+
+
+def test_new_values_get_their_own_rules(
+        space: list[tuple[dict[str, str], Explanation, list[str]]]) -> None:
+    for raw, explanation, fired in space:
+        if raw["hr_status"] == "low" and raw["stage"] in INVASIVE and raw["her2_status"] in {
+                "negative", "low", "ultralow"}:
+            # ER-low is treated much like triple-negative cancer.
+            assert "chemo-er-low" in fired, raw
+            assert explanation.relevance_of("cdk46_inhibitors") == "less_likely"
+            if raw["stage"] != "I":
+                assert explanation.relevance_of("monoclonal_antibodies") == (
+                    "may_be_discussed"), raw
+        if raw["stage"] == "IV" and raw["her2_status"] in {"low", "ultralow"} and (
+                raw["hr_status"] == "positive" and raw["general_health"] != "poor"):
+            assert explanation.relevance_of("antibody_drug_conjugates") == "often_discussed"
+            reasons = [reason.rule_id for reason in
+                       explanation.category("targeted_therapy").subtypes[-1].reasons]
+            assert reasons == ["adc-metastatic-hr-positive-her2-low"], raw
+        if raw["stage"] == "IV" and raw["hr_status"] == "negative" and raw[
+                "her2_status"] == "low" and raw["general_health"] != "poor":
+            # HER2-low triple-negative keeps the TROP2 ADC beside the HER2 one.
+            assert {"adc-metastatic-triple-negative", "adc-metastatic-her2-low"} <= set(fired)

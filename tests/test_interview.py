@@ -52,30 +52,32 @@ def test_answers_dont_know_going_back_changing_and_a_handout(tmp_path: Path) -> 
     handout = tmp_path / "handout.html"
     child = _spawn("--format", "text", "--width", "100", report=True)
     child.expect_exact("Important")
-    child.expect_exact("I will ask 8 questions")
+    child.expect_exact("I will ask 10 questions")
     child.expect_exact("Do you have your pathology report?")
     child.expect_exact(TEXT["prompt"] + ": ")
     child.sendline("n")
-    _answer(child, "Question 1 of 8", "c")                   # Stage II, by its letter
-    _answer(child, "Question 2 of 8", "?")                   # I don't know
-    _answer(child, "Question 3 of 8", "45")
-    _answer(child, "Question 4 of 8", "HR+")                 # an alias works too
-    _answer(child, "Question 5 of 8", "maybe")               # not understood: asked again
+    _answer(child, "Question 1 of 10", "c")                  # Stage II, by its letter
+    _answer(child, "Question 2 of 10", "?")                  # I don't know
+    _answer(child, "Question 3 of 10", "45")
+    _answer(child, "Question 4 of 10", "HR+")                # an alias works too
+    _answer(child, "Question 5 of 10", "maybe")              # not understood: asked again
     child.expect_exact('Sorry, I did not understand "maybe"')
     child.sendline("?")
-    _answer(child, "Question 6 of 8", "<")                   # back to HER2
-    child.expect_exact("Question 5 of 8")
+    _answer(child, "Question 6 of 10", "<")                  # back to HER2
+    child.expect_exact("Question 5 of 10")
     child.expect_exact("press Enter to keep: I don't know")
     child.sendline("b")                                      # HER2-low after all
-    _answer(child, "Question 6 of 8", "?")
-    _answer(child, "Question 7 of 8", "idk")
-    _answer(child, "Question 8 of 8", "d, h")
+    _answer(child, "Question 6 of 10", "?")                  # lymph nodes
+    _answer(child, "Question 7 of 10", "?")
+    _answer(child, "Question 8 of 10", "idk")
+    _answer(child, "Question 9 of 10", "d, h")
+    _answer(child, "Question 10 of 10", "?")                 # pregnancy: not answered
     child.expect_exact(TEXT["summary"])
     child.expect_exact("HER2-low")
     child.expect_exact("Being able to have children, Effects on work, family and daily life")
     child.expect_exact(TEXT["prompt"] + ": ")
     child.sendline("1")                                      # change the stage
-    child.expect_exact("Question 1 of 8")
+    child.expect_exact("Question 1 of 10")
     child.expect_exact("press Enter to keep: Stage II (early)")
     child.sendline("e")
     child.expect_exact(TEXT["summary"])
@@ -101,8 +103,8 @@ def test_answers_dont_know_going_back_changing_and_a_handout(tmp_path: Path) -> 
 
 def test_i_dont_know_to_everything(tmp_path: Path) -> None:
     child = _spawn("--format", "text", "--width", "100")
-    for number in range(1, 9):
-        _answer(child, f"Question {number} of 8", "?")
+    for number in range(1, 11):
+        _answer(child, f"Question {number} of 10", "?")
     child.expect_exact(TEXT["summary"])
     child.expect_exact(TEXT["prompt"] + ": ")
     child.sendline("")
@@ -117,8 +119,8 @@ def test_i_dont_know_to_everything(tmp_path: Path) -> None:
 
 def test_ctrl_c_stops_cleanly() -> None:
     child = _spawn()
-    _answer(child, "Question 1 of 8", "a")
-    child.expect_exact("Question 2 of 8")
+    _answer(child, "Question 1 of 10", "a")
+    child.expect_exact("Question 2 of 10")
     child.expect_exact(TEXT["prompt"])
     child.sendintr()
     child.expect_exact(TEXT["stopped"])
@@ -129,7 +131,7 @@ def test_ctrl_c_stops_cleanly() -> None:
 
 def test_end_of_input_stops_cleanly() -> None:
     child = _spawn()
-    child.expect_exact("Question 1 of 8")
+    child.expect_exact("Question 1 of 10")
     child.expect_exact(TEXT["prompt"])
     child.sendeof()
     child.expect_exact(TEXT["ended"])
@@ -140,7 +142,7 @@ def test_end_of_input_stops_cleanly() -> None:
 
 def test_q_stops_and_back_on_the_first_question() -> None:
     child = _spawn()
-    _answer(child, "Question 1 of 8", "<")
+    _answer(child, "Question 1 of 10", "<")
     child.expect_exact(TEXT["first"])
     child.sendline("q")
     child.expect_exact(TEXT["stopped"])
@@ -154,7 +156,7 @@ def test_handout_option_and_piped_answers(tmp_path: Path) -> None:
 
     handout = tmp_path / "mine.html"
     done = run_process("interview", "--format", "json", "--handout", str(handout),
-                       stdin="\ne\nc\n70\na\nc\na\nb\ni\n\n")
+                       stdin="\ne\nc\n70\na\nd\n?\na\nb\ni\nc\n\n")
     assert done.returncode == ExitCode.OK, done.stderr
     assert "Save a printable handout?" not in done.stdout
     json_start = done.stdout.index('{\n  "schema_version"')
@@ -164,6 +166,7 @@ def test_handout_option_and_piped_answers(tmp_path: Path) -> None:
     assert data["profile"]["stage"] == "IV" and data["profile"]["age"] == 70
     assert data["profile"]["side_effect_concerns"] == ["none"]
     assert data["profile"]["brca_mutation"] == "negative"
+    assert data["profile"]["pregnancy"] == "neither"
     assert handout.exists()
 
 
@@ -187,7 +190,10 @@ def _scripted(explainer: Explainer, replies: list[str]) -> tuple[Interview, list
 @pytest.mark.parametrize(("factor_id", "reply", "expected"), [
     ("stage", "a", "0"), ("stage", "4", "IV"), ("stage", "Stage IV", "IV"),
     ("stage", "dcis", "0"), ("stage", "?", None), ("stage", "I don't know", None),
-    ("hr_status", "b", "negative"), ("her2_status", "HER2-low", "low"),
+    ("hr_status", "c", "negative"), ("hr_status", "b", "low"), ("hr_status", "er-low", "low"),
+    ("her2_status", "HER2-low", "low"), ("her2_status", "c", "ultralow"),
+    ("her2_status", "HER2-negative", "negative"), ("nodes", "a", "positive"),
+    ("nodes", "node-negative", "negative"),
     ("age", "42", 42), ("age", "?", None),
     ("side_effect_concerns", "a,b", ["fatigue", "hair_loss"]),
     ("side_effect_concerns", "fertility", ["fertility"]),
@@ -203,7 +209,7 @@ def test_answers_are_understood(explainer: Explainer, factor_id: str, reply: str
 
 @pytest.mark.parametrize(("factor_id", "reply"), [
     ("stage", "z"), ("stage", "V"), ("age", "200"), ("age", "old"),
-    ("side_effect_concerns", "a, none"), ("hr_status", "c"),
+    ("side_effect_concerns", "a, none"), ("hr_status", "d"),
 ])
 def test_answers_not_understood(explainer: Explainer, factor_id: str, reply: str) -> None:
     interview, _ = _scripted(explainer, [])
@@ -211,13 +217,14 @@ def test_answers_not_understood(explainer: Explainer, factor_id: str, reply: str
 
 
 def test_every_question_says_why_it_is_asked(explainer: Explainer) -> None:
-    interview, shown = _scripted(explainer, ["?"] * 8 + [""])
+    asked = len(explainer.kb.factors)
+    interview, shown = _scripted(explainer, ["?"] * asked + [""])
     profile = interview.run()
     assert profile == {}
     for factor in explainer.kb.factors.values():
         assert factor.question in shown
         assert f"{TEXT['why_we_ask']}: {factor.why_it_matters}" in shown
-    assert shown.count(f"  ?  {TEXT['dont_know']}") == 8
+    assert shown.count(f"  ?  {TEXT['dont_know']}") == asked
 
 
 def test_quit_raises_stop(explainer: Explainer) -> None:
@@ -246,20 +253,23 @@ def test_the_report_branch_in_a_terminal() -> None:
     child.expect_exact("HER2-low")
     child.expect_exact("Anatomic stage IIB")
     child.expect_exact("Filled in from your report: Stage of the cancer, Hormone receptor (HR) "
-                       "status, HER2 status")
-    child.expect_exact("Question 1 of 8")
+                       "status, HER2 status, Lymph nodes")
+    child.expect_exact("Question 1 of 10")
     child.expect_exact("press Enter to keep: Stage II (early) (from your report)")
     child.sendline("")                                       # keep it
-    _answer(child, "Question 2 of 8", "c")                   # after menopause
-    _answer(child, "Question 3 of 8", "?")
-    child.expect_exact("Question 4 of 8")
+    _answer(child, "Question 2 of 10", "c")                  # after menopause
+    _answer(child, "Question 3 of 10", "?")
+    child.expect_exact("Question 4 of 10")
     child.expect_exact("press Enter to keep: HR-positive")
     child.sendline("")
-    child.expect_exact("Question 5 of 8")
+    child.expect_exact("Question 5 of 10")
     child.expect_exact("press Enter to keep: HER2-low")
-    child.sendline("c")                                      # changed by the person
-    for number in (6, 7, 8):
-        _answer(child, f"Question {number} of 8", "?")
+    child.sendline("d")                                      # changed by the person: zero
+    child.expect_exact("Question 6 of 10")
+    child.expect_exact("press Enter to keep: Yes, cancer was found in the lymph nodes")
+    child.sendline("")
+    for number in (7, 8, 9, 10):
+        _answer(child, f"Question {number} of 10", "?")
     child.expect_exact(TEXT["summary"])
     child.expect_exact(TEXT["prompt"] + ": ")
     child.sendline("")
@@ -267,11 +277,13 @@ def test_the_report_branch_in_a_terminal() -> None:
     child.expect_exact("AT A GLANCE")
     entered = [" ".join(line.split()) for line in str(child.before).splitlines()]
     marked = [line for line in entered if "(from your report)" in line]
-    # Stage and HR kept as the report gave them; HER2 was changed, so it is the person's.
-    assert len(marked) == 2, entered
+    # Stage, HR and nodes kept as the report gave them; HER2 was changed, so it is the
+    # person's own answer.
+    assert len(marked) == 3, entered
     assert marked[0].startswith("Stage") and "Stage II (early) (from your report)" in marked[0]
     assert marked[1].startswith("Hormone receptor")
-    assert any(line.startswith("HER2") and "HER2-negative" in line for line in entered), entered
+    assert marked[2].startswith("Lymph nodes")
+    assert any(line.startswith("HER2") and "HER2-zero" in line for line in entered), entered
     child.expect_exact("Save a printable handout?")
     child.sendline("")
     output = _finish(child)
@@ -293,7 +305,8 @@ def _report_interview(explainer: Explainer, replies: list[str]) -> tuple[Intervi
     (["d", "?", "?", "?", "?"], {}),                                     # 2+ without ISH
     (["e", "<1", "0", "?"], {"her2_status": "positive", "hr_status": "negative"}),
     (["?", "?", "positive", "?", "Stage IIIA"], {"hr_status": "positive", "stage": "III"}),
-    (["?", "?", "5", "0", "pT1c pN0 M0"], {"stage": "I"}),               # ER-low: no HR value
+    (["b", "5", "0", "pT1c pN0 M0"], {"her2_status": "ultralow", "hr_status": "low",
+                                     "stage": "I", "nodes": "negative"}),  # ER-low, 0+
 ])
 def test_report_items_fill_the_answers(explainer: Explainer, replies: list[str],
                                        expected: dict[str, str]) -> None:

@@ -82,7 +82,8 @@ def test_knowledge_base_errors_are_issues_not_a_crash(kb_copy: Path) -> None:
     assert all(issue.severity == Severity.ERROR for issue in result.issues
                if issue.validator == "knowledge-base")
     # Checks that need a loaded knowledge base are skipped, the others still run.
-    assert set(result.skipped) == {"cases", "unused", "reachability", "review"}
+    assert set(result.skipped) == {"cases", "unused", "glossary", "reachability", "review",
+                                   "companions"}
 
 
 def test_knowledge_base_passing(kb_copy: Path) -> None:
@@ -117,7 +118,7 @@ def test_citations_failing(kb_copy: Path) -> None:
     messages = {(_located(issue, kb_copy), issue.message) for issue in issues}
     assert ("rules/radiation_therapy/radiation-metastatic.yaml:9",
             "rule radiation-metastatic cites no source") in messages
-    assert ("rules/surgery/surgery-metastatic.yaml:11", "rule surgery-metastatic cites section "
+    assert ("rules/surgery/surgery-metastatic.yaml:12", "rule surgery-metastatic cites section "
             "'surgeries', which source 'article' does not define") in messages
     # With both validators, the loader's report of the same problem is not repeated.
     both = run_lint(kb_copy, exclude=[name for name in VALIDATOR_NAMES
@@ -276,6 +277,8 @@ def test_unused_passing(kb_copy: Path) -> None:
     # A default value no rule names is worth knowing, not a failure.
     assert [issue.message for issue in issues] == [
         "no rule names general_health=good; rules treat it only as 'none of the values they "
+        "name'",
+        "no rule names pregnancy=neither; rules treat it only as 'none of the values they "
         "name'"]
 
 
@@ -299,12 +302,12 @@ def test_reachability_failing(kb_copy: Path) -> None:
     messages = sorted(issue.message for issue in _failing(_only(kb_copy, "reachability")))
     assert messages == [
         "'cdk46_inhibitors' is marked never_discussed, but the profile stage=IV, "
-        "hr_status=positive, her2_status=low, general_health=good, brca_mutation=positive "
-        "shows it as often_discussed",
+        "hr_status=positive, her2_status=low, nodes=positive, general_health=good, "
+        "brca_mutation=positive shows it as often_discussed",
         "'targeted_therapy' takes its relevance from its kinds, so never_discussed there has "
         "no effect",
         "no profile shows 'adoptive_cell_transfer' as often or may be discussed (less_likely "
-        "for 864 of 864 combinations)",
+        "for 4320 of 4320 combinations)",
         "rule surgery-never can never fire: no profile meets its condition"]
 
 
@@ -312,7 +315,7 @@ def test_reachability_passing_reports_the_acknowledged_exception(kb_copy: Path) 
     issues = _only(kb_copy, "reachability")
     assert [(issue.severity, issue.message) for issue in issues] == [
         (Severity.INFO, "'adoptive_cell_transfer' is never often or may be discussed "
-                        "(less_likely for 864 of 864 combinations), as its entry acknowledges")]
+                        "(less_likely for 4320 of 4320 combinations), as its entry acknowledges")]
 
 
 # --- review metadata ----------------------------------------------------------------------------
@@ -323,7 +326,7 @@ def test_review_metadata_failing(kb_copy: Path) -> None:
     _edit(rule, "last_reviewed: 2026-11-28", "last_reviewed: 2024-01-10")
     early = kb_copy / "rules" / "radiation_therapy" / "radiation-early.yaml"
     _edit(early, "last_reviewed: 2026-11-28", "last_reviewed: 2023-05-02")
-    future = kb_copy / "rules" / "surgery" / "surgery-metastatic.yaml"
+    future = kb_copy / "rules" / "surgery" / "surgery-stage-unknown.yaml"
     _edit(future, "last_reviewed: 2026-11-28", "last_reviewed: 2031-01-01")
     import datetime as dt
 
@@ -337,8 +340,8 @@ def test_review_metadata_failing(kb_copy: Path) -> None:
                            "(2023-05-02); reviews older than 365 days are stale"),
         (Severity.WARNING, "rule radiation-early was reviewed on 2023-05-02, before its source "
                            "'article' was last revised (2023-06)"),
-        (Severity.ERROR, "rule surgery-metastatic was last reviewed on 2031-01-01, which is in "
-                         "the future")}
+        (Severity.ERROR, "rule surgery-stage-unknown was last reviewed on 2031-01-01, which is "
+                         "in the future")}
     relaxed = _failing(_only(kb_copy, "review", LintOptions(today=dt.date(2026, 11, 28),
                                                             stale_days=5000)))
     assert len(relaxed) == 2  # the stale ones pass with a longer limit

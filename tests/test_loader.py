@@ -71,7 +71,7 @@ def test_rule_naming_an_unknown_value(kb_copy: Path) -> None:
     rule = kb_copy / "rules" / "hormone_therapy" / "hormone-hr-negative.yaml"
     _edit(rule, "hr_status: negative", "hr_status: negatve")
     issues = _issues(kb_copy)
-    assert "'negatve' is not a value of hr_status; allowed: positive, negative, unknown" in (
+    assert "'negatve' is not a value of hr_status; allowed: positive, low, negative, unknown" in (
         issues[0])
     assert issues[0].startswith("rules/hormone_therapy/hormone-hr-negative.yaml:6:")
 

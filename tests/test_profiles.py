@@ -61,7 +61,7 @@ def test_typo_in_a_value_suggests_the_nearest(kb: KnowledgeBase) -> None:
         "stage: 'V' is not allowed (did you mean 'IV'?); allowed: 0, I, II, III, IV, unknown")
     assert _error(kb, {"hr_status": "postive"}) == (
         "hr_status: 'postive' is not allowed (did you mean 'positive'?); allowed: positive, "
-        "negative, unknown")
+        "low, negative, unknown")
 
 
 def test_typo_in_a_field_name_suggests_the_field(kb: KnowledgeBase) -> None:

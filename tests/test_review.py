@@ -65,6 +65,10 @@ def test_every_category_subtype_rule_and_term_is_in_the_packet(kb: KnowledgeBase
     reviews += [role.review for role in kb.care_team]
     reviews += [term.review for term in kb.glossary]
     reviews += [question.review for question in kb.disclaimer.general_questions]
+    reviews += [meaning.review for meaning in kb.stage_meanings.values()]
+    reviews += [item.review for item in kb.support.items] if kb.support else []
+    for meaning in kb.stage_meanings.values():
+        assert " ".join(meaning.meaning.split()) in packet
     assert packet.count("DRAFT, awaiting clinician review") == sum(
         1 for review in reviews if review.status == "draft")
 
@@ -87,8 +91,8 @@ def test_coverage_table_counts_every_combination(kb: KnowledgeBase) -> None:
     rows = {row.split(" | ")[0].strip("| "): [int(cell) for cell in
                                              row.strip("| ").split(" | ")[1:]]
             for row in table}
-    assert all(sum(counts) == 864 for counts in rows.values())
-    assert rows["— Adoptive cell transfer"] == [0, 0, 0, 864]
+    assert all(sum(counts) == 4320 for counts in rows.values())  # 6 x 4 x 5 x 3 x 4 x 3
+    assert rows["— Adoptive cell transfer"] == [0, 0, 0, 4320]
     assert rows["Palliative care"][3] == 0  # never less likely: it helps at any stage
 
 

@@ -38,8 +38,8 @@ def _trace(explainer: Explainer, profile: dict[str, Any], title: str) -> list[st
 @pytest.mark.parametrize(("profile", "title", "expected"), [
     ({"stage": "IV", "hr_status": "positive", "her2_status": "negative"}, "CDK4/6 inhibitors",
      ["rule cdk46-metastatic (priority 20, draft, awaiting clinician review): when stage is IV "
-      "and hr_status is positive and her2_status is one of negative, low; matched stage=IV; "
-      "hr_status=positive; her2_status=negative"]),
+      "and hr_status is positive and her2_status is one of negative, low, ultralow; matched "
+      "stage=IV; hr_status=positive; her2_status=negative"]),
     ({"stage": "IV", "hr_status": "positive", "her2_status": "negative"}, "Hormone therapy",
      ["rule hormone-hr-positive (priority 20, reviewed): when hr_status is positive; matched "
       "hr_status=positive"]),
@@ -58,7 +58,7 @@ def _trace(explainer: Explainer, profile: dict[str, Any], title: str) -> list[st
      "Monoclonal antibodies (checkpoint inhibitors)",
      ["rule checkpoint-early-triple-negative (priority 20, draft, awaiting clinician review): "
       "when stage is one of II, III and hr_status is negative and her2_status is one of "
-      "negative, low; matched stage=III; hr_status=negative; her2_status=low"]),
+      "negative, low, ultralow; matched stage=III; hr_status=negative; her2_status=low"]),
 ])
 def test_clinician_trace_names_the_rules(explainer: Explainer, profile: dict[str, Any],
                                          title: str, expected: list[str]) -> None:

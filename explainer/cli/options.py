@@ -33,8 +33,8 @@ _FALLBACK_FLAGS = {
     "stage": ("stage", "0, I, II, III, IV, unknown"),
     "menopausal_status": ("menopause",
                           "premenopausal, perimenopausal, postmenopausal, not_applicable, unknown"),
-    "hr_status": ("hr", "positive, negative, unknown"),
-    "her2_status": ("her2", "positive, low, negative, unknown"),
+    "hr_status": ("hr", "positive, low, negative, unknown"),
+    "her2_status": ("her2", "positive, low, ultralow, negative, unknown"),
     "general_health": ("health", "good, fair, poor, unknown"),
     "age": ("age", "a whole number, or unknown"),
 }

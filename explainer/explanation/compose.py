@@ -37,13 +37,15 @@ from explainer.explanation.models import (
     LegendEntry,
     Reason,
     SourceInfo,
+    StageMeaningInfo,
     SubtypeResult,
+    SupportEntry,
 )
 from explainer.explanation.parts import Parts, plain_value
-from explainer.kb.conditions import UNKNOWN, describe
+from explainer.kb.conditions import UNKNOWN, Condition, describe, holds, parse_condition
 from explainer.kb.knowledge import KnowledgeBase, LoadedRule
 from explainer.kb.models import RELEVANCE_ORDER, Relevance, SourceRef
-from explainer.kb.profiles import Profile, describe_profile
+from explainer.kb.profiles import Profile, describe_profile, to_fact
 
 _CACHE_LIMIT = 4096
 _PARTS_OVERHEAD = 3_000
@@ -102,7 +104,8 @@ class Composer:
         ]
         self._terms_cache: dict[str, frozenset[int]] = {}
         # Bounded by bytes (EXPLAINER_MEMORY_CACHE_MB): see explainer.explanation.memo.
-        self._parts_cache: SizedCache[tuple[frozenset[str], tuple[str, ...]], dict[str, Any]] = (
+        self._parts_cache: SizedCache[tuple[frozenset[str], tuple[str, ...], object],
+                                       dict[str, Any]] = (
             SizedCache(memory_cache_bytes()))
         # A category's result depends only on which of its own rules fired: keep it by that.
         self._category_rules = {
@@ -119,6 +122,21 @@ class Composer:
                                for category in kb.categories.values()}
         self._own_citations.update({subtype_id: self.citations(subtype.sources)
                                     for subtype_id, (_, subtype) in kb.subtypes.items()})
+        # Factors not asked about for some profiles (HER2 for DCIS...): their conditions.
+        self._not_asked: dict[str, Condition] = {
+            factor.id: parse_condition(factor.not_asked_when, kb.factors)
+            for factor in kb.factors.values() if factor.not_asked_when is not None}
+        self._stage_meanings = {
+            stage: StageMeaningInfo.model_construct(
+                stage=stage, text=meaning.meaning, sources=self.citations(meaning.sources),
+                draft=meaning.review.status == "draft")
+            for stage, meaning in kb.stage_meanings.items()}
+        items = kb.support.items if kb.support is not None else ()
+        self._support = tuple(
+            SupportEntry.model_construct(id=item.id, title=item.title, text=item.text,
+                                         sources=self.citations(item.sources),
+                                         draft=item.review.status == "draft")
+            for item in items)
         self._knowledge_sources = tuple(
             SourceInfo.model_construct(id=source.id, title=source.title, publisher=source.publisher,
                                        reviewer=source.reviewer, last_reviewed=source.last_reviewed,
@@ -268,9 +286,16 @@ class Composer:
         fired = frozenset(fired_ids)
         unknown_ids = tuple(factor_id for factor_id, factor in kb.factors.items()
                             if _is_unknown(factor.kind, profile.value(factor_id)))
-        # Everything but the profile itself depends only on which rules fired and which
-        # factors are unknown, so it is kept for reuse (bounded, and cleared when full).
-        key = (fired, unknown_ids)
+        if self._not_asked and unknown_ids:
+            fact = to_fact(profile, kb.factors)
+            unknown_ids = tuple(factor_id for factor_id in unknown_ids
+                                if factor_id not in self._not_asked
+                                or not holds(self._not_asked[factor_id], fact))
+        stage = profile.value("stage")
+        # Everything but the profile itself depends only on which rules fired, which factors
+        # are unknown and the stage (its meaning), so it is kept for reuse (bounded, and
+        # cleared when full).
+        key = (fired, unknown_ids, stage)
         cached = self._parts_cache.get(key)
         if cached is None:
             cached = self._parts(profile, fired, unknown_ids)
@@ -280,6 +305,7 @@ class Composer:
         term_ids = set(cached["term_ids"])
         for item in entered:
             term_ids |= self._terms_in(item.value_label)
+        stage_meaning = self._stage_meanings.get(stage) if isinstance(stage, str) else None
         fields = {
             "schema_version": 1,
             "disclaimer": kb.disclaimer.disclaimer,
@@ -288,13 +314,20 @@ class Composer:
             "entered": entered,
             "legend": self._legend,
             "glossary": tuple(self._glossary_patterns[index][0] for index in sorted(term_ids)),
+            "stage_meaning": stage_meaning,
+            "support": self._support,
         }
         return cached, fields
 
     def _parts(self, profile: Profile, fired: frozenset[str],
                unknown_ids: tuple[str, ...]) -> dict[str, Any]:
         kb = self.kb
+        stage = profile.value("stage")
+        stage_meaning = self._stage_meanings.get(stage) if isinstance(stage, str) else None
         texts: list[str] = [kb.disclaimer.disclaimer]
+        texts.extend(item.text for item in self._support)
+        if stage_meaning is not None:
+            texts.append(stage_meaning.text)
         shown_rules: list[LoadedRule] = []
         categories: list[CategoryResult] = []
         for category in kb.categories.values():
@@ -310,7 +343,7 @@ class Composer:
 
         unknown = self.parts.unknown_factors(unknown_ids, categories, shown_rules)
         questions = self.parts.questions(categories, shown_rules, unknown)
-        care_team = self.parts.care_team(categories)
+        care_team = self.parts.care_team(categories, shown_rules)
         texts.extend(question.text for question in questions)
         texts.extend(item.why_it_matters for item in unknown)
         texts.extend(member.why for member in care_team)
@@ -328,7 +361,8 @@ class Composer:
             "knowledge": self._intern(KnowledgeInfo.model_construct(
                 version=kb.version, last_reviewed=kb.source_file.last_reviewed.isoformat(),
                 sources=self._knowledge_sources,
-                **self.parts.drafts(shown_rules, unknown, care_team, glossary))),
+                **self.parts.drafts(shown_rules, unknown, care_team, glossary, stage_meaning,
+                                    self._support))),
         }
 
     def _category(self, category_id: str, fired: frozenset[str],

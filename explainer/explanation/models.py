@@ -168,6 +168,25 @@ class SourceInfo(Model):
     primary: bool
 
 
+class StageMeaningInfo(Model):
+    """What the entered stage means, in general words (no prediction for the person)."""
+
+    stage: str
+    text: str
+    sources: tuple[Citation, ...]
+    draft: bool
+
+
+class SupportEntry(Model):
+    """One kind of support (second opinions, peer support, costs, helplines...)."""
+
+    id: str
+    title: str
+    text: str
+    sources: tuple[Citation, ...]
+    draft: bool
+
+
 class KnowledgeInfo(Model):
     """Which knowledge base produced the explanation."""
 
@@ -178,7 +197,8 @@ class KnowledgeInfo(Model):
     """How many statements shown here are still drafts awaiting clinician review."""
     drafts: tuple[str, ...] = ()
     """Which ones: ``rule:<id>``, ``category:<id>``, ``subtype:<id>``, ``factor:<id>``,
-    ``role:<id>`` or ``term:<term>`` (the clinician audience lists them)."""
+    ``role:<id>``, ``term:<term>``, ``stage:<id>`` or ``support:<id>`` (the clinician audience
+    lists them)."""
 
 
 class Explanation(Model):
@@ -197,6 +217,10 @@ class Explanation(Model):
     glossary: tuple[GlossaryEntry, ...]
     legend: tuple[LegendEntry, ...]
     knowledge: KnowledgeInfo
+    stage_meaning: StageMeaningInfo | None = None
+    """What the entered stage means in general words (None for a knowledge base without it)."""
+    support: tuple[SupportEntry, ...] = ()
+    """Support worth knowing about, whatever was entered."""
     from_report: tuple[str, ...] = Field(default=(), exclude=True)
     """The factors taken from a pathology report (``explain --report``). Left out of
     ``model_dump``, so the contract's shape never changes; the JSON output adds it as the key

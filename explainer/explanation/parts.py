@@ -19,6 +19,8 @@ from explainer.explanation.models import (
     GlossaryEntry,
     Question,
     QuestionTopic,
+    StageMeaningInfo,
+    SupportEntry,
     UnknownFactor,
 )
 from explainer.kb.conditions import UNKNOWN
@@ -40,8 +42,9 @@ class Parts:
         self.citations = citations
 
     def drafts(self, shown_rules: Sequence[LoadedRule], unknown: Sequence[UnknownFactor],
-                care_team: Sequence[CareTeamMember],
-                glossary: Sequence[GlossaryEntry]) -> dict[str, Any]:
+               care_team: Sequence[CareTeamMember], glossary: Sequence[GlossaryEntry],
+               stage_meaning: StageMeaningInfo | None,
+               support: Sequence[SupportEntry]) -> dict[str, Any]:
         """The distinct statements shown that are drafts awaiting clinician review: their
         count (``draft_statements``) and which ones (``drafts``)."""
         kb = self.kb
@@ -59,6 +62,10 @@ class Parts:
         terms = {term.term: term for term in kb.glossary}
         statuses.update((f"term:{entry.term}", terms[entry.term].review.status)
                         for entry in glossary)
+        if stage_meaning is not None:
+            statuses[f"stage:{stage_meaning.stage}"] = "draft" if stage_meaning.draft else ""
+        statuses.update((f"support:{item.id}", "draft" if item.draft else "")
+                        for item in support)
         drafts = tuple(key for key, status in statuses.items() if status == "draft")
         return {"draft_statements": len(drafts), "drafts": drafts}
 
@@ -156,12 +163,14 @@ class Parts:
         questions.sort(key=lambda question: QUESTION_TOPICS.index(question.topic))
         return tuple(questions)
 
-    def care_team(self, categories: Sequence[CategoryResult]) -> tuple[CareTeamMember, ...]:
+    def care_team(self, categories: Sequence[CategoryResult],
+                  shown_rules: Sequence[LoadedRule]) -> tuple[CareTeamMember, ...]:
         shown = [category.id for category in categories if category.relevance in SHOWN]
+        rule_ids = {loaded.id for loaded in shown_rules}
         members = []
         for role in self.kb.care_team:
             linked = tuple(category for category in role.categories if category in shown)
-            if role.always or linked:
+            if role.always or linked or rule_ids.intersection(role.rules):
                 members.append(self._intern(CareTeamMember.model_construct(
                     id=role.id, role=role.role, why=role.why, categories=linked)))
         return tuple(members)

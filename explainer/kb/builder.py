@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from explainer.errors import KnowledgeBaseError
+from explainer.kb.conditions import ConditionError, parse_condition
 from explainer.kb.knowledge import KnowledgeBase
 from explainer.kb.models import (
     CareTeamFile,
@@ -25,6 +26,8 @@ from explainer.kb.models import (
     RelevanceFile,
     SourceFile,
     SourceRef,
+    StageMeaningsFile,
+    SupportFile,
 )
 from explainer.kb.paths import KNOWLEDGE_FILES, RESERVED_FLAGS
 from explainer.kb.profiles import Profile
@@ -64,6 +67,8 @@ def build_knowledge(root: Path, fingerprint: str) -> KnowledgeBase:
     care_file: CareTeamFile = models["care_team.yaml"]
     glossary_file: GlossaryFile = models["glossary.yaml"]
     disclaimer_file: DisclaimerFile = models["disclaimer.yaml"]
+    meanings_file: StageMeaningsFile = models["stage_meanings.yaml"]
+    support_file: SupportFile = models["support.yaml"]
 
     checker = _CrossChecker(root, raw, issues, source_file)
     factors = checker.factors(factors_file)
@@ -72,9 +77,12 @@ def build_knowledge(root: Path, fingerprint: str) -> KnowledgeBase:
     checker.care_team(care_file, categories)
     checker.glossary(glossary_file)
     checker.disclaimer(disclaimer_file)
+    checker.stage_meanings(meanings_file, factors)
+    checker.support(support_file)
     rules = load_rules(root, factors, categories_file, issues, checker.sources)
     report, report_issues = build_report_knowledge(root / "knowledge")
     issues.issues.extend(report_issues)
+    checker.role_rules(care_file, {loaded.id for loaded in rules})
     if issues.issues or report is None:
         raise KnowledgeBaseError(issues.issues, root)
     return KnowledgeBase(
@@ -91,6 +99,8 @@ def build_knowledge(root: Path, fingerprint: str) -> KnowledgeBase:
         report=report,
         fingerprint=fingerprint,
         files=files,
+        stage_meanings={meaning.stage: meaning for meaning in meanings_file.meanings},
+        support=support_file,
     )
 
 
@@ -181,6 +191,16 @@ class _CrossChecker:
                             "'unknown'", "remove it: an empty answer already means unknown")
             if factor.kind == "number":
                 self._bands(name, here, factor)
+        by_id = {factor.id: factor for factor in factors}
+        for index, factor in enumerate(factors):
+            if factor.not_asked_when is None:
+                continue
+            try:
+                parse_condition(factor.not_asked_when, by_id)
+            except ConditionError as error:
+                self._issue(name, ("factors", index, "not_asked_when", *error.path),
+                            f"not_asked_when: {error.message}",
+                            "fix the condition (factor: value, [values] or {not: value})")
         for required in Profile.model_fields:
             if required not in {factor.id for factor in factors}:
                 self._issue(name, ("factors",), f"the factor '{required}' is missing",
@@ -229,9 +249,43 @@ class _CrossChecker:
                     self._issue(name, ("roles", index, "categories", cat_index),
                                 f"unknown category '{category_id}'",
                                 f"use one of: {', '.join(sorted(known))}")
-            if not role.categories and not role.always:
+            if not role.categories and not role.rules and not role.always:
                 self._issue(name, ("roles", index), f"role '{role.id}' is never shown",
-                            "list its categories or set always: true")
+                            "list its categories or rules, or set always: true")
+
+    def stage_meanings(self, meanings_file: StageMeaningsFile,
+                       factors: dict[str, Factor]) -> None:
+        """One meaning per stage value, each cited."""
+        name = "stage_meanings.yaml"
+        stage = factors.get("stage")
+        stages = [value.id for value in stage.values] if stage is not None else []
+        given = [meaning.stage for meaning in meanings_file.meanings]
+        self._unique(name, ("meanings",), given, "stage")
+        for index, meaning in enumerate(meanings_file.meanings):
+            self.sources(name, ("meanings", index, "sources"), meaning.sources)
+            if meaning.stage not in stages:
+                self._issue(name, ("meanings", index, "stage"),
+                            f"unknown stage '{meaning.stage}'", f"use one of: {', '.join(stages)}")
+        for stage_id in stages:
+            if stage_id not in given:
+                self._issue(name, ("meanings",), f"no meaning for stage '{stage_id}'",
+                            "add one (every stage value, unknown included, needs its meaning)")
+
+    def support(self, support_file: SupportFile) -> None:
+        """Support items have unique ids and cite known sources."""
+        name = "support.yaml"
+        self._unique(name, ("items",), [item.id for item in support_file.items], "support item")
+        for index, item in enumerate(support_file.items):
+            self.sources(name, ("items", index, "sources"), item.sources)
+
+    def role_rules(self, care_file: CareTeamFile, rule_ids: set[str]) -> None:
+        """Check that the rules that bring in a care role exist."""
+        for index, role in enumerate(care_file.roles):
+            for rule_index, rule_id in enumerate(role.rules):
+                if rule_id not in rule_ids:
+                    self._issue("care_team.yaml", ("roles", index, "rules", rule_index),
+                                f"unknown rule '{rule_id}'",
+                                "use the id of a rule file under rules/ (its file name)")
 
     def glossary(self, glossary_file: GlossaryFile) -> None:
         name = "glossary.yaml"

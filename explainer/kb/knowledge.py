@@ -20,7 +20,9 @@ from explainer.kb.models import (
     SourceFile,
     SourceRef,
     SourceSection,
+    StageMeaning,
     Subtype,
+    SupportFile,
 )
 from explainer.kb.report import ReportKnowledge
 
@@ -68,6 +70,10 @@ class KnowledgeBase:
     """What the pathology-report reader knows (report.yaml and report_stage.yaml)."""
     fingerprint: str
     files: dict[str, Path] = field(default_factory=dict)
+    stage_meanings: dict[str, StageMeaning] = field(default_factory=dict)
+    """What each stage value means, in general words, by stage value id."""
+    support: SupportFile | None = None
+    """Support shown with every explanation (knowledge/support.yaml)."""
 
     @property
     def version(self) -> str:

@@ -127,6 +127,9 @@ class Factor(Frozen):
     help: Text
     why_it_matters: Text
     if_unknown_question: Text | None = None
+    not_asked_when: dict[StrictStr, object] | None = None
+    """A rule-style condition: when the profile matches it, an unknown value of this factor is
+    not listed or asked about (for example HER2 for DCIS, which is not usually tested)."""
     values: tuple[FactorValue, ...] = ()
     min: StrictInt | None = None
     max: StrictInt | None = None
@@ -202,12 +205,15 @@ class RelevanceFile(Frozen):
 
 
 class CareTeamRole(Frozen):
-    """A member of the care team and which categories bring them in."""
+    """A member of the care team and what brings them in: one of ``categories`` often or may
+    be discussed, one of ``rules`` shown (for example the note about a fertility worry), or
+    ``always``."""
 
     id: Id
     role: ShortText
     why: Text
     categories: tuple[Id, ...] = ()
+    rules: tuple[RuleId, ...] = ()
     always: bool = False
     sources: Sources
     review: Review
@@ -233,6 +239,39 @@ class GlossaryFile(Frozen):
     """knowledge/glossary.yaml."""
 
     terms: tuple[GlossaryTerm, ...]
+
+
+class StageMeaning(Frozen):
+    """What a stage means in general words (never a prediction for the person)."""
+
+    stage: ValueId
+    """A value id of the ``stage`` factor."""
+    meaning: Text
+    sources: Sources
+    review: Review
+
+
+class StageMeaningsFile(Frozen):
+    """knowledge/stage_meanings.yaml: one meaning per stage value, "unknown" included."""
+
+    meanings: Annotated[tuple[StageMeaning, ...], Field(min_length=1)]
+
+
+class SupportItem(Frozen):
+    """One kind of support: second opinions, peer support, help with costs, helplines..."""
+
+    id: Id
+    title: ShortText
+    text: Text
+    sources: Sources
+    review: Review
+
+
+class SupportFile(Frozen):
+    """knowledge/support.yaml: support shown with every explanation."""
+
+    intro: Text
+    items: Annotated[tuple[SupportItem, ...], Field(min_length=1)]
 
 
 class TailoredQuestion(Frozen):

@@ -20,6 +20,8 @@ from explainer.kb.models import (
     GlossaryFile,
     RelevanceFile,
     SourceFile,
+    StageMeaningsFile,
+    SupportFile,
 )
 
 # The package folder (explainer/), one level above this file's kb/ folder.
@@ -47,6 +49,8 @@ KNOWLEDGE_FILES: dict[str, type[BaseModel]] = {
     "care_team.yaml": CareTeamFile,
     "glossary.yaml": GlossaryFile,
     "disclaimer.yaml": DisclaimerFile,
+    "stage_meanings.yaml": StageMeaningsFile,
+    "support.yaml": SupportFile,
 }
 CASES_SUFFIX = ".cases.yaml"
 NOTES_FOLDER = "notes"

@@ -3,10 +3,11 @@
 One document holds every statement the tool can show, with its source and review status:
 the disclaimer, the plain wording of the relevance values, every category and subtype, every
 rule as "When ... then ..." with its reason, questions, sources, review status and test cases,
-the factors with their questions and help, the care team, the glossary, the fixed phrases of
-the layout, and a coverage table (for each category and subtype, how many combinations of the
-deciding factors lead to each relevance). Formats: Markdown and HTML to read and sign; CSV,
-one row per statement, to track the review in a spreadsheet. The statements are gathered in
+the factors with their questions and help, the care team, what each stage means and the support
+items, the glossary, the fixed phrases of the layout, and a coverage table (for each category
+and subtype, how many combinations of the deciding factors lead to each relevance). Formats:
+Markdown and HTML to read and sign; CSV, one row per statement, to track the review in a
+spreadsheet. The statements are gathered in
 :mod:`explainer.lint.statements`; the packet is drawn by :mod:`explainer.render.packet`.
 """
 
@@ -24,6 +25,7 @@ from explainer.lint.statements import (
     CSV_COLUMNS,
     Statement,
     cite_refs,
+    role_shown,
     statement_rows,
     statements,
     when_then,
@@ -91,6 +93,7 @@ def build_packet(kb: KnowledgeBase) -> list[Block]:
     _rules_section(packet)
     _factors_section(packet)
     _care_team_section(packet)
+    _meaning_section(packet)
     _glossary_section(packet)
     _general_section(packet)
     _report_section(packet)
@@ -227,12 +230,28 @@ def _care_team_section(packet: _Packet) -> None:
     kb = packet.kb
     rows = []
     for role in kb.care_team:
-        shown = "always" if role.always else ", ".join(kb.categories[c].name
-                                                       for c in role.categories)
+        shown = "always" if role.always else role_shown(kb, role)
         rows.append((role.role, role.why, shown, packet.sources(role.sources),
                      _review_text(role.review)))
     packet.add(Heading(2, "Care team"),
                Grid(("Role", "Why", "Shown with", "Sources", "Review"), tuple(rows)))
+
+
+def _meaning_section(packet: _Packet) -> None:
+    kb = packet.kb
+    labels = {value.id: value.label for value in kb.factors["stage"].values}
+    packet.add(Heading(2, "What each stage means, and support"),
+               Paragraph("Shown in every full explanation: the meaning of the stage entered "
+                         "(in general words, never a prediction), then the support items."),
+               Grid(("Stage", "Meaning shown", "Sources", "Review"), tuple(
+                   (labels.get(meaning.stage, meaning.stage), meaning.meaning,
+                    packet.sources(meaning.sources), _review_text(meaning.review))
+                   for meaning in kb.stage_meanings.values())))
+    if kb.support is not None:
+        packet.add(Paragraph(kb.support.intro), Grid(
+            ("Support", "Text", "Sources", "Review"), tuple(
+                (item.title, item.text, packet.sources(item.sources),
+                 _review_text(item.review)) for item in kb.support.items)))
 
 
 def _glossary_section(packet: _Packet) -> None:

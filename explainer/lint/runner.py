@@ -18,6 +18,8 @@ from typing import Any
 
 from explainer.errors import ExitCode, KnowledgeBaseError
 from explainer.lint.base import LintContext, LintIssue, LintOptions, Severity, Validator
+from explainer.lint.companions import CompanionsValidator
+from explainer.lint.glossary import GlossaryValidator
 from explainer.lint.reading import ReadingLevelValidator, ReadingReport, TermsValidator, measure
 from explainer.lint.structure import CitationsValidator, KnowledgeBaseValidator
 from explainer.lint.texts import collect_texts, read_raw
@@ -37,8 +39,10 @@ VALIDATORS: tuple[type[Validator], ...] = (
     TermsValidator,
     RuleCasesValidator,
     UnusedEntriesValidator,
+    GlossaryValidator,
     ReachabilityValidator,
     ReviewMetadataValidator,
+    CompanionsValidator,
 )
 """Every validator, in the order they run and are reported."""
 

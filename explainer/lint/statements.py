@@ -11,7 +11,7 @@ from typing import Any
 
 from explainer.explanation.plain import plain_condition
 from explainer.kb.knowledge import KnowledgeBase, LoadedRule
-from explainer.kb.models import Category, Review, SourceRef, Subtype
+from explainer.kb.models import CareTeamRole, Category, Review, SourceRef, Subtype
 from explainer.kb.yamlio import line_for
 from explainer.lint.texts import read_raw, ui_texts
 
@@ -54,6 +54,12 @@ def cite_refs(kb: KnowledgeBase, refs: Sequence[SourceRef]) -> str:
         parts.append(f"{kb.sources[ref.source].title}, \"{section.title}\""
                      + (f" (ref. {', '.join(markers)})" if markers else ""))
     return "; ".join(parts)
+
+
+def role_shown(kb: KnowledgeBase, role: CareTeamRole) -> str:
+    """What brings a care role in: its categories, then its rules."""
+    return ", ".join([*(kb.categories[c].name for c in role.categories),
+                      *(f"rule {rule_id}" for rule_id in role.rules)])
 
 
 def _treatment_fields(item: Category | Subtype) -> list[tuple[str, str | None]]:
@@ -122,8 +128,7 @@ class _Gatherer:
                          factor.review, factor.sources, knowledge / "factors.yaml",
                          (*here, "values", value_index), detail=value.label)
         for index, role in enumerate(kb.care_team):
-            shown_with = ("always shown" if role.always else "shown with "
-                          + ", ".join(kb.categories[c].name for c in role.categories))
+            shown_with = "always shown" if role.always else "shown with " + role_shown(kb, role)
             self.add("care team", role.id, [("why", role.why)], role.review, role.sources,
                      knowledge / "care_team.yaml", ("roles", index),
                      detail=f"{role.role} ({shown_with})")
@@ -131,6 +136,15 @@ class _Gatherer:
             self.add("glossary", term.term, [("definition", term.definition)], term.review,
                      term.sources, knowledge / "glossary.yaml", ("terms", index),
                      detail=", ".join(term.aliases))
+        stage_labels = {value.id: value.label for value in kb.factors["stage"].values}
+        for index, meaning in enumerate(kb.stage_meanings.values()):
+            self.add("stage meaning", meaning.stage, [("meaning", meaning.meaning)],
+                     meaning.review, meaning.sources, knowledge / "stage_meanings.yaml",
+                     ("meanings", index), detail=stage_labels.get(meaning.stage, ""))
+        for index, support in enumerate(kb.support.items if kb.support else ()):
+            self.add("support", support.id, [("title", support.title), ("text", support.text)],
+                     support.review, support.sources, knowledge / "support.yaml",
+                     ("items", index))
         for index, question in enumerate(kb.disclaimer.general_questions):
             fields = [("text", question.text)]
             if question.tailored is not None:

@@ -41,11 +41,13 @@ _CITED_LISTS: tuple[tuple[str, str, str | None], ...] = (
     ("care_team.yaml", "roles", None),
     ("glossary.yaml", "terms", None),
     ("disclaimer.yaml", "general_questions", None),
+    ("stage_meanings.yaml", "meanings", None),
+    ("support.yaml", "items", None),
 )
 
 
 def _entry_name(entry: Mapping[str, Any], index: int) -> str:
-    for key in ("id", "term"):
+    for key in ("id", "term", "stage"):
         if isinstance(entry.get(key), str):
             return str(entry[key])
     return f"entry {index + 1}"

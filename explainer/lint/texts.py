@@ -131,6 +131,15 @@ def _knowledge_texts(name: str, path: Path, data: Any) -> list[TextItem]:
             found.fields(term, {"term": ("label", "label"),
                                 "definition": ("definition", "prose")},
                          f"terms[{_label(term, index, 'term')}]")
+    elif name == "stage_meanings.yaml":
+        for index, (_, meaning) in enumerate(_items(data, "meanings")):
+            found.fields(meaning, {"meaning": ("stage_meaning", "prose")},
+                         f"meanings[{_label(meaning, index, 'stage')}]")
+    elif name == "support.yaml":
+        found.fields(data, {"intro": ("support", "prose")}, "")
+        for index, (_, item) in enumerate(_items(data, "items")):
+            found.fields(item, {"title": ("label", "label"), "text": ("support", "prose")},
+                         f"items[{_label(item, index)}]")
     elif name == "disclaimer.yaml":
         found.fields(data, {"disclaimer": ("disclaimer", "prose")}, "")
         for index, (line, question) in enumerate(_items(data, "general_questions")):

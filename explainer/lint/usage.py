@@ -114,7 +114,10 @@ class UnusedEntriesValidator(
         yield from self._values(context, where)
         space = shared_coverage(context)
         for role in kb.care_team:
-            if not role.always and role.id not in space.shown_roles:
+            # A role brought in by notes is shown whenever one of them can fire (notes look at
+            # factors the enumerated space leaves out, such as age or concerns).
+            if not role.always and role.id not in space.shown_roles and not any(
+                    satisfiable(kb, kb.rule(rule_id).condition) for rule_id in role.rules):
                 yield self.issue_at(Severity.WARNING, where.find("role", role.id),
                                     f"care role '{role.id}' is never shown: none of its "
                                     f"categories ({', '.join(role.categories)}) is ever often or "
@@ -171,6 +174,10 @@ class UnusedEntriesValidator(
             cite(question.sources)
         for loaded in kb.rules:
             cite(loaded.rule.sources)
+        for meaning in kb.stage_meanings.values():
+            cite(meaning.sources)
+        for item in kb.support.items if kb.support else ():
+            cite(item.sources)
         for source in kb.source_file.sources:
             for section in source.sections:
                 if (source.id, section.id) not in cited:
@@ -320,6 +327,16 @@ class ReviewMetadataValidator(
         for question in kb.disclaimer.general_questions:
             entries.append((f"question {question.id}", question.review, question.sources,
                             *where.find("question", question.id, "review")))
+        meanings_path = kb.root / "knowledge" / "stage_meanings.yaml"
+        for index, meaning in enumerate(kb.stage_meanings.values()):
+            entries.append((f"stage meaning {meaning.stage}", meaning.review, meaning.sources,
+                            meanings_path, _line(context, meanings_path,
+                                                 ("meanings", index, "review"))))
+        support_path = kb.root / "knowledge" / "support.yaml"
+        for index, item in enumerate(kb.support.items if kb.support else ()):
+            entries.append((f"support item {item.id}", item.review, item.sources,
+                            support_path, _line(context, support_path,
+                                                ("items", index, "review"))))
         disclaimer_path = kb.root / "knowledge" / "disclaimer.yaml"
         entries.append(("the disclaimer", kb.disclaimer.review, (), disclaimer_path,
                         _line(context, disclaimer_path, ("review",))))

@@ -149,6 +149,10 @@ TEXT = {
     "unknown_intro": "These factors were not entered. Your care team can tell you what they are.",
     "could_change": "Knowing it could change: {targets}.",
     "you_could_ask": 'You could ask: "{question}"',
+    "stage_meaning": "What this stage means, in general",
+    "stage_meaning_intro": "This is about the stage in general. It is not a prediction for "
+                           "you.",
+    "support": "Support and help",
     "notes": "About what you told us",
     "note": "Note",
     "questions": "Questions you could ask your doctor",

@@ -2,9 +2,10 @@
 human-readable format draws.
 
 What it says, in which order, and what the clinician audience adds, is decided here. The order
-follows the project's design: disclaimer, what was entered, a short summary, the categories by
-relevance with their reasons and sources, what unknowns could change, notes, questions, the care
-team, words used, where the information comes from, and the disclaimer again.
+follows the project's design: disclaimer, what was entered, what the stage means, a short
+summary, the categories by relevance with their reasons and sources, what unknowns could change,
+notes, questions, the care team, support, words used, where the information comes from, and the
+disclaimer again.
 """
 
 from __future__ import annotations
@@ -88,13 +89,13 @@ class _FirstUses:
                                    entries=tuple(self.entry(entry) for entry in section.entries))
 
     def glossary_entries(self) -> Iterator[Entry]:
-        """Every term: those marked in the order of their numbers, then the others."""
+        """The terms this document uses, in the order of their numbers. A term of the
+        explanation's glossary that no shown line uses (it appears only in a text this layout
+        leaves out, such as the description of a less likely category) is not listed: "Words
+        used here" lists words used here."""
         for term, number in self.used.items():
             yield Entry(title=term, lines=(Line(self.entries[term].definition),),
                         term_number=number)
-        for term, entry in self.entries.items():
-            if term not in self.used:
-                yield Entry(title=term, lines=(Line(entry.definition),))
 
 
 def _draft_names(explanation: Explanation) -> list[str]:
@@ -199,8 +200,11 @@ def _category_entry(category: CategoryResult, explanation: Explanation,
 
 def build_document(explanation: Explanation, audience: Audience = "patient") -> Document:
     """Lay out ``explanation`` for people; ``clinician`` adds rule ids, conditions, matches."""
-    sections = [_entered_section(explanation), _glance_section(explanation),
-                *_relevance_sections(explanation, audience)]
+    sections = [_entered_section(explanation)]
+    if explanation.stage_meaning is not None:
+        sections.append(_stage_meaning_section(explanation))
+    sections.append(_glance_section(explanation))
+    sections.extend(_relevance_sections(explanation, audience))
     if explanation.unknown_factors:
         sections.append(_unknown_section(explanation))
     if explanation.notes:
@@ -221,11 +225,17 @@ def build_document(explanation: Explanation, audience: Audience = "patient") -> 
         key="care_team", title=TEXT["care_team"],
         entries=tuple(Entry(title=member.role, lines=(Line(member.why),))
                       for member in explanation.care_team)))
+    if explanation.support:
+        sections.append(Section(
+            key="support", title=TEXT["support"],
+            entries=tuple(Entry(title=item.title, lines=(
+                Line(item.text), *_source_lines(item.sources, explanation)))
+                for item in explanation.support)))
     # Each glossary term is explained where it is first used (a numbered mark) and listed
     # under "Words used here" with the same number.
     first_uses = _FirstUses(explanation.glossary)
     sections = [first_uses.section(section) for section in sections]
-    if explanation.glossary:
+    if first_uses.used:
         sections.append(Section(key="glossary", title=TEXT["glossary"],
                                 entries=tuple(first_uses.glossary_entries())))
     sections.append(_sources_section(explanation, audience))
@@ -246,6 +256,16 @@ def _entered_section(explanation: Explanation) -> Section:
     return Section(
         key="entered", title=TEXT["entered"], intro=intro,
         table=Table((TEXT["factor"], TEXT["value"]), entered_rows))
+
+
+def _stage_meaning_section(explanation: Explanation) -> Section:
+    """What the stage entered means, in general words (never a prediction)."""
+    meaning = explanation.stage_meaning
+    assert meaning is not None
+    return Section(
+        key="stage_meaning", title=TEXT["stage_meaning"], intro=TEXT["stage_meaning_intro"],
+        entries=(Entry(title=TEXT["stage_meaning"], bare=True, lines=(
+            Line(meaning.text), *_source_lines(meaning.sources, explanation))),))
 
 
 def _glance_section(explanation: Explanation) -> Section:
