@@ -15,7 +15,7 @@ from explainer.errors import ExitCode
 
 Cli = Callable[..., CliResult]
 EXAMPLE = "ER 95%, PR 0%, HER2 IHC 2+, FISH not amplified, pT2 pN1a M0, grade 3"
-FROM_REPORT = ["stage", "hr_status", "her2_status"]
+FROM_REPORT = ["stage", "hr_status", "her2_status", "nodes"]
 
 
 def test_the_issue_example_gives_an_explanation_with_its_factors(cli: Cli) -> None:
@@ -25,6 +25,7 @@ def test_the_issue_example_gives_an_explanation_with_its_factors(cli: Cli) -> No
     assert data["profile"]["stage"] == "II"
     assert data["profile"]["hr_status"] == "positive"
     assert data["profile"]["her2_status"] == "low"
+    assert data["profile"]["nodes"] == "positive"
     assert data["from_report"] == FROM_REPORT
     assert "not medical advice" in data["disclaimer"]
     # The existing shape stays: every contract key is still there, in its place.
@@ -42,7 +43,7 @@ def test_a_flag_overrides_the_report(cli: Cli) -> None:
                           "unknown", "--format", "json").out)
     assert data["profile"]["her2_status"] == "positive"
     assert data["profile"]["stage"] == "unknown"  # an explicit "I don't know" wins too
-    assert data["from_report"] == ["hr_status"]
+    assert data["from_report"] == ["hr_status", "nodes"]
 
 
 def test_a_profile_file_overrides_the_report(cli: Cli, tmp_path: Path) -> None:
@@ -52,7 +53,7 @@ def test_a_profile_file_overrides_the_report(cli: Cli, tmp_path: Path) -> None:
                           "--format", "json").out)
     assert data["profile"]["hr_status"] == "negative"
     assert data["profile"]["menopausal_status"] == "postmenopausal"
-    assert data["from_report"] == ["stage", "her2_status"]
+    assert data["from_report"] == ["stage", "her2_status", "nodes"]
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "rich", "html"])
@@ -61,10 +62,10 @@ def test_every_human_format_marks_the_values_from_the_report(cli: Cli, fmt: str)
                  "--format", fmt, "--width", "100")
     assert result.code == ExitCode.OK, result.err
     # Three values are marked; the menopause, typed by the person, is not.
-    assert result.out.count("from your report") >= 3
+    assert result.out.count("from your report") >= 4
     rows = result.out.replace("<tr", "\n<tr").splitlines()  # a table row per line in HTML too
     marked = [line for line in rows if "(from your report)" in line]
-    assert len(marked) == 3
+    assert len(marked) == 4  # stage, HR, HER2, nodes
     assert not any("menopause" in line.lower() for line in marked)
     plain = cli("explain", "--stage", "II", "--format", fmt).out
     assert "from your report" not in plain
@@ -112,11 +113,11 @@ def test_what_if_starts_from_the_report(cli: Cli) -> None:
 
 def test_why_says_which_factors_came_from_the_report(cli: Cli) -> None:
     text = cli("why", "targeted_therapy", "--report", EXAMPLE).out
-    assert "From your report: Stage of the cancer, Hormone receptor (HR) status, HER2 status" \
-        in text
+    assert ("From your report: Stage of the cancer, Hormone receptor (HR) status, HER2 status, "
+            "Lymph nodes") in text
     data = json.loads(cli("why", "targeted_therapy", "--report", EXAMPLE, "--her2", "positive",
                           "--format", "json").out)
-    assert data["from_report"] == ["stage", "hr_status"]
+    assert data["from_report"] == ["stage", "hr_status", "nodes"]
     plain = json.loads(cli("why", "targeted_therapy", "--format", "json").out)
     assert "from_report" not in plain
 
@@ -129,10 +130,10 @@ def test_compare_fills_both_sides_from_the_report(cli: Cli, tmp_path: Path) -> N
                           "--format", "json").out)
     assert data["before_profile"]["her2_status"] == "low"
     assert data["after_profile"]["stage"] == "IV"  # the file's own value wins
-    assert "Stage of the cancer, Hormone receptor (HR) status, HER2 status from your report" \
-        in data["before_label"]
-    assert "Hormone receptor (HR) status, HER2 status from your report" in data["after_label"]
-    assert "Stage" not in data["after_label"].split(",", 1)[1]
+    assert ("Stage of the cancer, Hormone receptor (HR) status, HER2 status, Lymph nodes from "
+            "your report") in data["before_label"]
+    assert data["after_label"].endswith(
+        "with Hormone receptor (HR) status, HER2 status, Lymph nodes from your report")
 
 
 def test_the_api_merges_and_marks(explainer: Explainer) -> None:
