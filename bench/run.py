@@ -10,7 +10,12 @@
 3. Cold start: the whole `explainer explain ... --format json` process against a bare
    `python -c "import rich, pydantic, yaml, durable.lang"`; and loading the knowledge base on its
    own (YAML parse + validation + compile), with and without the knowledge-base cache.
-4. Memory: resident set size before and after 100,000 explanations in one process (after one
+4. Start-up ratios (issue 11), each against its floor in the same run, runs interleaved so
+   that a busy machine slows both sides alike: ``explainer.explain()`` against
+   ``get_explainer().explain()``; ``explainer --help``, ``--version``, ``factors`` and
+   ``lint --help`` against ``python -c "import argparse"``; ``explain --format json`` against
+   the dependency floor (import durable.lang, build and dump one pydantic model).
+5. Memory: resident set size before and after 100,000 explanations in one process (after one
    warm-up cycle of the same workload, so that bounded caches are already full).
 
 Prints a table and writes the figures as JSON (default bench/results/latest.json). Figures are
@@ -39,7 +44,12 @@ TARGETS = {
     "factor_space_seconds": 1.0,
     "cold_start_ratio": 1.5,
     "rss_growth_mb": 5.0,
+    "api_explain_ratio": 1.1,
+    "help_ratio_max": 2.0,
+    "json_cold_ratio": 1.3,
 }
+FLOOR_JSON = ("import durable.lang\nfrom pydantic import BaseModel\n"
+              "class Probe(BaseModel):\n    x: int\nProbe(x=1).model_dump_json()")
 
 
 def _python(code: str, env: dict[str, str] | None = None) -> dict[str, Any]:
@@ -158,6 +168,66 @@ def cold_start(runs: int) -> dict[str, Any]:
             "knowledge_load_cached": cached, "knowledge_load_uncached": uncached}
 
 
+def api_ratio(passes: int) -> dict[str, Any]:
+    """``explainer.explain()`` against ``get_explainer().explain()``, per call, interleaved."""
+    code = f"""
+    import json, statistics, time
+    from explainer import explain, get_explainer
+    from explainer.lint.factor_space import factor_space
+    ex = get_explainer()
+    raws = list(factor_space(ex.kb))
+    for raw in raws:
+        explain(raw); ex.explain(raw)
+    api, direct = [], []
+    for _ in range({passes}):
+        for raw in raws:
+            start = time.perf_counter(); explain(raw); api.append(time.perf_counter() - start)
+            start = time.perf_counter(); ex.explain(raw); direct.append(time.perf_counter() - start)
+    print(json.dumps({{"explain_us": statistics.median(api) * 1e6,
+                      "get_explainer_explain_us": statistics.median(direct) * 1e6}}))
+    """
+    result = _python(code)
+    result["ratio"] = result["explain_us"] / result["get_explainer_explain_us"]
+    return result
+
+
+def _interleaved(commands: dict[str, list[str]], runs: int, env: dict[str, str]
+                 ) -> dict[str, float]:
+    """Median seconds of each command, run in turn ``runs`` times (after one warm-up each)."""
+    samples: dict[str, list[float]] = {name: [] for name in commands}
+    for index in range(runs + 1):
+        for name, command in commands.items():
+            start = time.perf_counter()
+            subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           check=True, cwd=ROOT, env=env)
+            if index:
+                samples[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def startup_ratios(runs: int) -> dict[str, Any]:
+    """The short commands against a bare ``import argparse``, and the JSON command against the
+    dependency floor (the knowledge-base cache filled first, as after any first run)."""
+    python = sys.executable
+    cli = [python, "-m", "explainer"]
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "EXPLAINER_CACHE_DIR": cache}
+        subprocess.run([*cli, "explain", "--format", "json"], stdout=subprocess.DEVNULL,
+                       check=True, cwd=ROOT, env=env)
+        times = _interleaved({
+            "argparse": [python, "-c", "import argparse"],
+            "help": [*cli, "--help"], "version": [*cli, "--version"],
+            "factors": [*cli, "factors"], "lint_help": [*cli, "lint", "--help"],
+            "floor_json": [python, "-c", FLOOR_JSON],
+            "explain_json": [*cli, "explain", "--stage", "IV", "--hr", "positive", "--her2",
+                             "negative", "--format", "json"],
+        }, runs, env)
+    ratios = {name: times[name] / times["argparse"]
+              for name in ("help", "version", "factors", "lint_help")}
+    return {"seconds": times, "ratios_to_argparse": ratios,
+            "json_to_floor": times["explain_json"] / times["floor_json"]}
+
+
 def memory(count: int) -> dict[str, Any]:
     """Resident set size before and after ``count`` explanations in one process."""
     code = f"""
@@ -194,6 +264,8 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true",
                         help="fewer passes and 10,000 explanations for memory (a smoke run)")
+    parser.add_argument("--startup-only", action="store_true",
+                        help="only the start-up ratios of section 4 (a minute, not ten)")
     parser.add_argument("--json", type=Path, default=HERE / "results" / "latest.json",
                         help="where to write the figures (default: bench/results/latest.json)")
     args = parser.parse_args()
@@ -201,6 +273,13 @@ def main() -> None:
         "python": platform.python_version(), "machine": platform.machine(),
         "cpus": os.cpu_count(), "when": time.strftime("%Y-%m-%d %H:%M:%S"),
     }
+    print("measuring start-up ratios ...", file=sys.stderr)
+    results["api"] = api_ratio(1 if args.quick or args.startup_only else 3)
+    results["startup"] = startup_ratios(5 if args.quick or args.startup_only else 15)
+    if args.startup_only:
+        _print_startup(results)
+        _write(results, args.json)
+        return
     print("measuring warm times ...", file=sys.stderr)
     results["warm"] = warm_times(1 if args.quick else 3)
     print("measuring the whole factor space ...", file=sys.stderr)
@@ -246,7 +325,12 @@ def main() -> None:
           f"{mem['explanations']:,} more explanations (growth {mem['growth_mb']:.2f} MB); open "
           f"durable-rules sessions after: {mem['open_sessions']}")
 
+    _print_startup(results)
+    startup = results["startup"]
     checks = {
+        "api_explain_ratio": results["api"]["ratio"],
+        "help_ratio_max": max(startup["ratios_to_argparse"].values()),
+        "json_cold_ratio": startup["json_to_floor"],
         "compose_over_engine": warm["engine_compose"]["median_us"] / engine,
         "factor_space_seconds": space["first_pass_s"],
         "cold_start_ratio": cold["ratio"],
@@ -258,9 +342,27 @@ def main() -> None:
     for name, row in results["targets"].items():
         print(f"  {name:<22} {row['value']:>8.2f}  (target <= {row['target']})  "
               f"{'met' if row['met'] else 'MISSED'}")
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(f"\nwrote {args.json}", file=sys.stderr)
+    _write(results, args.json)
+
+
+def _print_startup(results: dict[str, Any]) -> None:
+    api, startup = results["api"], results["startup"]
+    seconds = startup["seconds"]
+    print(f"\nexplainer.explain() {api['explain_us']:.0f} us against get_explainer().explain() "
+          f"{api['get_explainer_explain_us']:.0f} us: ratio {api['ratio']:.2f}")
+    print(f"python -c 'import argparse': {seconds['argparse'] * 1000:.0f} ms")
+    for name, ratio in startup["ratios_to_argparse"].items():
+        print(f"  explainer {name.replace('_', ' --'):<12} {seconds[name] * 1000:>6.0f} ms  "
+              f"ratio {ratio:.2f}")
+    print(f"explain --format json {seconds['explain_json'] * 1000:.0f} ms against the floor "
+          f"(durable.lang + one pydantic model) {seconds['floor_json'] * 1000:.0f} ms: ratio "
+          f"{startup['json_to_floor']:.2f}")
+
+
+def _write(results: dict[str, Any], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwrote {path}", file=sys.stderr)
 
 
 if __name__ == "__main__":

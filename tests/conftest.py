@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -19,6 +20,52 @@ from explainer.kb.paths import bundled_root
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
+
+# HTML goldens are kept and compared without their stylesheet (one golden, handout-style.css,
+# holds it), so that a change of style touches one file, not every page.
+_STYLE_BLOCK = re.compile(r"<style>\n.*?\n</style>", re.DOTALL)
+STYLE_PLACEHOLDER = "<style><!-- left out of golden files --></style>"
+# The golden files the tests of this run compared or wrote (see pytest_sessionfinish).
+_GOLDENS_USED: set[str] = set()
+_RUN = {"complete": True}
+
+
+def without_style(name: str, text: str) -> str:
+    """``text`` as kept in a golden file: an HTML page without its <style> block."""
+    return _STYLE_BLOCK.sub(STYLE_PLACEHOLDER, text) if name.endswith(".html") else text
+
+
+def orphan_goldens(used: set[str], folder: Path = GOLDEN) -> list[str]:
+    """Golden files no test compared or wrote."""
+    return sorted(path.name for path in folder.iterdir()
+                  if path.is_file() and path.name not in used)
+
+
+def pytest_deselected(items: list[pytest.Item]) -> None:
+    if any("golden" in getattr(item, "fixturenames", ()) for item in items):
+        _RUN["complete"] = False
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    # Only a run of every test file can tell which goldens are used.
+    collected = {Path(str(item.path)).name for item in session.items}
+    every_file = {path.name for path in Path(__file__).parent.glob("test_*.py")}
+    if not every_file <= collected:
+        _RUN["complete"] = False
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail a whole, otherwise passing run that leaves a golden file no test uses."""
+    if not _RUN["complete"] or exitstatus != 0:
+        return
+    orphans = orphan_goldens(_GOLDENS_USED)
+    if orphans:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        message = (f"golden files no test compares or writes: {', '.join(orphans)} (delete "
+                   "them, or add the test that produces them)")
+        if reporter is not None:
+            reporter.write_line(f"ERROR: {message}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -92,6 +139,8 @@ def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
 
     def check(name: str, text: str) -> None:
         path = GOLDEN / name
+        _GOLDENS_USED.add(name)
+        text = without_style(name, text)
         if request.config.getoption("--update-goldens"):
             path.write_text(text, encoding="utf-8")
             return

@@ -73,7 +73,7 @@ def test_a_near_miss_in_the_api_names_the_exact_value(client: Any) -> None:
     assert response.json()["detail"] == (
         "stage: 'iv' is not a value id (the API takes them exactly: 'IV'); allowed: 0, I, II, "
         "III, IV, unknown; her2_status: expected text, got a whole number (the API takes "
-        "'negative'); allowed: positive, low, negative, unknown")
+        "'negative'); allowed: positive, low, ultralow, negative, unknown")
 
 
 @pytest.mark.skipif(shutil.which("st", path=str(Path(sys.executable).parent)) is None,

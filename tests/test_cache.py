@@ -9,7 +9,7 @@ import pytest
 
 from explainer import load_knowledge
 from explainer.errors import KnowledgeBaseError
-from explainer.kb import cache, validation
+from explainer.kb import cache, interface, validation
 
 
 @pytest.fixture
@@ -88,3 +88,22 @@ def test_cache_keeps_a_few_entries(kb_copy: Path, cache_folder: Path) -> None:
         load_knowledge(kb_copy)
     assert len(list(cache_folder.glob("*.pickle"))) == cache._KEEP
     assert not list(cache_folder.glob("*.partial"))
+
+
+def test_default_explainer_is_kept_and_follows_file_changes(kb_copy: Path,
+                                                           monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    from explainer.explanation import api
+
+    monkeypatch.setattr(api, "bundled_root", lambda: kb_copy)
+    monkeypatch.setattr(api, "_default", [None, None, 0.0])
+    first = api.get_explainer()
+    assert first.kb.root == kb_copy
+    assert api.get_explainer() is first  # no file read: within the re-check interval
+    monkeypatch.setattr(api, "_RECHECK_SECONDS", 0.0)
+    assert api.get_explainer() is first  # re-checked, nothing changed
+    path = kb_copy / "knowledge" / "source.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    changed = api.get_explainer()
+    assert changed is not first and changed.kb.fingerprint != first.kb.fingerprint
+    interface.use(load_knowledge().interface)  # the bundled phrases again, for later tests

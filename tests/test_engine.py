@@ -170,3 +170,49 @@ def test_import_failure_gives_the_python_313_instruction(monkeypatch: pytest.Mon
         engine_module._host()
     assert "CPPFLAGS=\"-DPyEval_CallObject=PyObject_CallObject\"" in str(caught.value)
     assert "undefined symbol" in str(caught.value)
+
+
+# --- the durable-rules guard: the private hooks the engine overrides ------------------------
+
+
+def test_the_private_hooks_of_durable_rules_exist() -> None:
+    import importlib.metadata
+
+    import durable.engine
+    import durable_rules_engine
+
+    assert importlib.metadata.version("durable-rules") == engine_module.DURABLE_RULES_VERSION
+    modules = {"durable.engine": durable.engine, "durable_rules_engine": durable_rules_engine}
+    assert engine_module.missing_hooks(modules) == []
+    host = engine_module._host()
+    # Instance state the QuietHost's register_rulesets writes to.
+    assert isinstance(host._ruleset_directory, dict) and isinstance(host._ruleset_list, list)
+
+
+def test_the_fast_path_is_the_one_taken(explainer: Explainer) -> None:
+    before = engine_module.direct_flushes()
+    explanation = explainer.explain({"stage": "II", "hr_status": "positive"})
+    assert explanation.categories
+    assert engine_module.direct_flushes() > before
+
+
+def test_another_durable_rules_version_fails_with_one_clear_line(monkeypatch: pytest.MonkeyPatch
+                                                                 ) -> None:
+    import durable.engine
+    import durable_rules_engine
+
+    class Renamed(durable.engine.Ruleset):  # type: ignore[misc]
+        _flush_actions = None
+
+    fake = type("FakeEngine", (), {"Ruleset": Renamed, "Host": durable.engine.Host})
+    assert engine_module.missing_hooks({"durable.engine": fake,
+                                        "durable_rules_engine": durable_rules_engine}) == [
+        "durable.engine.Ruleset._flush_actions"]
+    with pytest.raises(EngineError) as caught:
+        engine_module._check_version(fake, durable_rules_engine)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith("durable-rules 2.0.28 is installed, but this explainer needs "
+                              "durable-rules 2.0.28 (it relies on "
+                              "durable.engine.Ruleset._flush_actions)")
+    assert "pip install durable-rules==2.0.28" in message

@@ -72,3 +72,30 @@ def test_key_statements_in_the_golden_profiles(explainer: Explainer) -> None:
         "brca_mutation"]
     assert unknown.questions_for_doctor[0] == (
         "What is the stage of my cancer, and what does it mean for my choices?")
+
+
+def test_main_handout(explainer: Explainer, golden: Callable[[str, str], None]) -> None:
+    """The printable handout (compared without its stylesheet, which has a golden of its own)."""
+    explanation = explainer.explain(PROFILES["metastatic-hr-positive"])
+    golden("metastatic-hr-positive.html", render(explanation, "html"))
+
+
+def test_handout_stylesheet(golden: Callable[[str, str], None]) -> None:
+    from explainer.render.html import page_rules
+    from explainer.render.style import STYLE
+
+    golden("handout-style.css", f"{STYLE}\n{page_rules('auto')}\n")
+
+
+def test_goldens_are_kept_without_their_stylesheet() -> None:
+    from conftest import GOLDEN, STYLE_PLACEHOLDER, orphan_goldens, without_style
+
+    page = "<html><head>\n<style>\nbody { color: red }\n</style>\n</head></html>"
+    assert without_style("page.html", page) == (
+        f"<html><head>\n{STYLE_PLACEHOLDER}\n</head></html>")
+    assert without_style("page.md", page) == page
+    for path in GOLDEN.glob("*.html"):
+        assert "<style>\n" not in path.read_text(encoding="utf-8"), path.name
+    every = {path.name for path in GOLDEN.iterdir()}
+    assert orphan_goldens(every) == []
+    assert orphan_goldens(every - {"dcis.md"}) == ["dcis.md"]

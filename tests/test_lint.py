@@ -11,6 +11,7 @@ import pytest
 from conftest import CliResult
 
 from explainer.errors import ExitCode
+from explainer.kb.loader import load_knowledge
 from explainer.lint import VALIDATOR_NAMES, LintOptions, Severity, run_lint
 from explainer.lint.base import LintIssue
 from explainer.lint.wording import wording_problems
@@ -323,25 +324,25 @@ def test_reachability_passing_reports_the_acknowledged_exception(kb_copy: Path) 
 
 def test_review_metadata_failing(kb_copy: Path) -> None:
     rule = kb_copy / "rules" / "radiation_therapy" / "radiation-metastatic.yaml"
-    _edit(rule, "last_reviewed: 2026-11-28", "last_reviewed: 2024-01-10")
+    _edit(rule, "checked_on: 2026-11-28", "checked_on: 2024-01-10")
     early = kb_copy / "rules" / "radiation_therapy" / "radiation-early.yaml"
-    _edit(early, "last_reviewed: 2026-11-28", "last_reviewed: 2023-05-02")
+    _edit(early, "checked_on: 2026-11-28", "checked_on: 2023-05-02")
     future = kb_copy / "rules" / "surgery" / "surgery-stage-unknown.yaml"
-    _edit(future, "last_reviewed: 2026-11-28", "last_reviewed: 2031-01-01")
+    _edit(future, "checked_on: 2026-11-28", "checked_on: 2031-01-01")
     import datetime as dt
 
     options = LintOptions(today=dt.date(2026, 11, 28), stale_days=365)
     issues = {(issue.severity, issue.message) for issue in _failing(_only(kb_copy, "review",
                                                                           options))}
     assert issues == {
-        (Severity.WARNING, "rule radiation-metastatic was last reviewed 1053 days ago "
-                           "(2024-01-10); reviews older than 365 days are stale"),
-        (Severity.WARNING, "rule radiation-early was last reviewed 1306 days ago "
-                           "(2023-05-02); reviews older than 365 days are stale"),
-        (Severity.WARNING, "rule radiation-early was reviewed on 2023-05-02, before its source "
+        (Severity.WARNING, "rule radiation-metastatic was checked against its sources 1053 "
+                           "days ago (2024-01-10); checks older than 365 days are stale"),
+        (Severity.WARNING, "rule radiation-early was checked against its sources 1306 days "
+                           "ago (2023-05-02); checks older than 365 days are stale"),
+        (Severity.WARNING, "rule radiation-early was checked on 2023-05-02, before its source "
                            "'article' was last revised (2023-06)"),
-        (Severity.ERROR, "rule surgery-stage-unknown was last reviewed on 2031-01-01, which is "
-                         "in the future")}
+        (Severity.ERROR, "rule surgery-stage-unknown was checked on 2031-01-01, which is in "
+                         "the future")}
     relaxed = _failing(_only(kb_copy, "review", LintOptions(today=dt.date(2026, 11, 28),
                                                             stale_days=5000)))
     assert len(relaxed) == 2  # the stale ones pass with a longer limit
@@ -350,8 +351,24 @@ def test_review_metadata_failing(kb_copy: Path) -> None:
 def test_review_metadata_passing(kb_copy: Path) -> None:
     issues = _only(kb_copy, "review")
     assert [issue.severity for issue in issues] == [Severity.INFO]
-    assert re.match(r"\d+ of \d+ entries \(rules and knowledge entries\) are drafts",
-                    issues[0].message)
+    assert re.match(r"\d+ statements: 0 reviewed by a clinician, \d+ checked against their "
+                    r"sources, \d+ drafts", issues[0].message)
+
+
+def test_changed_since_source_check_is_an_error(kb_copy: Path) -> None:
+    """A source-checked entry reworded after its check counts as a draft and fails lint."""
+    rule = kb_copy / "rules" / "radiation_therapy" / "radiation-early.yaml"
+    text = rule.read_text(encoding="utf-8")
+    _edit(rule, "reason: >-\n", "reason: >-\n  Reworded.\n")
+    issues = _failing(_only(kb_copy, "review"))
+    assert [(issue.severity, issue.path, issue.message.split(": ")[0]) for issue in issues] == [
+        (Severity.ERROR, rule, "rule:radiation-early changed since review")]
+    assert "set its status to draft" in issues[0].hint
+    kb = load_knowledge(kb_copy)
+    assert kb.statement_reviews["rule:radiation-early/reason"].state == "draft"
+    assert kb.statement_reviews["rule:radiation-early/reason"].changed_since == "source_checked"
+    rule.write_text(text.replace("status: source_checked", "status: draft"), encoding="utf-8")
+    assert _failing(_only(kb_copy, "review")) == []
 
 
 # --- the report, the summary and the exit codes -------------------------------------------------
@@ -404,3 +421,10 @@ def test_bad_lint_options_are_one_line(cli: Cli, args: list[str], expected: str)
     assert result.code == ExitCode.BAD_INPUT
     assert result.err.startswith(f"explainer: error: {expected}")
     assert len(result.err.splitlines()) == 1
+
+
+def test_the_help_catalog_lists_every_validator() -> None:
+    from explainer.lint.catalog import CATALOG
+    from explainer.lint.runner import VALIDATORS
+
+    assert tuple((validator.name, validator.concern) for validator in VALIDATORS) == CATALOG

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -58,19 +60,22 @@ def test_every_category_subtype_rule_and_term_is_in_the_packet(kb: KnowledgeBase
         assert when_then(kb, loaded).replace("_", "\\_") in packet
     for term in kb.glossary:
         assert f"| {term.term} |" in packet
-    reviews = [loaded.rule.review for loaded in kb.rules]
-    for category in kb.categories.values():
-        reviews += [category.review, *(subtype.review for subtype in category.subtypes)]
-    reviews += [factor.review for factor in kb.factors.values()]
-    reviews += [role.review for role in kb.care_team]
-    reviews += [term.review for term in kb.glossary]
-    reviews += [question.review for question in kb.disclaimer.general_questions]
-    reviews += [meaning.review for meaning in kb.stage_meanings.values()]
-    reviews += [item.review for item in kb.support.items] if kb.support else []
+    states = {item.id: item.state for item in statements(kb)}
+    for loaded in kb.rules:
+        state = states[f"rule:{loaded.id}/reason"]
+        assert state.state == ("draft" if loaded.rule.status == "draft" or loaded.id in {
+            "chemo-fair-health", "chemo-receptors-unknown", "chemo-stage-unknown",
+            "surgery-metastatic"} else "source_checked")
+    counts = Counter(state.state for state in states.values())
+    assert ("| clinician\\_reviewed | 0 |" in packet
+            and f"| source\\_checked | {counts['source_checked']} |" in packet
+            and f"| draft | {counts['draft']} |" in packet)
+    assert packet.count("- **Review:** source\\_checked by Project maintainers") > 10
     for meaning in kb.stage_meanings.values():
         assert " ".join(meaning.meaning.split()) in packet
-    assert packet.count("DRAFT, awaiting clinician review") == sum(
-        1 for review in reviews if review.status == "draft")
+        assert states[f"stage:{meaning.stage}/meaning"].state == "draft"
+    for item in kb.support.items if kb.support else ():
+        assert states[f"support:{item.id}/text"].state == "draft"
 
 
 def test_rules_read_as_when_then(kb: KnowledgeBase) -> None:
@@ -106,10 +111,22 @@ def test_csv_has_one_row_per_statement(kb: KnowledgeBase) -> None:
     assert [row["number"] for row in rows] == [str(number) for number in range(1, len(rows) + 1)]
     reason = next(row for row in rows if row["entry"] == "cdk46-metastatic")
     assert reason["section"] == "rule" and reason["field"] == "reason"
-    assert reason["status"] == "draft"
+    assert reason["state"] == "draft"
+    assert reason["statement_id"] == "rule:cdk46-metastatic/reason"
+    assert re.fullmatch(r"[0-9a-f]{12}", reason["text_hash"])
+    assert reason["verdict"] == reason["comment"] == ""
     assert reason["location"] == "rules/targeted_therapy/cdk46-metastatic.yaml:9"
     assert reason["detail"].startswith("When stage of the cancer is Stage IV (metastatic)")
     assert "Targeted drug therapy for breast cancer" in reason["sources"]
-    statuses = {row["status"] for row in rows}
-    assert statuses == {"draft", "reviewed", "code", "untracked"}
+    assert {row["state"] for row in rows} == {"draft", "source_checked"}
+    checked = next(row for row in rows
+                   if row["statement_id"] == "rule:surgery-stage-unknown/reason")
+    assert (checked["state"], checked["reviewer"], checked["date"]) == (
+        "source_checked", "Project maintainers (checked against the source article)",
+        "2026-11-28")
+    assert len({row["statement_id"] for row in rows}) == len(rows)
+    phrase = next(row for row in rows if row["entry"] == "document.title")
+    assert phrase["section"] == "fixed phrase" and phrase["state"] == "draft"
+    assert phrase["statement_id"] == "phrase:document.title/text"
+    assert phrase["location"].startswith("knowledge/interface.yaml:")
     assert all(row["text"] for row in rows)

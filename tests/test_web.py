@@ -611,3 +611,15 @@ def test_api_refuses_huge_numbers_and_duplicate_keys(client: TestClient, path: s
     response = client.post(path, content=body, headers={"Content-Type": "application/json"})
     assert response.status_code == 422
     assert expected in response.json()["detail"]
+
+
+def test_result_page_claims_no_review(client: TestClient) -> None:
+    """The page says how much a clinician reviewed (none yet) and nothing else about review."""
+    for path, form in (("/explain", MIXED_FORM), ("/what-if", {**MIXED_FORM,
+                                                               "what_if": "stage=IV"})):
+        response = client.post(path, data=form)
+        assert response.status_code == 200, response.text[:300]
+        text = parse(response.text).visible()
+        assert "A clinician has not yet reviewed these explanations." in text
+        rest = text.replace("A clinician has not yet reviewed these explanations.", "")
+        assert not re.search(r"review", rest, re.IGNORECASE), path

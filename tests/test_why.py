@@ -37,26 +37,26 @@ def _trace(explainer: Explainer, profile: dict[str, Any], title: str) -> list[st
 
 @pytest.mark.parametrize(("profile", "title", "expected"), [
     ({"stage": "IV", "hr_status": "positive", "her2_status": "negative"}, "CDK4/6 inhibitors",
-     ["rule cdk46-metastatic (priority 20, draft, awaiting clinician review): when stage is IV "
+     ["rule cdk46-metastatic (priority 20, draft): when stage is IV "
       "and hr_status is positive and her2_status is one of negative, low, ultralow; matched "
       "stage=IV; hr_status=positive; her2_status=negative"]),
     ({"stage": "IV", "hr_status": "positive", "her2_status": "negative"}, "Hormone therapy",
-     ["rule hormone-hr-positive (priority 20, reviewed): when hr_status is positive; matched "
-      "hr_status=positive"]),
+     ["rule hormone-hr-positive (priority 20, checked against its sources, no clinician "
+      "yet): when hr_status is positive; matched hr_status=positive"]),
     ({"stage": "II", "her2_status": "positive", "general_health": "poor"}, "Chemotherapy",
-     ["rule chemo-poor-health (priority 30, draft, awaiting clinician review): when stage is "
+     ["rule chemo-poor-health (priority 30, draft): when stage is "
       "one of I, II, III, IV and general_health is poor; matched stage=II; "
       "general_health=poor",
       "also fired, outranked: rule chemo-her2-positive -> Often discussed (priority 20)"]),
     ({"stage": "0", "hr_status": "positive"}, "Radiation therapy",
-     ["rule radiation-dcis (priority 20, draft, awaiting clinician review): when stage is 0; "
+     ["rule radiation-dcis (priority 20, draft): when stage is 0; "
       "matched stage=0"]),
     ({}, "Surgery",
-     ["rule surgery-stage-unknown (priority 10, reviewed): when stage is unknown; matched "
-      "stage=unknown"]),
+     ["rule surgery-stage-unknown (priority 10, checked against its sources, no clinician "
+      "yet): when stage is unknown; matched stage=unknown"]),
     ({"stage": "III", "hr_status": "negative", "her2_status": "low"},
      "Monoclonal antibodies (checkpoint inhibitors)",
-     ["rule checkpoint-early-triple-negative (priority 20, draft, awaiting clinician review): "
+     ["rule checkpoint-early-triple-negative (priority 20, draft): "
       "when stage is one of II, III and hr_status is negative and her2_status is one of "
       "negative, low, ultralow; matched stage=III; hr_status=negative; her2_status=low"]),
 ])
@@ -69,23 +69,26 @@ def test_clinician_trace_names_the_rules(explainer: Explainer, profile: dict[str
 
 def test_clinician_audience_lists_the_drafts_shown(explainer: Explainer) -> None:
     explanation = explainer.explain({"stage": "IV", "hr_status": "positive"})
-    drafts = explanation.knowledge.drafts
-    assert len(drafts) == explanation.knowledge.draft_statements > 0
-    assert "rule cdk46-unknown" not in drafts and "rule:cdk46-unknown" in drafts
+    knowledge = explanation.knowledge
+    drafts = knowledge.drafts
+    assert len(drafts) == knowledge.draft_statements == knowledge.review_states.draft > 0
+    assert "rule:cdk46-unknown/reason" in drafts
+    assert "subtype:parp_inhibitors/summary" in drafts
+    assert "glossary:brca/definition" in drafts
+    assert (knowledge.review_states.clinician_reviewed + knowledge.review_states.source_checked
+            + knowledge.review_states.draft == knowledge.statements_shown)
     document = build_document(explanation, "clinician")
-    line = next(line.text for section in document.sections if section.key == "sources"
-                for entry in section.entries for line in entry.lines
-                if "drafts that a clinician" in line.text)
-    assert "rule cdk46-unknown" in line
-    assert "PARP inhibitors (subtype)" in line
-    assert 'glossary term "BRCA"' in line
-    assert "Inherited BRCA gene change (factor)" in line
+    lines = [line.text for section in document.sections if section.key == "sources"
+             for entry in section.entries for line in entry.lines]
+    assert (f"Statements shown: {knowledge.statements_shown}. Approved by a clinician: 0. "
+            f"Checked against the sources by the tool's makers: "
+            f"{knowledge.review_states.source_checked}. Drafts: {len(drafts)}.") in lines
+    assert f"Drafts shown: {'; '.join(drafts)}." in lines
     patient = build_document(explanation, "patient")
-    patient_line = next(line.text for section in patient.sections if section.key == "sources"
-                        for entry in section.entries for line in entry.lines
-                        if "drafts that a clinician" in line.text)
-    assert patient_line == (f"{len(drafts)} of the statements shown are drafts that a "
-                            "clinician has not reviewed yet.")
+    patient_lines = [line.text for section in patient.sections if section.key == "sources"
+                     for entry in section.entries for line in entry.lines]
+    assert "A clinician has not yet reviewed these explanations." in patient_lines
+    assert not any("Drafts" in line or "Statements shown" in line for line in patient_lines)
 
 
 def test_why_names_deciding_failing_and_changing(explainer: Explainer) -> None:

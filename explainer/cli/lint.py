@@ -27,9 +27,9 @@ examples:
 
 def register(subparsers: Any) -> None:
     """Add the ``lint`` command."""
-    from explainer.lint.runner import VALIDATORS
+    from explainer.lint.catalog import CATALOG
 
-    listing = "\n".join(f"  {validator.name:<15} {validator.concern}" for validator in VALIDATORS)
+    listing = "\n".join(f"  {name:<15} {concern}" for name, concern in CATALOG)
     parser = add_command(
         subparsers, "lint",
         help="check the knowledge base: sources, wording, reading level, cases, review",

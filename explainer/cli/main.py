@@ -15,7 +15,6 @@ import contextlib
 import difflib
 import errno
 import importlib
-import inspect
 import io
 import os
 import sys
@@ -124,12 +123,25 @@ def build_parser(kb: KnowledgeBase | None, command: str | None = None
             commands.add_parser(name, add_help=False)
             continue
         register: Callable[..., None] = importlib.import_module(module_name).register
-        # A command with factor flags (why) also takes the knowledge base they come from.
-        if "kb" in inspect.signature(register).parameters:
+        # A command with factor flags also takes the knowledge base they come from.
+        if name in FACTOR_FLAG_COMMANDS:
             register(commands, kb=kb)
         else:
             register(commands)
     return parser
+
+
+# The commands whose options come from the knowledge base (a flag per factor): the only ones
+# for which the knowledge base is loaded before the command line is parsed.
+FACTOR_FLAG_COMMANDS = frozenset({"explain", "why"})
+
+
+def _needs_kb_to_parse(argv: Sequence[str], command: str | None) -> bool:
+    """Whether parsing ``argv`` needs the factor flags. Not for ``--help``, ``--version`` or a
+    command without factor flags (those load the knowledge base when they run, if at all)."""
+    if command is not None:
+        return command in FACTOR_FLAG_COMMANDS
+    return not any(word in ("-h", "--help", "--version") for word in argv)
 
 
 def _command_of(argv: Sequence[str]) -> str | None:
@@ -170,8 +182,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     if sys.stdout is None:  # started with standard output closed (`explainer ... >&-`)
         sys.stdout = _ClosedOutput()
     try:
-        kb, kb_error = _load_kb_quietly(argv)
-        parser = build_parser(kb, _command_of(argv))
+        named = _command_of(argv)
+        kb, kb_error = (_load_kb_quietly(argv) if _needs_kb_to_parse(argv, named)
+                        else (None, None))
+        parser = build_parser(kb, named)
         args, extras = parser.parse_known_args(argv)
         if extras:
             subparsers = next(action for action in parser._actions

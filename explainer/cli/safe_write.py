@@ -1,6 +1,6 @@
 """Writing a command's result to ``--output FILE`` without ever destroying anything else.
 
-What happens at each kind of target (decided here, documented in the README):
+What happens at each kind of target (decided here, documented in docs/cli.md):
 
 * **a regular file, or nothing yet**: the text goes to a new temporary file in the same folder,
   with a unique short name (``.explainer-XXXXXXXX.tmp``, so a 250-character file name still

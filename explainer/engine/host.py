@@ -45,6 +45,65 @@ PY313_HINT = (
 )
 
 
+DURABLE_RULES_VERSION = "2.0.28"
+# The private parts of durable-rules the host below relies on: (module, attribute path, the
+# parameters it must take). Checked when the engine starts, so that another release fails with
+# one clear line instead of silently losing the fast path (or crashing later).
+REQUIRED_HOOKS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("durable.engine", "Ruleset._flush_actions",
+     ("self", "state", "result_container", "state_offset", "complete")),
+    ("durable.engine", "Ruleset.__init__", ("self", "name", "host", "ruleset_definition")),
+    ("durable.engine", "Host._run", ("self",)),
+    ("durable.engine", "Host.register_rulesets", ("self", "ruleset_definitions")),
+    ("durable_rules_engine", "complete_and_start_action", ()),
+)
+_STATS = {"direct_flushes": 0}
+
+
+def missing_hooks(modules: Mapping[str, Any]) -> list[str]:
+    """The :data:`REQUIRED_HOOKS` that ``modules`` (name -> imported module) lack or whose
+    parameters differ; empty for durable-rules 2.0.28."""
+    import inspect
+
+    missing = []
+    for module_name, path, parameters in REQUIRED_HOOKS:
+        target: Any = modules[module_name]
+        for part in path.split("."):
+            target = getattr(target, part, None)
+        if target is None:
+            missing.append(f"{module_name}.{path}")
+            continue
+        if parameters:
+            try:
+                found = tuple(inspect.signature(target).parameters)
+            except (TypeError, ValueError):
+                found = ()
+            if found != parameters:
+                missing.append(f"{module_name}.{path}{inspect.signature(target)}")
+    return missing
+
+
+def _check_version(durable_engine: Any, native: Any) -> None:
+    missing = missing_hooks({"durable.engine": durable_engine, "durable_rules_engine": native})
+    if missing:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            installed = version("durable-rules")
+        except PackageNotFoundError:
+            installed = "unknown"
+        raise EngineError(
+            f"durable-rules {installed} is installed, but this explainer needs durable-rules "
+            f"{DURABLE_RULES_VERSION} (it relies on {', '.join(missing)}); reinstall with: pip "
+            f"install durable-rules=={DURABLE_RULES_VERSION}")
+
+
+def direct_flushes() -> int:
+    """How many times the fast path (``DirectRuleset._flush_actions``) has run in this process:
+    the tests check that it is the path taken."""
+    return _STATS["direct_flushes"]
+
+
 def _host() -> Any:
     """The process-wide Host (created on first use, under the lock)."""
     global _HOST
@@ -56,6 +115,7 @@ def _host() -> Any:
                 import durable_rules_engine
         except ImportError as error:
             raise EngineError(PY313_HINT.format(error=error)) from None
+        _check_version(durable_engine, durable_rules_engine)
         _HOST = _make_host(durable_engine, durable_rules_engine)
     return _HOST
 
@@ -79,6 +139,7 @@ def _make_host(durable_engine: Any, native: Any) -> Any:
 
         def _flush_actions(self, state: Any, result_container: dict[str, Any],
                            state_offset: Any, complete: Any) -> None:
+            _STATS["direct_flushes"] += 1
             action_name = next(iter(result_container.pop("message")))
             while True:
                 self._direct[action_name](None)

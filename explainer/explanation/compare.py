@@ -32,17 +32,10 @@ from explainer.explanation.models import (
     Reason,
 )
 from explainer.kb.models import Factor, Relevance
+from explainer.kb.phrases import phrases
 
-# The fixed phrases of a comparison's data (the layout's are in explainer.render.compare).
-TEXT = {
-    "unchanged_names": "No change for {names}.",
-    "unchanged_kinds": "No change for {names}, or for {count} kinds of treatment within them.",
-    "unchanged_only_kinds": "No change for {count} kinds of treatment.",
-    "nothing_unchanged": "Every treatment changes.",
-    "what_if": "What if",
-    "as_entered": "As entered",
-    "and": " and ",
-}
+# The fixed phrases of this screen live in knowledge/interface.yaml (compare:).
+TEXT = phrases("compare")
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")

@@ -1,3 +1,5 @@
+# Over 400 lines for now: deciding relevance and the byte-bounded parts cache live together
+# because the cache keys follow the decision; the cache is the piece to move out (issue 11).
 """Composing an Explanation from the rules that fired and the knowledge base.
 
 Deciding which relevance a category or subtype gets is deterministic:
@@ -129,13 +131,13 @@ class Composer:
         self._stage_meanings = {
             stage: StageMeaningInfo.model_construct(
                 stage=stage, text=meaning.meaning, sources=self.citations(meaning.sources),
-                draft=meaning.review.status == "draft")
+                draft=self.parts.has_draft(f"stage:{stage}"))
             for stage, meaning in kb.stage_meanings.items()}
         items = kb.support.items if kb.support is not None else ()
         self._support = tuple(
             SupportEntry.model_construct(id=item.id, title=item.title, text=item.text,
                                          sources=self.citations(item.sources),
-                                         draft=item.review.status == "draft")
+                                         draft=self.parts.has_draft(f"support:{item.id}"))
             for item in items)
         self._knowledge_sources = tuple(
             SourceInfo.model_construct(id=source.id, title=source.title, publisher=source.publisher,
@@ -170,6 +172,7 @@ class Composer:
         return Reason.model_construct(
             rule_id=rule.id, text=rule.reason, factors=tuple(loaded.condition.factor_ids()),
             condition=describe(loaded.condition), priority=rule.priority, status=rule.status,
+            review_state=self.kb.statement_reviews[f"rule:{rule.id}/reason"].state,
             sources=self.citations(rule.sources), subtype=subtype)
 
     def _terms_in(self, text: str) -> frozenset[int]:
@@ -361,8 +364,8 @@ class Composer:
             "knowledge": self._intern(KnowledgeInfo.model_construct(
                 version=kb.version, last_reviewed=kb.source_file.last_reviewed.isoformat(),
                 sources=self._knowledge_sources,
-                **self.parts.drafts(shown_rules, unknown, care_team, glossary, stage_meaning,
-                                    self._support))),
+                **self.parts.review_counts(shown_rules, unknown, questions, care_team,
+                                           glossary, stage_meaning, self._support))),
         }
 
     def _category(self, category_id: str, fired: frozenset[str],
@@ -390,7 +393,8 @@ class Composer:
                 reasons=reasons, notes=note_reasons,
                 sources=_merge(self._own_citations[subtype.id], reasons, note_reasons),
                 considered=decision.considered,
-                draft=subtype.review.status == "draft" or _any_draft(reasons, note_reasons),
+                draft=self.parts.has_draft(f"subtype:{subtype.id}")
+                or _any_draft(reasons, note_reasons),
             ))
         considered: tuple[Considered, ...] = ()
         if subtypes:
@@ -410,7 +414,8 @@ class Composer:
             side_effects=category.side_effects, reasons=reasons, notes=note_reasons,
             sources=_merge(self._own_citations[category.id], reasons, note_reasons),
             subtypes=tuple(subtypes), considered=considered,
-            draft=(category.review.status == "draft" or _any_draft(reasons, note_reasons)
+            draft=(self.parts.has_draft(f"category:{category.id}")
+                   or _any_draft(reasons, note_reasons)
                    or any(sub.draft for sub in subtypes)),
         )
         return result, shown_rules
@@ -429,7 +434,7 @@ def _citation_key(citation: Citation) -> tuple[str, str, tuple[str, ...]]:
 
 
 def _any_draft(*groups: tuple[Reason, ...]) -> bool:
-    return any(reason.status == "draft" for group in groups for reason in group)
+    return any(reason.review_state == "draft" for group in groups for reason in group)
 
 
 def _is_unknown(kind: str, value: object) -> bool:

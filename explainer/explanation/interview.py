@@ -18,66 +18,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from explainer.kb.phrases import phrases
+
 if TYPE_CHECKING:
     from explainer.explanation.report.model import ReportReading
     from explainer.kb.knowledge import KnowledgeBase
     from explainer.kb.models import Factor
 
-# Every fixed phrase of the interview, in one place.
-TEXT = {
-    "title": "A few questions about the cancer",
-    "intro": "I will ask {count} questions, one at a time. You can answer \"I don't know\" to "
-             "any of them: nothing is guessed, and the explanation says what each unknown "
-             "could change. Nothing you type is stored or sent anywhere.",
-    "keys": "Type the letter of an answer. Type ? for \"I don't know\", < to go back, or q to "
-            "stop.",
-    "question": "Question {number} of {count}",
-    "why_we_ask": "Why we ask",
-    "dont_know": "I don't know",
-    "back": "Go back to the previous question",
-    "multi_hint": "You can pick more than one: type the letters with commas (for example a, c).",
-    "number_hint": "Type a whole number from {min} to {max}.",
-    "prompt": "Your answer",
-    "keep": "press Enter to keep: {answer}",
-    "first": "This is the first question.",
-    "not_understood": "Sorry, I did not understand \"{text}\". Type a letter from the list, ? "
-                      "for \"I don't know\", < to go back, or q to stop.",
-    "not_understood_number": "Sorry, I did not understand \"{text}\". Type a whole number, ? "
-                             "for \"I don't know\", < to go back, or q to stop.",
-    "summary": "Your answers",
-    "summary_hint": "Press Enter to see the explanation, or type a question's number to "
-                    "change its answer.",
-    "summary_bad": "Type a number from 1 to {count}, or press Enter.",
-    "handout": "Save a printable handout? Type a file name (for example handout.html), or "
-               "press Enter to skip",
-    "saved": "Saved {path}. Open it in a web browser to read or print it.",
-    "report_ask": "Do you have your pathology report? Type y to answer a few questions in the "
-                  "report's own words first, or press Enter to go on without it.",
-    "report_intro": "Look at your report for these items. Type ? for any that is not there.",
-    "report_her2": "HER2 score from the stain (IHC). What number does the report give?",
-    "report_her2_help": "It is written like 0, 1+, 2+ or 3+. Faint staining in up to 10 of "
-                        "100 cells may be written as 0+ or \">0 <1+\" (ultralow).",
-    "report_her2_0": "0",
-    "report_her2_0plus": "0+ or ultralow (faint staining in up to 10 of 100 cells)",
-    "report_ish": "HER2 gene test (ISH or FISH). What does the report say?",
-    "report_ish_help": "A score of 2+ needs this test to settle HER2.",
-    "report_ish_amplified": "Amplified (positive)",
-    "report_ish_not_amplified": "Not amplified (negative)",
-    "report_er": "ER (estrogen receptor). What percent of cells, or what result?",
-    "report_pr": "PR (progesterone receptor). What percent of cells, or what result?",
-    "report_receptor_help": "Type the number (for example 95 or <1), or positive or negative.",
-    "report_tnm": "TNM or stage. Type it as the report writes it.",
-    "report_tnm_help": "For example pT2 pN1a M0, or Stage IIB.",
-    "report_read": "What these report items mean",
-    "report_not_understood": "Not understood (not used): {text}",
-    "report_conflict": "These disagree, so it stays unknown: {text}",
-    "report_filled": "Filled in from your report: {names}. The questions below show them; "
-                     "press Enter to keep each one.",
-    "report_none": "None of the questions could be filled in from these items.",
-    "from_report": "from your report",
-    "stopped": "Interview stopped. Nothing was saved.",
-    "ended": "Interview ended: no more input. Nothing was saved.",
-}
+# The fixed phrases of this screen live in knowledge/interface.yaml (interview:).
+TEXT = phrases("interview")
 
 _DONT_KNOW = {"?", "idk", "unknown", "dontknow", "idontknow", "notsure", "unsure", "na"}
 _BACK = {"<", "back", "b<"}

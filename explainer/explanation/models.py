@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
-from explainer.kb.models import CategoryKind, Relevance, ReviewStatus
+from explainer.kb.models import CategoryKind, Relevance, ReviewState, ReviewStatus
 
 
 class Model(BaseModel):
@@ -42,6 +42,11 @@ class Reason(Model):
     """The rule's exact condition, in compact words (shown to clinicians)."""
     priority: int
     status: ReviewStatus
+    """What the rule's YAML says: ``draft`` or ``source_checked`` (see ``review_state``)."""
+    review_state: ReviewState = "draft"
+    """The effective review state of the reason's words: ``clinician_reviewed`` (a clinician
+    approved them), ``source_checked`` (checked against the sources, words unchanged since) or
+    ``draft``."""
     sources: tuple[Citation, ...]
     subtype: str | None = None
     """For a category's reasons rolled up from its subtypes: which subtype."""
@@ -187,18 +192,35 @@ class SupportEntry(Model):
     draft: bool
 
 
+class ReviewCounts(Model):
+    """How many statements are in each review state (see :mod:`explainer.kb.reviews`)."""
+
+    clinician_reviewed: int = 0
+    """A named clinician approved these exact words."""
+    source_checked: int = 0
+    """The maintainers checked them against the cited sources; no clinician yet."""
+    draft: int = 0
+    """Not checked yet, or changed since their check."""
+
+
 class KnowledgeInfo(Model):
     """Which knowledge base produced the explanation."""
 
     version: str
     last_reviewed: str
+    """Kept for compatibility: the date the maintainers last checked the knowledge base's
+    content against its sources (``last_reviewed`` in source.yaml). It is not a clinical
+    review; ``review_states`` says how much of what is shown a clinician has reviewed."""
     sources: tuple[SourceInfo, ...]
     draft_statements: int
-    """How many statements shown here are still drafts awaiting clinician review."""
+    """How many statements shown here are drafts (not checked, or changed since)."""
     drafts: tuple[str, ...] = ()
-    """Which ones: ``rule:<id>``, ``category:<id>``, ``subtype:<id>``, ``factor:<id>``,
-    ``role:<id>``, ``term:<term>``, ``stage:<id>`` or ``support:<id>`` (the clinician audience
-    lists them)."""
+    """Which ones, by statement id (``rule:<id>/reason``, ``glossary:<term>/definition``,
+    ``stage:<id>/meaning``, ``support:<id>/text``...; the clinician audience lists them)."""
+    statements_shown: int = 0
+    """How many distinct statements of the knowledge base this explanation shows."""
+    review_states: ReviewCounts = ReviewCounts()
+    """How many of them are in each review state."""
 
 
 class Explanation(Model):

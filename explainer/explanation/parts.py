@@ -1,5 +1,6 @@
 """The parts of an Explanation that do not decide relevance: what was entered, what unknowns
-could change, the questions to ask, the care team, and which statements shown are drafts.
+could change, the questions to ask, the care team, and the review states of the statements
+shown.
 
 :class:`Parts` is used by the :class:`~explainer.explanation.compose.Composer`, whose cache of
 shared instances (``intern``) and citations it borrows.
@@ -7,6 +8,7 @@ shared instances (``intern``) and citations it borrows.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -19,6 +21,7 @@ from explainer.explanation.models import (
     GlossaryEntry,
     Question,
     QuestionTopic,
+    ReviewCounts,
     StageMeaningInfo,
     SupportEntry,
     UnknownFactor,
@@ -27,6 +30,7 @@ from explainer.kb.conditions import UNKNOWN
 from explainer.kb.knowledge import KnowledgeBase, LoadedRule
 from explainer.kb.models import SourceRef
 from explainer.kb.profiles import Profile
+from explainer.kb.reviews import slug
 
 SHOWN: frozenset[str] = frozenset({"often_discussed", "may_be_discussed"})
 """Relevances for which a category counts as part of the picture (care team, questions)."""
@@ -41,33 +45,64 @@ class Parts:
         self._intern = intern
         self.citations = citations
 
-    def drafts(self, shown_rules: Sequence[LoadedRule], unknown: Sequence[UnknownFactor],
-               care_team: Sequence[CareTeamMember], glossary: Sequence[GlossaryEntry],
-               stage_meaning: StageMeaningInfo | None,
-               support: Sequence[SupportEntry]) -> dict[str, Any]:
-        """The distinct statements shown that are drafts awaiting clinician review: their
-        count (``draft_statements``) and which ones (``drafts``)."""
+    def review_counts(self, shown_rules: Sequence[LoadedRule],
+                      unknown: Sequence[UnknownFactor], questions: Sequence[Question],
+                      care_team: Sequence[CareTeamMember], glossary: Sequence[GlossaryEntry],
+                      stage_meaning: StageMeaningInfo | None = None,
+                      support: Sequence[SupportEntry] = ()) -> dict[str, Any]:
+        """The distinct statements shown (by statement id, see :mod:`explainer.kb.reviews`)
+        and their review states: how many there are in each state (``review_states``), how
+        many are drafts (``draft_statements``) and which (``drafts``)."""
         kb = self.kb
-        statuses: dict[str, str] = {f"rule:{loaded.id}": loaded.rule.status
-                                    for loaded in shown_rules}
+        shown: list[str] = ["disclaimer:disclaimer/text"]
+        shown += [f"relevance:{level}/{name}" for level in kb.relevance_levels
+                  for name in ("label", "meaning")]
         for category in kb.categories.values():
-            statuses[f"category:{category.id}"] = category.review.status
-            statuses.update((f"subtype:{subtype.id}", subtype.review.status)
-                            for subtype in category.subtypes)
-        statuses.update((f"factor:{item.factor}", kb.factors[item.factor].review.status)
-                        for item in unknown)
-        roles = {role.id: role for role in kb.care_team}
-        statuses.update((f"role:{member.id}", roles[member.id].review.status)
-                        for member in care_team)
-        terms = {term.term: term for term in kb.glossary}
-        statuses.update((f"term:{entry.term}", terms[entry.term].review.status)
-                        for entry in glossary)
+            shown += [f"category:{category.id}/{name}"
+                      for name in ("summary", "description", "side_effects")]
+            shown += [f"subtype:{subtype.id}/{name}" for subtype in category.subtypes
+                      for name in ("summary", "description")]
+        shown += [f"rule:{loaded.id}/reason" for loaded in shown_rules]
+        shown += [f"factor:{item.factor}/why_it_matters" for item in unknown]
+        shown += [self._question_id(question) for question in questions]
+        shown += [f"care_team:{member.id}/why" for member in care_team]
+        shown += [f"glossary:{slug(entry.term)}/definition" for entry in glossary]
         if stage_meaning is not None:
-            statuses[f"stage:{stage_meaning.stage}"] = "draft" if stage_meaning.draft else ""
-        statuses.update((f"support:{item.id}", "draft" if item.draft else "")
-                        for item in support)
-        drafts = tuple(key for key, status in statuses.items() if status == "draft")
-        return {"draft_statements": len(drafts), "drafts": drafts}
+            shown.append(f"stage:{stage_meaning.stage}/meaning")
+        shown += [f"support:{item.id}/{name}" for item in support for name in ("title", "text")]
+        states = kb.statement_reviews
+        ids = [ident for ident in dict.fromkeys(shown) if ident in states]
+        counts = Counter(states[ident].state for ident in ids)
+        drafts = tuple(ident for ident in ids if states[ident].state == "draft")
+        return {"statements_shown": len(ids),
+                "review_states": self._intern(ReviewCounts.model_construct(
+                    clinician_reviewed=counts["clinician_reviewed"],
+                    source_checked=counts["source_checked"], draft=counts["draft"])),
+                "draft_statements": len(drafts), "drafts": drafts}
+
+    def has_draft(self, entry_id: str) -> bool:
+        """Whether any statement of the entry is a draft (effective state)."""
+        prefix = f"{entry_id}/"
+        return any(state.state == "draft" for ident, state in self.kb.statement_reviews.items()
+                   if ident.startswith(prefix))
+
+    def _question_id(self, question: Question) -> str:
+        """The statement id of a question shown (its origin and its place in the entry)."""
+        kind, _, key = question.origin.partition(":")
+        kb = self.kb
+        if kind == "factor":
+            return f"factor:{key}/if_unknown_question"
+        if kind == "general":
+            return f"general:{key}/{'tailored' if question.about else 'text'}"
+        texts: tuple[str, ...] = ()
+        if kind == "rule":
+            texts = kb.rule(key).rule.questions
+        elif kind == "category":
+            texts = kb.categories[key].questions
+        elif kind == "subtype":
+            texts = kb.subtypes[key][1].questions
+        number = texts.index(question.text) + 1 if question.text in texts else 0
+        return f"{kind}:{key}/question.{number}"
 
     def entered(self, profile: Profile) -> tuple[EnteredFactor, ...]:
         entered = []

@@ -15,10 +15,13 @@ from typing import Any
 
 from explainer.errors import KnowledgeBaseError
 from explainer.kb.conditions import ConditionError, parse_condition
+from explainer.kb.interface import InterfaceFile, check_phrases
 from explainer.kb.knowledge import KnowledgeBase
 from explainer.kb.models import (
     CareTeamFile,
     CategoriesFile,
+    ClinicianFile,
+    CommentsFile,
     DisclaimerFile,
     Factor,
     FactorsFile,
@@ -29,11 +32,17 @@ from explainer.kb.models import (
     StageMeaningsFile,
     SupportFile,
 )
-from explainer.kb.paths import KNOWLEDGE_FILES, RESERVED_FLAGS
+from explainer.kb.paths import (
+    CLINICIAN_FILE,
+    COMMENTS_FILE,
+    KNOWLEDGE_FILES,
+    RESERVED_FLAGS,
+    REVIEWS_FOLDER,
+)
 from explainer.kb.profiles import Profile
 from explainer.kb.reportfiles import build_report_knowledge
 from explainer.kb.rulefiles import load_rules
-from explainer.kb.validation import FAILED, Collector, read, validate
+from explainer.kb.validation import FAILED, Collector, M, read, validate
 from explainer.kb.yamlio import line_for
 
 
@@ -69,6 +78,7 @@ def build_knowledge(root: Path, fingerprint: str) -> KnowledgeBase:
     disclaimer_file: DisclaimerFile = models["disclaimer.yaml"]
     meanings_file: StageMeaningsFile = models["stage_meanings.yaml"]
     support_file: SupportFile = models["support.yaml"]
+    interface_file: InterfaceFile = models["interface.yaml"]
 
     checker = _CrossChecker(root, raw, issues, source_file)
     factors = checker.factors(factors_file)
@@ -79,10 +89,16 @@ def build_knowledge(root: Path, fingerprint: str) -> KnowledgeBase:
     checker.disclaimer(disclaimer_file)
     checker.stage_meanings(meanings_file, factors)
     checker.support(support_file)
+    for location, message, hint in check_phrases(raw.get("interface.yaml")):
+        checker.issue("interface.yaml", location, message, hint)
     rules = load_rules(root, factors, categories_file, issues, checker.sources)
     report, report_issues = build_report_knowledge(root / "knowledge")
     issues.issues.extend(report_issues)
     checker.role_rules(care_file, {loaded.id for loaded in rules})
+    clinician_file = _ledger(root / "knowledge" / REVIEWS_FOLDER / CLINICIAN_FILE,
+                             ClinicianFile, issues)
+    comments_file = _ledger(root / "knowledge" / REVIEWS_FOLDER / COMMENTS_FILE,
+                            CommentsFile, issues)
     if issues.issues or report is None:
         raise KnowledgeBaseError(issues.issues, root)
     return KnowledgeBase(
@@ -95,13 +111,26 @@ def build_knowledge(root: Path, fingerprint: str) -> KnowledgeBase:
         care_team=care_file.roles,
         glossary=glossary_file.terms,
         disclaimer=disclaimer_file,
+        interface=interface_file,
         rules=rules,
         report=report,
         fingerprint=fingerprint,
         files=files,
         stage_meanings={meaning.stage: meaning for meaning in meanings_file.meanings},
         support=support_file,
+        clinician_reviews=clinician_file.reviews if clinician_file else (),
+        review_comments=comments_file.comments if comments_file else (),
     )
+
+
+def _ledger(path: Path, model: type[M], issues: Collector) -> M | None:
+    """A file of the review ledger: optional (no file, or an empty one, means no records)."""
+    if not path.is_file():
+        return None
+    data = read(path, issues)
+    if data is FAILED or data is None:
+        return None
+    return validate(model, data, path, issues)
 
 
 class _CrossChecker:
@@ -121,10 +150,11 @@ class _CrossChecker:
             self._unique("source.yaml", ("sources", index, "sections"),
                          [section.id for section in source.sections], "section")
         if not any(source.primary for source in source_file.sources):
-            self._issue("source.yaml", ("sources",), "no source is marked primary: true",
+            self.issue("source.yaml", ("sources",), "no source is marked primary: true",
                         "mark the main article with primary: true")
 
-    def _issue(self, name: str, location: tuple[Any, ...], message: str, hint: str) -> None:
+    def issue(self, name: str, location: tuple[Any, ...], message: str, hint: str) -> None:
+        """Report a problem at ``location`` in the knowledge file ``name``."""
         path = self.root / "knowledge" / name
         self.issues.add(path, line_for(self.raw.get(name), location), message, hint)
 
@@ -132,7 +162,7 @@ class _CrossChecker:
         seen: set[str] = set()
         for index, item in enumerate(ids):
             if item in seen:
-                self._issue(name, (*location, index), f"duplicate {what} id '{item}'",
+                self.issue(name, (*location, index), f"duplicate {what} id '{item}'",
                             f"give each {what} its own id")
             seen.add(item)
 
@@ -156,7 +186,7 @@ class _CrossChecker:
                 if path is not None:
                     self.issues.add(path, line_for(raw, where), message, hint)
                 else:
-                    self._issue(name, where, message, hint)
+                    self.issue(name, where, message, hint)
 
     def factors(self, factors_file: FactorsFile) -> dict[str, Factor]:
         name = "factors.yaml"
@@ -167,10 +197,10 @@ class _CrossChecker:
             here = ("factors", index)
             self.sources(name, (*here, "sources"), factor.sources)
             if factor.cli_flag in RESERVED_FLAGS:
-                self._issue(name, (*here, "cli_flag"), f"cli_flag '{factor.cli_flag}' is "
+                self.issue(name, (*here, "cli_flag"), f"cli_flag '{factor.cli_flag}' is "
                             "used by the explain command itself", "choose another flag name")
             if factor.id == "any":
-                self._issue(name, (*here, "id"), "'any' is reserved in rule conditions",
+                self.issue(name, (*here, "id"), "'any' is reserved in rule conditions",
                             "choose another id")
             value_ids = [value.id for value in factor.values]
             self._unique(name, (*here, "values"), value_ids, "value")
@@ -179,15 +209,15 @@ class _CrossChecker:
                 for alias in (value.id, *value.aliases):
                     key = alias.lower()
                     if key in spellings and spellings[key] != value.id:
-                        self._issue(name, (*here, "values", value_index),
+                        self.issue(name, (*here, "values", value_index),
                                     f"'{alias}' names both '{spellings[key]}' and '{value.id}'",
                                     "remove the alias from one of them")
                     spellings[key] = value.id
             if factor.kind == "choice" and "unknown" not in value_ids:
-                self._issue(name, (*here, "values"), f"factor '{factor.id}' has no 'unknown' "
+                self.issue(name, (*here, "values"), f"factor '{factor.id}' has no 'unknown' "
                             "value", "add a value with id: unknown (every factor may be unknown)")
             if factor.kind == "multi" and "unknown" in value_ids:
-                self._issue(name, (*here, "values"), "a multi-choice factor must not list "
+                self.issue(name, (*here, "values"), "a multi-choice factor must not list "
                             "'unknown'", "remove it: an empty answer already means unknown")
             if factor.kind == "number":
                 self._bands(name, here, factor)
@@ -198,12 +228,12 @@ class _CrossChecker:
             try:
                 parse_condition(factor.not_asked_when, by_id)
             except ConditionError as error:
-                self._issue(name, ("factors", index, "not_asked_when", *error.path),
+                self.issue(name, ("factors", index, "not_asked_when", *error.path),
                             f"not_asked_when: {error.message}",
                             "fix the condition (factor: value, [values] or {not: value})")
         for required in Profile.model_fields:
             if required not in {factor.id for factor in factors}:
-                self._issue(name, ("factors",), f"the factor '{required}' is missing",
+                self.issue(name, ("factors",), f"the factor '{required}' is missing",
                             "the CLI flags and the JSON profile rely on it; add it back")
         return {factor.id: factor for factor in factors}
 
@@ -212,13 +242,13 @@ class _CrossChecker:
         expected = factor.min
         for band_index, band in enumerate(sorted(factor.bands, key=lambda band: band.min)):
             if band.min != expected or band.max < band.min:
-                self._issue(name, (*here, "bands", band_index),
+                self.issue(name, (*here, "bands", band_index),
                             f"band '{band.id}' does not start at {expected}",
                             "make the bands cover min..max without gaps or overlaps")
                 return
             expected = band.max + 1
         if expected != factor.max + 1:
-            self._issue(name, (*here, "bands"), f"the bands stop before max ({factor.max})",
+            self.issue(name, (*here, "bands"), f"the bands stop before max ({factor.max})",
                         "extend the last band to max")
 
     def categories(self, categories_file: CategoriesFile) -> CategoriesFile:
@@ -246,11 +276,11 @@ class _CrossChecker:
             self.sources(name, ("roles", index, "sources"), role.sources)
             for cat_index, category_id in enumerate(role.categories):
                 if category_id not in known:
-                    self._issue(name, ("roles", index, "categories", cat_index),
+                    self.issue(name, ("roles", index, "categories", cat_index),
                                 f"unknown category '{category_id}'",
                                 f"use one of: {', '.join(sorted(known))}")
             if not role.categories and not role.rules and not role.always:
-                self._issue(name, ("roles", index), f"role '{role.id}' is never shown",
+                self.issue(name, ("roles", index), f"role '{role.id}' is never shown",
                             "list its categories or rules, or set always: true")
 
     def stage_meanings(self, meanings_file: StageMeaningsFile,
@@ -264,11 +294,11 @@ class _CrossChecker:
         for index, meaning in enumerate(meanings_file.meanings):
             self.sources(name, ("meanings", index, "sources"), meaning.sources)
             if meaning.stage not in stages:
-                self._issue(name, ("meanings", index, "stage"),
+                self.issue(name, ("meanings", index, "stage"),
                             f"unknown stage '{meaning.stage}'", f"use one of: {', '.join(stages)}")
         for stage_id in stages:
             if stage_id not in given:
-                self._issue(name, ("meanings",), f"no meaning for stage '{stage_id}'",
+                self.issue(name, ("meanings",), f"no meaning for stage '{stage_id}'",
                             "add one (every stage value, unknown included, needs its meaning)")
 
     def support(self, support_file: SupportFile) -> None:
@@ -283,7 +313,7 @@ class _CrossChecker:
         for index, role in enumerate(care_file.roles):
             for rule_index, rule_id in enumerate(role.rules):
                 if rule_id not in rule_ids:
-                    self._issue("care_team.yaml", ("roles", index, "rules", rule_index),
+                    self.issue("care_team.yaml", ("roles", index, "rules", rule_index),
                                 f"unknown rule '{rule_id}'",
                                 "use the id of a rule file under rules/ (its file name)")
 

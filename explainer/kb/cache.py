@@ -27,8 +27,8 @@ if TYPE_CHECKING:
 _PACKAGE = Path(__file__).resolve().parent  # explainer/kb
 # The code whose classes end up in the pickle: a change to any of it must miss the cache.
 _MODEL_SOURCES = ("models.py", "knowledge.py", "conditions.py", "profiles.py", "cache.py",
-                  "builder.py", "rulefiles.py", "validation.py", "report.py",
-                  "reportfiles.py")
+                  "builder.py", "rulefiles.py", "validation.py", "interface.py",
+                  "reviews.py", "report.py", "reportfiles.py")
 _KEEP = 8  # entries kept per cache folder; older ones are removed
 
 
@@ -48,6 +48,19 @@ def knowledge_files(root: Path) -> list[Path]:
     files = [path for folder in ("knowledge", "rules") for path in (root / folder).rglob("*")
              if path.suffix in (".yaml", ".yml") and path.is_file()]
     return sorted(files)
+
+
+def stat_signature(root: Path) -> tuple[tuple[str, int, int], ...]:
+    """Each YAML file of ``root`` with its size and modification time: a cheap way (no reading)
+    to notice that the knowledge base changed."""
+    signature = []
+    for path in knowledge_files(root):
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        signature.append((str(path), info.st_mtime_ns, info.st_size))
+    return tuple(signature)
 
 
 def digest(root: Path) -> str:

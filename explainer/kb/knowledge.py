@@ -5,15 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from explainer.kb.conditions import Condition
+from explainer.kb.interface import InterfaceFile
 from explainer.kb.models import (
     CareTeamRole,
     Category,
+    ClinicianReview,
     DisclaimerFile,
     Factor,
     GlossaryTerm,
     RelevanceLevel,
+    ReviewComment,
     Rule,
     RuleCases,
     Source,
@@ -25,6 +29,9 @@ from explainer.kb.models import (
     SupportFile,
 )
 from explainer.kb.report import ReportKnowledge
+
+if TYPE_CHECKING:
+    from explainer.kb.reviews import StatementReview
 
 
 @dataclass(frozen=True, eq=False)
@@ -65,6 +72,8 @@ class KnowledgeBase:
     care_team: tuple[CareTeamRole, ...]
     glossary: tuple[GlossaryTerm, ...]
     disclaimer: DisclaimerFile
+    interface: InterfaceFile
+    """The interface's fixed phrases, by screen (knowledge/interface.yaml)."""
     rules: tuple[LoadedRule, ...]
     report: ReportKnowledge
     """What the pathology-report reader knows (report.yaml and report_stage.yaml)."""
@@ -74,6 +83,10 @@ class KnowledgeBase:
     """What each stage value means, in general words, by stage value id."""
     support: SupportFile | None = None
     """Support shown with every explanation (knowledge/support.yaml)."""
+    clinician_reviews: tuple[ClinicianReview, ...] = ()
+    """Approvals from ``knowledge/reviews/clinician.yaml`` (see :mod:`explainer.kb.reviews`)."""
+    review_comments: tuple[ReviewComment, ...] = ()
+    """Change and reject comments from ``knowledge/reviews/comments.yaml``."""
 
     @property
     def version(self) -> str:
@@ -110,6 +123,13 @@ class KnowledgeBase:
         """The section a citation points to (the loader has checked that it exists)."""
         source = self.sources[ref.source]
         return next(section for section in source.sections if section.id == ref.section)
+
+    @cached_property
+    def statement_reviews(self) -> dict[str, StatementReview]:
+        """The effective review state of every statement, by statement id."""
+        from explainer.kb.reviews import statement_reviews
+
+        return statement_reviews(self)
 
     @cached_property
     def rules_by_id(self) -> dict[str, LoadedRule]:

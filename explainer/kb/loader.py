@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from explainer.kb import cache
+from explainer.kb import cache, interface
 from explainer.kb.knowledge import KnowledgeBase
 from explainer.kb.paths import resolve_root
 from explainer.kb.report import ReportKnowledge
@@ -27,11 +27,13 @@ def load_knowledge(path: str | Path | None = None) -> KnowledgeBase:
     fingerprint = cache.digest(root)
     cached = cache.load(fingerprint)
     if cached is not None:
+        interface.use(cached.interface)
         return cached
     from explainer.kb.builder import build_knowledge
 
     kb = build_knowledge(root, fingerprint)
     cache.store(kb)
+    interface.use(kb.interface)
     return kb
 
 

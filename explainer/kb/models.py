@@ -1,3 +1,6 @@
+# Over 400 lines on purpose for now: one file holds every YAML file's schema, so a reader sees
+# the whole knowledge-base contract in one place. Split by file (factors, rules, review) when
+# the next model is added (issue 11 follow-up).
 """Pydantic models of the YAML knowledge base and rules.
 
 Every model is frozen and forbids unknown keys, so a typo in a YAML key is an error with its
@@ -8,7 +11,7 @@ naming a category, a factor value, a source section) are checked by :mod:`explai
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, model_validator
 
@@ -22,7 +25,16 @@ RELEVANCE_ORDER: tuple[Relevance, ...] = (
 """Relevance values from strongest to weakest, used to roll subtypes up into their category."""
 
 CategoryKind = Literal["local", "systemic", "supportive", "research"]
-ReviewStatus = Literal["draft", "reviewed"]
+ReviewStatus = Literal["draft", "source_checked"]
+"""What an entry's YAML can say about its own check: ``draft`` (written, not checked) or
+``source_checked`` (a maintainer checked it against the cited sources). A clinician's approval
+is not written in the entry: it is a record in ``knowledge/reviews/clinician.yaml``."""
+ReviewState = Literal["draft", "source_checked", "clinician_reviewed"]
+"""The effective state of one statement (see :mod:`explainer.kb.reviews`)."""
+REVIEW_STATES: tuple[ReviewState, ...] = ("clinician_reviewed", "source_checked", "draft")
+"""Review states from the most to the least checked."""
+TextHash = Annotated[StrictStr, Field(pattern=r"^[0-9a-f]{12}$")]
+"""The first 12 hex digits of the SHA-256 of a normalised text (see :mod:`explainer.kb.reviews`)."""
 
 Id = Annotated[StrictStr, Field(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=60)]
 RuleId = Annotated[StrictStr, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
@@ -39,17 +51,44 @@ class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
+def refuse_old_status(data: Any) -> Any:
+    """One clear error for the review values this version no longer reads (``reviewed``,
+    which did not say who had checked what, and ``clinician_reviewed``, which is a ledger
+    record, not an entry's own claim)."""
+    if isinstance(data, dict):
+        status = data.get("status")
+        if status == "reviewed":
+            raise ValueError("status 'reviewed' is no longer used: write 'source_checked' with "
+                             "checked_by, checked_on and text_hash (explainer review migrate "
+                             "converts old files), or 'draft'")
+        if status == "clinician_reviewed":
+            raise ValueError("a clinician's review is recorded in knowledge/reviews/"
+                             "clinician.yaml by explainer review apply, not in the entry: "
+                             "use 'source_checked' or 'draft' here")
+    return data
+
+
 class Review(Frozen):
-    """Who checked an entry, and when. ``reviewed`` needs both a reviewer and a date."""
+    """What the entry says about its own check. ``source_checked`` needs who checked it, when,
+    and the hash of the texts they checked: when the texts change, the check no longer counts.
+    """
 
     status: ReviewStatus
-    reviewed_by: ShortText | None = None
-    last_reviewed: dt.date | None = None
+    checked_by: ShortText | None = None
+    checked_on: dt.date | None = None
+    text_hash: TextHash | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_old_status(cls, data: Any) -> Any:
+        return refuse_old_status(data)
 
     @model_validator(mode="after")
-    def _reviewed_needs_who_and_when(self) -> Review:
-        if self.status == "reviewed" and (self.reviewed_by is None or self.last_reviewed is None):
-            raise ValueError("a 'reviewed' entry needs reviewed_by and last_reviewed")
+    def _checked_needs_who_when_what(self) -> Review:
+        if self.status == "source_checked" and (
+                self.checked_by is None or self.checked_on is None or self.text_hash is None):
+            raise ValueError("a 'source_checked' entry needs checked_by, checked_on and "
+                             "text_hash")
         return self
 
 
@@ -332,8 +371,14 @@ class Rule(Frozen):
     questions: tuple[Text, ...] = ()
     sources: Sources
     status: ReviewStatus
-    reviewed_by: ShortText | None = None
-    last_reviewed: dt.date | None = None
+    checked_by: ShortText | None = None
+    checked_on: dt.date | None = None
+    text_hash: TextHash | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_old_status(cls, data: Any) -> Any:
+        return refuse_old_status(data)
 
     @model_validator(mode="after")
     def _consistent(self) -> Rule:
@@ -341,16 +386,17 @@ class Rule(Frozen):
             raise ValueError("a rule with a relevance needs a target")
         if not self.when:
             raise ValueError("'when' needs at least one condition")
-        if self.status == "reviewed" and (self.reviewed_by is None or self.last_reviewed is None):
-            raise ValueError("a 'reviewed' rule needs reviewed_by and last_reviewed")
+        if self.status == "source_checked" and (
+                self.checked_by is None or self.checked_on is None or self.text_hash is None):
+            raise ValueError("a 'source_checked' rule needs checked_by, checked_on and "
+                             "text_hash")
         return self
 
     @property
     def review(self) -> Review:
         """The rule's review metadata as a :class:`Review`."""
-        return Review(
-            status=self.status, reviewed_by=self.reviewed_by, last_reviewed=self.last_reviewed
-        )
+        return Review(status=self.status, checked_by=self.checked_by,
+                      checked_on=self.checked_on, text_hash=self.text_hash)
 
 
 class RuleCases(Frozen):
@@ -364,3 +410,45 @@ class RuleCases(Frozen):
     fires: tuple[dict[StrictStr, object], ...] = ()
     overridden: tuple[dict[StrictStr, object], ...] = ()
     silent: tuple[dict[StrictStr, object], ...] = ()
+
+
+# --- the review ledger (knowledge/reviews/) ----------------------------------------------------
+
+StatementId = Annotated[StrictStr, Field(pattern=r"^[a-z_]+:[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$",
+                                         max_length=200)]
+
+
+class ClinicianReview(Frozen):
+    """A clinician approved these exact words of one statement (``text_hash``)."""
+
+    statement: StatementId
+    text_hash: TextHash
+    verdict: Literal["approve"]
+    reviewer: ShortText
+    role: ShortText
+    date: dt.date
+
+
+class ClinicianFile(Frozen):
+    """knowledge/reviews/clinician.yaml: one record per approval, written by
+    ``explainer review apply``."""
+
+    reviews: tuple[ClinicianReview, ...] = ()
+
+
+class ReviewComment(Frozen):
+    """A clinician asked for a change to, or rejected, these exact words of one statement."""
+
+    statement: StatementId
+    text_hash: TextHash
+    verdict: Literal["change", "reject"]
+    comment: Text
+    reviewer: ShortText
+    role: ShortText
+    date: dt.date
+
+
+class CommentsFile(Frozen):
+    """knowledge/reviews/comments.yaml: the clinicians' change and reject comments."""
+
+    comments: tuple[ReviewComment, ...] = ()

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from explainer.errors import KnowledgeBaseError, KnowledgeIssue
 from explainer.kb.files import MAX_KNOWLEDGE_FILE_BYTES
+from explainer.kb.interface import InterfaceFile
 from explainer.kb.models import (
     CareTeamFile,
     CategoriesFile,
@@ -51,7 +52,12 @@ KNOWLEDGE_FILES: dict[str, type[BaseModel]] = {
     "disclaimer.yaml": DisclaimerFile,
     "stage_meanings.yaml": StageMeaningsFile,
     "support.yaml": SupportFile,
+    "interface.yaml": InterfaceFile,
 }
+REVIEWS_FOLDER = "reviews"
+"""knowledge/reviews/: the clinicians' review ledger (optional files)."""
+CLINICIAN_FILE = "clinician.yaml"
+COMMENTS_FILE = "comments.yaml"
 CASES_SUFFIX = ".cases.yaml"
 NOTES_FOLDER = "notes"
 MAX_FILE_BYTES = MAX_KNOWLEDGE_FILE_BYTES

@@ -2,17 +2,44 @@
 
 Each issue has a severity, a ``file:line`` and a fix. See :mod:`explainer.lint.runner` for the
 exit codes and :data:`VALIDATORS` for the list of checks.
+
+The names below are imported on first use (PEP 562), so that ``explainer lint --help`` (which
+reads only :mod:`explainer.lint.catalog`) does not load every validator.
 """
 
-from explainer.lint.base import LintIssue, LintOptions, Severity
-from explainer.lint.runner import (
-    VALIDATOR_NAMES,
-    VALIDATORS,
-    LintResult,
-    format_json,
-    format_text,
-    run_lint,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS = {
+    "LintIssue": "explainer.lint.base", "LintOptions": "explainer.lint.base",
+    "Severity": "explainer.lint.base", "VALIDATOR_NAMES": "explainer.lint.runner",
+    "VALIDATORS": "explainer.lint.runner", "LintResult": "explainer.lint.runner",
+    "format_json": "explainer.lint.runner", "format_text": "explainer.lint.runner",
+    "run_lint": "explainer.lint.runner",
+}
+
+if TYPE_CHECKING:
+    from explainer.lint.base import LintIssue, LintOptions, Severity
+    from explainer.lint.runner import (
+        VALIDATOR_NAMES,
+        VALIDATORS,
+        LintResult,
+        format_json,
+        format_text,
+        run_lint,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'explainer.lint' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = ["VALIDATORS", "VALIDATOR_NAMES", "LintIssue", "LintOptions", "LintResult", "Severity",
            "format_json", "format_text", "run_lint"]

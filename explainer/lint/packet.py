@@ -18,13 +18,16 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from explainer.explanation.plain import plain_profile
+from explainer.kb.interface import SCREENS
 from explainer.kb.knowledge import KnowledgeBase, LoadedRule
-from explainer.kb.models import RELEVANCE_ORDER, Review, SourceRef
+from explainer.kb.models import RELEVANCE_ORDER, REVIEW_STATES, SourceRef
+from explainer.kb.reviews import SUPPORT_INTRO, StatementReview, slug
 from explainer.lint.factor_space import Coverage, coverage
 from explainer.lint.statements import (
     CSV_COLUMNS,
     Statement,
     cite_refs,
+    comment_text,
     role_shown,
     statement_rows,
     statements,
@@ -32,14 +35,22 @@ from explainer.lint.statements import (
 )
 from explainer.render.packet import Block, Bullets, Fields, Grid, Heading, Paragraph, render_packet
 
+STATE_MEANINGS = {
+    "clinician_reviewed": "a named clinician approved these exact words",
+    "source_checked": "a maintainer checked it against its cited sources; no clinician yet",
+    "draft": "written, not checked yet (or changed since its check)",
+}
 
-def _review_text(review: Review) -> str:
-    if review.status == "reviewed":
-        return f"reviewed by {review.reviewed_by} on {review.last_reviewed}"
-    text = "DRAFT, awaiting clinician review"
-    if review.reviewed_by:
-        text += f" (last looked at by {review.reviewed_by}"
-        text += f" on {review.last_reviewed})" if review.last_reviewed else ")"
+
+def state_text(state: StatementReview) -> str:
+    """A statement's state in words: ``clinician_reviewed by Dr A (oncologist) on ...``."""
+    text: str = state.state
+    if state.state == "clinician_reviewed":
+        text += f" by {state.by} ({state.role}) on {state.date}"
+    elif state.state == "source_checked":
+        text += f" by {state.by} on {state.date}"
+    if state.changed_since:
+        text += f" (changed since it was {state.changed_since.replace('_', ' ')})"
     return text
 
 
@@ -56,37 +67,63 @@ class _Packet:
     def sources(self, refs: Sequence[SourceRef]) -> str:
         return cite_refs(self.kb, refs)
 
+    def review(self, entry_id: str) -> list[tuple[str, str]]:
+        """The review lines of one entry: its state (one line per statement when they
+        differ), then each open comment beside the statement it is about."""
+        found = [item for item in self.found if item.id.partition("/")[0] == entry_id]
+        states = {state_text(item.state) for item in found}
+        lines: list[tuple[str, str]] = []
+        if len(states) == 1:
+            lines.append(("Review", states.pop()))
+        else:
+            lines.extend(("Review", f"{item.field}: {state_text(item.state)}") for item in found)
+        for item in found:
+            lines.extend(("Open comment", f"{item.field}: {comment_text(comment)}")
+                         for comment in item.state.open_comments)
+        return lines
+
+    def review_cell(self, entry_id: str) -> str:
+        """The review lines of one entry, in one table cell."""
+        return "; ".join(text if label == "Review" else f"{label.lower()}: {text}"
+                         for label, text in self.review(entry_id))
+
 
 def build_packet(kb: KnowledgeBase) -> list[Block]:
     """The review packet of ``kb`` as a list of blocks (rendered to Markdown or HTML)."""
     found = statements(kb)
     packet = _Packet(kb, coverage(kb), found)
-    drafts = sum(1 for item in found if item.status == "draft")
-    entries = {(item.section, item.entry) for item in found if item.review is not None}
-    draft_entries = {(item.section, item.entry) for item in found if item.status == "draft"}
+    counts = Counter(item.status for item in found)
+    entries = {item.id.partition("/")[0] for item in found}
+    commented = sum(1 for item in found if item.state.open_comments)
     primary = next(source for source in kb.sources.values() if source.primary)
     packet.add(
         Paragraph(kb.disclaimer.disclaimer, "quote"),
         Heading(1, "Clinician review packet"),
         Fields((
-            ("Knowledge base", f"version {kb.version}, last reviewed "
-                               f"{kb.source_file.last_reviewed}"),
+            ("Knowledge base", f"version {kb.version}"),
             ("Primary source", f"{primary.title}"
-                               + (f", reviewed by {primary.reviewer}" if primary.reviewer else "")
+                               + (f", {primary.publisher}" if primary.publisher else "")
                                + (f", {primary.last_reviewed}" if primary.last_reviewed else "")),
-            ("Statements", f"{len(found)} texts in {len(entries)} entries; {drafts} texts in "
-                           f"{len(draft_entries)} entries are drafts awaiting review"),
+            ("Statements", f"{len(found)} texts in {len(entries)} entries; "
+                           f"{commented} with open comments"),
             ("Rules", f"{len(kb.rules)}"),
         )),
+        Heading(2, "Review state: summary"),
+        Grid(("State", "Statements", "Meaning"), tuple(
+            (state, str(counts.get(state, 0)), STATE_MEANINGS[state])
+            for state in REVIEW_STATES)),
         Paragraph("Every text the tool can show a person is below, with where it comes from and "
-                  "whether a clinician has reviewed it. Please check that each is accurate, "
-                  "balanced, plain, and sourced. The CSV form of this packet (explainer review "
-                  "--format csv) has one row per statement, with columns for your verdict and "
-                  "comments.", "muted"),
+                  "its review state. A check or an approval holds for the exact words: when a "
+                  "text changes, it counts as a draft again. Please check that each is "
+                  "accurate, balanced, plain, and sourced. The CSV form of this packet "
+                  "(explainer review --format csv) has one row per statement, with its id, the "
+                  "hash of its words and empty verdict (approve, change or reject) and comment "
+                  "columns; explainer review apply FILE.csv --reviewer NAME --role ROLE records "
+                  "them.", "muted"),
         Heading(2, "Sign-off"),
         Grid(("", "Filled in by the reviewer"), (
             ("Reviewer", " "), ("Role", " "), ("Date", " "), ("Signature", " "),
-            ("Statements needing changes (number or file:line)", " "))),
+            ("Statements needing changes (statement id)", " "))),
     )
     _coverage_section(packet)
     _categories_section(packet)
@@ -138,7 +175,7 @@ def _categories_section(packet: _Packet) -> None:
                            *_questions(category.questions),
                            *_never(category.never_discussed),
                            ("Sources", packet.sources(category.sources)),
-                           ("Review", _review_text(category.review)))))
+                           *packet.review(f"category:{category.id}"))))
         for subtype in category.subtypes:
             packet.add(Heading(4, subtype.name),
                        Fields((("Summary", subtype.summary),
@@ -146,7 +183,7 @@ def _categories_section(packet: _Packet) -> None:
                                *_questions(subtype.questions),
                                *_never(subtype.never_discussed),
                                ("Sources", packet.sources(subtype.sources)),
-                               ("Review", _review_text(subtype.review)))))
+                               *packet.review(f"subtype:{subtype.id}"))))
 
 
 def _questions(questions: Sequence[str]) -> list[tuple[str, str]]:
@@ -180,7 +217,7 @@ def _rules_section(packet: _Packet) -> None:
                 ("Reason shown", " ".join(rule.reason.split())),
                 *(("Question for the doctor", text) for text in rule.questions),
                 ("Sources", packet.sources(rule.sources)),
-                ("Review", _review_text(rule.review)),
+                *packet.review(f"rule:{rule.id}"),
                 ("Exact condition", f"`{_describe(loaded)}`"),
             ]
             items.extend(_cases(kb, loaded))
@@ -222,7 +259,7 @@ def _factors_section(packet: _Packet) -> None:
                            *((("If not known, ask", factor.if_unknown_question),)
                              if factor.if_unknown_question else ()),
                            ("Sources", packet.sources(factor.sources)),
-                           ("Review", _review_text(factor.review)))),
+                           *packet.review(f"factor:{factor.id}"))),
                    Bullets(tuple(values)))
 
 
@@ -232,7 +269,7 @@ def _care_team_section(packet: _Packet) -> None:
     for role in kb.care_team:
         shown = "always" if role.always else role_shown(kb, role)
         rows.append((role.role, role.why, shown, packet.sources(role.sources),
-                     _review_text(role.review)))
+                     packet.review_cell(f"care_team:{role.id}")))
     packet.add(Heading(2, "Care team"),
                Grid(("Role", "Why", "Shown with", "Sources", "Review"), tuple(rows)))
 
@@ -245,19 +282,21 @@ def _meaning_section(packet: _Packet) -> None:
                          "(in general words, never a prediction), then the support items."),
                Grid(("Stage", "Meaning shown", "Sources", "Review"), tuple(
                    (labels.get(meaning.stage, meaning.stage), meaning.meaning,
-                    packet.sources(meaning.sources), _review_text(meaning.review))
+                    packet.sources(meaning.sources),
+                    packet.review_cell(f"stage:{meaning.stage}"))
                    for meaning in kb.stage_meanings.values())))
     if kb.support is not None:
-        packet.add(Paragraph(kb.support.intro), Grid(
+        intro = packet.review_cell(f"support:{SUPPORT_INTRO}")
+        packet.add(Paragraph(f"{kb.support.intro} (Review: {intro})"), Grid(
             ("Support", "Text", "Sources", "Review"), tuple(
                 (item.title, item.text, packet.sources(item.sources),
-                 _review_text(item.review)) for item in kb.support.items)))
+                 packet.review_cell(f"support:{item.id}")) for item in kb.support.items)))
 
 
 def _glossary_section(packet: _Packet) -> None:
     kb = packet.kb
     rows = tuple((term.term, term.definition, ", ".join(term.aliases),
-                  packet.sources(term.sources), _review_text(term.review))
+                  packet.sources(term.sources), packet.review_cell(f"glossary:{slug(term.term)}"))
                  for term in kb.glossary)
     packet.add(Heading(2, "Glossary"),
                Paragraph("Each term is explained where an output first uses it, and listed "
@@ -269,20 +308,25 @@ def _general_section(packet: _Packet) -> None:
     kb = packet.kb
     packet.add(Heading(2, "Disclaimer, relevance wording and general questions"),
                Fields((("Disclaimer (first and last in every output)", kb.disclaimer.disclaimer),
-                       ("Review", _review_text(kb.disclaimer.review)))),
-               Grid(("Relevance", "Label", "Meaning shown"), tuple(
-                   (level.id, level.label, level.meaning)
+                       *packet.review("disclaimer:disclaimer"))),
+               Grid(("Relevance", "Label", "Meaning shown", "Review"), tuple(
+                   (level.id, level.label, level.meaning,
+                    packet.review_cell(f"relevance:{level.id}"))
                    for level in kb.relevance_levels.values())))
     rows = []
     for question in kb.disclaimer.general_questions:
         tailored = question.tailored.text if question.tailored is not None else ""
-        rows.append((question.text, tailored, _review_text(question.review)))
+        rows.append((question.text, tailored, packet.review_cell(f"general:{question.id}")))
     packet.add(Grid(("Question asked whatever was entered", "Wording naming the treatments",
                      "Review"), tuple(rows)))
     phrases = [item for item in packet.found if item.section == "fixed phrase"]
-    packet.add(Heading(3, "Fixed phrases of every explanation"),
-               Paragraph("These live in explainer/render/document.py; {braces} are filled in."),
-               Grid(("Key", "Phrase"), tuple((item.entry, item.text) for item in phrases)))
+    packet.add(Heading(3, "Fixed phrases of the interface"),
+               Paragraph("These live in knowledge/interface.yaml, grouped by screen ("
+                         + ", ".join(SCREENS) + "); {braces} are filled in."),
+               Grid(("Key", "Phrase", "Where", "Review"), tuple(
+                   (item.entry, item.text, item.location,
+                    packet.review_cell(item.id.partition("/")[0]))
+                   for item in phrases)))
 
 
 _NOTATION_NAMES = {
@@ -365,7 +409,8 @@ def _sources_section(packet: _Packet) -> None:
     rows = []
     for source in kb.sources.values():
         about = ", ".join(part for part in (
-            source.publisher, f"reviewed by {source.reviewer}" if source.reviewer else None,
+            source.publisher,
+            f"the source's own reviewer: {source.reviewer}" if source.reviewer else None,
             source.last_reviewed, source.url) if part)
         sections = "; ".join(section.title + (f" (ref. {', '.join(section.refs)})"
                                               if section.refs else "")

@@ -158,7 +158,7 @@ def measure(context: LintContext) -> ReadingReport:
     alone: list[tuple[TextItem, Grades]] = []
     pooled: dict[str, list[tuple[TextItem, Grades]]] = defaultdict(list)
     for item in context.texts:
-        if item.kind == "label":
+        if item.kind == "label" or item.field == "developer":
             continue
         grades = grade(item.text, words)
         if grades.words >= MIN_WORDS:
@@ -260,7 +260,7 @@ class TermsValidator(
     def check(self, context: LintContext) -> Iterator[LintIssue]:
         words = vocabulary(context)
         for item in context.texts:
-            if _is_glossary_entry(item):
+            if _is_glossary_entry(item) or item.field == "developer":
                 continue
             for term in unexplained_terms(item.text, words):
                 yield self.issue(Severity.WARNING, item.path, item.line,

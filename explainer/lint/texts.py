@@ -2,8 +2,8 @@
 
 The inventory is read from the raw YAML (not the validated models), so that wording and reading
 checks still run, and still point at the right line, when the knowledge base does not load.
-The fixed phrases of the layout (``TEXT`` in :mod:`explainer.render.document`) are included
-too: a person reads them just the same.
+The interface's fixed phrases (``knowledge/interface.yaml``) are included too: a person reads
+them just the same.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from explainer.kb.interface import DEVELOPER_SCREENS
 from explainer.kb.paths import CASES_SUFFIX, KNOWLEDGE_FILES
 from explainer.kb.yamlio import LineDict, LineList, YamlReadError, read_yaml_file
 
@@ -140,6 +141,8 @@ def _knowledge_texts(name: str, path: Path, data: Any) -> list[TextItem]:
         for index, (_, item) in enumerate(_items(data, "items")):
             found.fields(item, {"title": ("label", "label"), "text": ("support", "prose")},
                          f"items[{_label(item, index)}]")
+    elif name == "interface.yaml":
+        return interface_texts(path, data)
     elif name == "disclaimer.yaml":
         found.fields(data, {"disclaimer": ("disclaimer", "prose")}, "")
         for index, (line, question) in enumerate(_items(data, "general_questions")):
@@ -230,30 +233,33 @@ def read_raw(root: Path) -> dict[Path, Any]:
 
 # The fixed phrases hold {placeholders}; for scoring they are filled with a plain word.
 _PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+_COMMAND = re.compile(r"'explainer [^']*'")
 
 
-def ui_texts() -> list[TextItem]:
-    """The fixed phrases of the layout (``TEXT`` in explainer/render/document.py)."""
-    from explainer.render import document
-
-    path = Path(document.__file__)
-    try:
-        source_lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        source_lines = []
-    found = []
-    for key, text in document.TEXT.items():
-        line = next((number for number, content in enumerate(source_lines, 1)
-                     if content.lstrip().startswith(f'"{key}":')), None)
-        words = len(_PLACEHOLDER.sub("", text).split())
-        kind: TextKind = "prose" if words >= 6 and text.rstrip().endswith(".") else "label"
-        found.append(TextItem(path, line, f"TEXT[{key}]", "ui", kind,
-                              _PLACEHOLDER.sub("these", text)))
+def interface_texts(path: Path, data: Any) -> list[TextItem]:
+    """The interface's fixed phrases (``knowledge/interface.yaml``), screen by screen; each is
+    addressed ``screen.key``."""
+    found: list[TextItem] = []
+    if not isinstance(data, Mapping):
+        return found
+    for screen, table in data.items():
+        if not isinstance(table, Mapping):
+            continue
+        for key, phrase in table.items():
+            if not isinstance(phrase, str) or not phrase.strip():
+                continue
+            # A command to type ('explainer demo NAME') is not prose: scored as two words.
+            text = _PLACEHOLDER.sub("these", _COMMAND.sub("this command", phrase))
+            words = len(text.split())
+            kind: TextKind = "prose" if words >= 6 and text.rstrip().endswith(".") else "label"
+            field = "developer" if screen in DEVELOPER_SCREENS else "ui"
+            found.append(TextItem(path, _line(table, key), f"{screen}.{key}", field, kind, text))
     return found
 
 
 def collect_texts(root: Path, raw: Mapping[Path, Any]) -> list[TextItem]:
-    """Every patient-facing string of the knowledge base at ``root``, then the layout's."""
+    """Every patient-facing string of the knowledge base at ``root``, the interface's phrases
+    included."""
     found: list[TextItem] = []
     for name in KNOWLEDGE_FILES:
         path = root / "knowledge" / name
@@ -265,7 +271,6 @@ def collect_texts(root: Path, raw: Mapping[Path, Any]) -> list[TextItem]:
     for path in rule_files(root):
         if path in raw:
             found.extend(rule_texts(path, raw[path]))
-    found.extend(ui_texts())
     return found
 
 

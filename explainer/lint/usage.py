@@ -1,3 +1,5 @@
+# Over 400 lines for now: four whole-knowledge-base validators share one set of helpers here.
+# The review-metadata validator is the natural piece to move out (issue 11 follow-up).
 """Validators that need the whole, loaded knowledge base: rule cases, unused entries, what no
 profile can show, and review metadata."""
 
@@ -5,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
@@ -301,8 +304,10 @@ class ReachabilityValidator(Validator, name="reachability", needs_kb=True,
 
 class ReviewMetadataValidator(
         Validator, name="review", needs_kb=True,
-        concern="review metadata missing, in the future, stale, or older than the source's review"):
-    """Review metadata: present, not in the future, not stale, not older than its sources."""
+        concern="review metadata in the future, stale, older than the source's revision, or "
+                "the words changed since review"):
+    """Review metadata: not in the future, not stale, not older than its sources, and still
+    about the current words (a changed text no longer counts as checked or reviewed)."""
 
     def check(self, context: LintContext) -> Iterator[LintIssue]:
         kb = context.knowledge
@@ -345,51 +350,100 @@ class ReviewMetadataValidator(
             line = raw.line_of("status") if isinstance(raw, LineDict) else None
             entries.append((f"rule {loaded.id}", loaded.rule.review, loaded.rule.sources,
                             loaded.path, line))
-        drafts = 0
         for what, review, sources, path, line in entries:
-            if review.status == "draft":
-                drafts += 1
             yield from self._entry(kb, what, review, sources, path, line, options.today,
                                    options.stale_days)
-        if drafts:
-            yield self.issue(Severity.INFO, None, None,
-                             f"{drafts} of {len(entries)} entries (rules and knowledge "
-                             "entries) are drafts awaiting clinician review",
-                             "explainer review lists them for sign-off")
+        yield from self._changed(context)
+
+    def _changed(self, context: LintContext) -> Iterator[LintIssue]:
+        """Statements whose words changed since their source check or clinician review, ledger
+        records for statements that no longer exist, and the counts per state."""
+        from explainer.lint.statements import statements
+
+        kb = context.knowledge
+        found = statements(kb)
+        known = {item.id for item in found}
+        reported: set[str] = set()
+        for item in found:
+            state = item.state
+            if state.changed_since == "clinician_reviewed":
+                yield self.issue(Severity.ERROR, *_where(kb, item.location),
+                                 f"{item.id} changed since review: a "
+                                 "clinician approved other words, so it now counts as not "
+                                 "reviewed", "ask for a new review (explainer review --format "
+                                 "csv, then explainer review apply), or remove the old record "
+                                 "from knowledge/reviews/clinician.yaml")
+            elif state.changed_since == "source_checked":
+                entry = item.id.partition("/")[0]
+                if entry in reported:
+                    continue
+                reported.add(entry)
+                yield self.issue(Severity.ERROR, *_where(kb, item.location),
+                                 f"{entry} changed since review: its texts "
+                                 "are not the ones checked against the sources (text_hash), "
+                                 "so it counts as a draft",
+                                 "set its status to draft, or check it against its sources "
+                                 "again and update checked_by, checked_on and text_hash "
+                                 f"(now {_entry_hash(kb, entry)})")
+        ledger = kb.root / "knowledge" / "reviews"
+        named = [record.statement for record in kb.clinician_reviews]
+        named += [comment.statement for comment in kb.review_comments]
+        for statement_id in dict.fromkeys(named):
+            if statement_id not in known:
+                yield self.issue(Severity.WARNING, ledger, None,
+                                 f"a review record names {statement_id}, which no longer "
+                                 "exists", "remove the record, or restore the statement")
+        counts = Counter(item.status for item in found)
+        yield self.issue(Severity.INFO, None, None,
+                         f"{len(found)} statements: {counts['clinician_reviewed']} reviewed by "
+                         f"a clinician, {counts['source_checked']} checked against their "
+                         f"sources, {counts['draft']} drafts",
+                         "explainer review lists them for sign-off")
 
     def _entry(self, kb: Any, what: str, review: Review, sources: tuple[SourceRef, ...],
                path: Path, line: int | None, today: dt.date,
                stale_days: int) -> Iterator[LintIssue]:
-        if review.status == "reviewed" and (review.reviewed_by is None
-                                            or review.last_reviewed is None):
-            yield self.issue(Severity.ERROR, path, line,
-                             f"{what} is marked reviewed but does not say by whom and when",
-                             "add reviewed_by and last_reviewed")
-            return
-        date = review.last_reviewed
+        date = review.checked_on
         if date is None:
             return
         if date > today:
             yield self.issue(Severity.ERROR, path, line,
-                             f"{what} was last reviewed on {date}, which is in the future",
-                             "use the date the review took place")
+                             f"{what} was checked on {date}, which is in the future",
+                             "use the date the check took place")
             return
         age = (today - date).days
-        if review.status == "reviewed" and age > stale_days:
+        if review.status == "source_checked" and age > stale_days:
             yield self.issue(Severity.WARNING, path, line,
-                             f"{what} was last reviewed {age} days ago ({date}); reviews older "
-                             f"than {stale_days} days are stale",
-                             "have a clinician check it again and update last_reviewed")
+                             f"{what} was checked against its sources {age} days ago ({date}); "
+                             f"checks older than {stale_days} days are stale",
+                             "check it again and update checked_on")
         for ref in sources:
             source_date = _source_date(kb.sources[ref.source].last_reviewed)
-            if source_date is not None and review.status == "reviewed" and date < source_date:
+            if (source_date is not None and review.status == "source_checked"
+                    and date < source_date):
                 yield self.issue(Severity.WARNING, path, line,
-                                 f"{what} was reviewed on {date}, before its source "
+                                 f"{what} was checked on {date}, before its source "
                                  f"'{ref.source}' was last revised "
                                  f"({kb.sources[ref.source].last_reviewed})",
                                  "check it against the current source and update "
-                                 "last_reviewed")
+                                 "checked_on")
                 break
+
+
+def _where(kb: Any, location: str) -> tuple[Path | None, int | None]:
+    # A statement's location is "file:line" relative to the knowledge base.
+    if not location:
+        return None, None
+    name, _, line = location.rpartition(":")
+    if not line.isdigit():
+        return kb.root / location, None
+    return kb.root / name, int(line)
+
+
+def _entry_hash(kb: Any, entry_id: str) -> str:
+    from explainer.kb.reviews import entries
+
+    return next((entry.text_hash for entry in entries(kb) if entry.id == entry_id), "?")
 
 
 def _source_date(text: str | None) -> dt.date | None:

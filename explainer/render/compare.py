@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from explainer.explanation.compare import Comparison, RelevanceChange
 from explainer.explanation.models import Reason
+from explainer.kb.phrases import phrases
 from explainer.render.dispatch import dispatch, document_writers
 from explainer.render.document import (
     Document,
@@ -18,36 +19,12 @@ from explainer.render.document import (
     Section,
     Table,
     cite,
+    review_sentence,
 )
 from explainer.render.formats import Audience
 
-# Every fixed phrase of the comparison's layout, in one place (as document.TEXT is for
-# explanations).
-TEXT = {
-    "title": "What changes between two sets of factors",
-    "what_if_title": "What changes if the factors were different",
-    "factors": "What is different",
-    "factors_intro": "Everything else is the same on both sides.",
-    "factors_same": "The factors are the same on both sides, so nothing changes.",
-    "factor": "Factor",
-    "sides": "{before} → {after}",
-    "follows_kinds": "It comes up as often as the most likely of its kinds, shown below.",
-    "changes": "What changes",
-    "changes_intro": "How likely each kind of treatment is to come up, on each side, and why.",
-    "no_changes": "None of the treatments changes how likely it is to come up.",
-    "kind_of": "a kind of {category}",
-    "reasons_changed": "Same outcome, different reasons",
-    "reasons_changed_intro": "These come up just as often on both sides, for other reasons.",
-    "unchanged": "No change",
-    "questions_added": "New questions you could ask",
-    "questions_removed": "Questions no longer listed",
-    "sources": "Where this comes from",
-    "version": "Knowledge base version {version}, last reviewed {date}.",
-    "individual": "Care is different for every person. This cannot replace talking with your "
-                  "care team.",
-    "side": "{label}: {text}",
-    "trace": "{label}: rule {rule_id} (priority {priority}) when {condition}",
-}
+# The fixed phrases of this screen live in knowledge/interface.yaml (compare:).
+TEXT = phrases("compare")
 
 def _side_lines(label: str, reasons: Sequence[Reason], audience: Audience) -> list[Line]:
     lines = [Line(TEXT["side"].format(label=label, text=reason.text), "text")
@@ -118,8 +95,8 @@ def build_comparison_document(comparison: Comparison, audience: Audience = "pati
     knowledge = comparison.knowledge
     sections.append(Section(key="sources", title=TEXT["sources"], entries=(Entry(
         title=TEXT["sources"], bare=True, lines=(
-            Line(TEXT["version"].format(version=knowledge.version,
-                                        date=knowledge.last_reviewed)),
+            Line(TEXT["version"].format(version=knowledge.version)),
+            Line(review_sentence(knowledge), "note"),
             Line(TEXT["individual"], "note"))),)))
     title = TEXT["what_if_title"] if comparison.what_if else TEXT["title"]
     return Document(title=title, disclaimer=comparison.disclaimer, sections=tuple(sections),

@@ -1,10 +1,10 @@
 """The layout every human-readable format shares: a :class:`Document` of sections, entries and
-lines, the fixed phrases (``TEXT``), and the first-use marks of glossary terms.
+lines, the fixed phrases (``TEXT``, read from knowledge/interface.yaml), and the first-use marks
+of glossary terms.
 
 Renderers (text, markdown, rich, html) only decide how a :class:`Document` looks; what an
 explanation's document says, and in which order, is decided in :mod:`explainer.render.layout`
-(comparisons and scenarios have their own layouts of the same model). The lines of ``TEXT``
-are cited by the review packet.
+(comparisons and scenarios have their own layouts of the same model).
 
 The model, from the outside in:
 
@@ -26,6 +26,7 @@ from explainer.explanation.models import (
     Citation,
     KnowledgeInfo,
 )
+from explainer.kb.phrases import phrases
 from explainer.render.formats import Audience
 
 # Audiences and formats are listed once, in explainer.render.formats (read by the CLI).
@@ -119,63 +120,11 @@ class Document:
     audience: Audience = "patient"
 
 
-# Every fixed, patient-facing phrase of the layout, in one place so that it can be checked for
-# plain, non-directive wording like the knowledge base is.
-TEXT = {
-    "title": "Breast cancer treatment options: an educational overview",
-    "often_discussed": "Often discussed",
-    "may_be_discussed": "May be discussed",
-    "needs_more_information": "Depends on information not known yet",
-    "less_likely": "Less likely, and why",
-    "entered": "What you entered",
-    "entered_intro": "Anything not entered is treated as not known. Nothing is guessed.",
-    "from_report": "from your report",
-    "from_report_intro": "Values marked 'from your report' were read from the report's "
-                         "words. Anything you entered yourself comes first.",
-    "factor": "Factor",
-    "value": "Entered",
-    "glance": "At a glance",
-    "glance_intro": "How often each kind of treatment tends to come up for the factors entered.",
-    "glance_relevance": "How likely to come up",
-    "glance_treatments": "Treatments",
-    "no_kind_likely": "None of its kinds is likely for the factors entered.",
-    "kinds_often_discussed": "Some kinds are often discussed: {names}. Each kind is explained "
-                             "below.",
-    "kinds_may_be_discussed": "Some kinds may be discussed: {names}. Each kind is explained "
-                              "below.",
-    "kinds_needs_more_information": "Whether some kinds come up depends on information not "
-                                    "known yet: {names}. Each kind is explained below.",
-    "unknown": "Not known yet, and what it could change",
-    "unknown_intro": "These factors were not entered. Your care team can tell you what they are.",
-    "could_change": "Knowing it could change: {targets}.",
-    "you_could_ask": 'You could ask: "{question}"',
-    "stage_meaning": "What this stage means, in general",
-    "stage_meaning_intro": "This is about the stage in general. It is not a prediction for "
-                           "you.",
-    "support": "Support and help",
-    "notes": "About what you told us",
-    "note": "Note",
-    "questions": "Questions you could ask your doctor",
-    "care_team": "Your care team may include",
-    "glossary": "Words used here",
-    "sources": "Where this comes from",
-    "based_on": "Based on \"{title}\"",
-    "reviewed_by": ", reviewed by {reviewer}",
-    "last_reviewed": ", last reviewed {date}",
-    "guides": "The article does not say which kind of treatment fits which case. Public guides "
-              "for patients fill that gap: {guides}.",
-    "version": "Knowledge base version {version}, last reviewed {date}.",
-    "drafts": "{count} of the statements shown are drafts that a clinician has not reviewed yet.",
-    "drafts_listed": "{count} of the statements shown are drafts that a clinician has not "
-                     "reviewed yet: {items}.",
-    "individual": "Care is different for every person. This cannot replace talking with your "
-                  "care team.",
-    "local": "local treatment",
-    "systemic": "systemic treatment",
-    "supportive": "supportive care",
-    "research": "research",
-}
-DRAFT_MARK = "draft, awaiting clinician review"
+# The fixed phrases of this screen live in knowledge/interface.yaml (document:).
+TEXT = phrases("document")
+STATE_MARKS = {"draft": "draft", "source_checked": "checked against its sources, no clinician "
+                "yet", "clinician_reviewed": "approved by a clinician"}
+"""How the clinician view marks a reason's review state."""
 
 
 def apply_marks(text: str, marks: Sequence[TermMark],
@@ -191,6 +140,14 @@ def apply_marks(text: str, marks: Sequence[TermMark],
         position = item.end
     out.append(plain(text[position:]))
     return "".join(out)
+
+
+def review_sentence(knowledge: KnowledgeInfo) -> str:
+    """How much of what is shown a clinician has reviewed, in one plain sentence."""
+    count = knowledge.review_states.clinician_reviewed
+    if not count:
+        return TEXT["not_reviewed"]
+    return TEXT["reviewed_some"].format(count=count, total=knowledge.statements_shown)
 
 
 def cite(citation: Citation, knowledge: KnowledgeInfo) -> str:

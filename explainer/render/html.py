@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from explainer.explanation.models import QUESTION_TOPICS, Explanation, SourceInfo
+from explainer.kb.phrases import phrases
 from explainer.render.document import (
     Document,
     Entry,
@@ -43,29 +44,8 @@ Paper = Literal["auto", "a4", "letter"]
 LANG = "en"
 """The language of every text the knowledge base holds (the page's ``lang``)."""
 
-# Every fixed phrase the handout adds to the shared layout, in one place (as in document.TEXT).
-TEXT = {
-    "important": "Important",
-    "why": "Why:",
-    "note": "Note:",
-    "source": "Source:",
-    "trace": "Clinician:",
-    "subtitle": "Knowledge base version {version}, last reviewed {date}. You can print this page "
-                "and take it to your next visit.",
-    "questions_intro": "There is room under each question for notes.",
-    "from": "from {origin}",
-    "topic_unknown": "About what is not known yet",
-    "topic_concern": "About what worries you",
-    "topic_treatment": "About the treatments that come up",
-    "topic_general": "Good to ask in any case",
-    "sources_list": "Sources",
-    "reviewed": "reviewed by {reviewer}",
-    "last_reviewed": "last reviewed {date}",
-    "my_notes": "My notes",
-    "footer": "Education only, not medical advice. Please talk with your doctor.",
-    "page": "Page ",
-    "of": " of ",
-}
+# The fixed phrases of this screen live in knowledge/interface.yaml (handout:).
+TEXT = phrases("handout")
 
 # Lines kept blank under each question, and in the notes box, for handwriting.
 NOTE_LINES_PER_QUESTION = 2
@@ -251,11 +231,11 @@ def _source_link(source: SourceInfo) -> str:
     # Only plain web links are printed as links; anything else stays text.
     if source.url and source.url.startswith(("https://", "http://")):
         title = f'<a class="source-link" href="{escape(source.url)}">{title}</a>'
+    # The source's own reviewer is not named: a reader could take it for a review of this
+    # tool's explanations (how much of those a clinician reviewed is said above).
     details = [escape(source.publisher)] if source.publisher else []
-    if source.reviewer:
-        details.append(escape(TEXT["reviewed"].format(reviewer=source.reviewer)))
     if source.last_reviewed:
-        details.append(escape(TEXT["last_reviewed"].format(date=source.last_reviewed)))
+        details.append(escape(source.last_reviewed))
     return f"<li>{title}" + (f" ({', '.join(details)})" if details else "") + "</li>"
 
 
@@ -288,13 +268,13 @@ def document_body(document: Document, explanation: Explanation | None = None, *,
     """The content of ``document`` as an HTML fragment (no disclaimer: :func:`page` adds it).
 
     With ``explanation``, questions are grouped by topic with room for notes, and the sources
-    are listed with their review dates and links. ``callout`` is shown under the title.
+    are listed with their dates and links. ``callout`` is shown under the title.
     """
     parts = [f"<h1>{escape(document.title)}</h1>"]
     if explanation is not None:
         knowledge = explanation.knowledge
         parts.append('<p class="subtitle">' + escape(TEXT["subtitle"].format(
-            version=knowledge.version, date=knowledge.last_reviewed)) + "</p>")
+            version=knowledge.version)) + "</p>")
     if callout is not None:
         parts.append(f'<div class="callout"><p><strong>{escape(callout.title)}</strong></p>'
                      f"<p>{escape(callout.text)}</p></div>")

@@ -25,7 +25,7 @@ from explainer.explanation.models import (
 )
 from explainer.kb.models import RELEVANCE_ORDER
 from explainer.render.document import (
-    DRAFT_MARK,
+    STATE_MARKS,
     TEXT,
     Document,
     Entry,
@@ -36,6 +36,7 @@ from explainer.render.document import (
     Table,
     TermMark,
     cite,
+    review_sentence,
 )
 from explainer.render.formats import Audience
 
@@ -98,24 +99,6 @@ class _FirstUses:
                         term_number=number)
 
 
-def _draft_names(explanation: Explanation) -> list[str]:
-    """The drafts shown, named for a clinician: rule ids, entry names, glossary terms."""
-    names = {f"{'subtype' if parent else 'category'}:{result.id}": result.name
-             for result, parent in explanation.results()}
-    names.update({f"factor:{item.factor}": item.label for item in explanation.entered})
-    names.update({f"role:{member.id}": member.role for member in explanation.care_team})
-    shown = []
-    for key in explanation.knowledge.drafts:
-        kind, _, ident = key.partition(":")
-        if kind == "rule":
-            shown.append(f"rule {ident}")
-        elif kind == "term":
-            shown.append(f'glossary term "{ident}"')
-        else:
-            shown.append(f"{names.get(key, ident)} ({kind})")
-    return shown
-
-
 def _labels(explanation: Explanation) -> dict[str, str]:
     return {entry.relevance: entry.label for entry in explanation.legend}
 
@@ -133,7 +116,7 @@ def _reason_lines(reason: Reason, explanation: Explanation, audience: Audience,
                   kind: LineKind = "why") -> list[Line]:
     lines = [Line(reason.text, kind)]
     if audience == "clinician":
-        status = DRAFT_MARK if reason.status == "draft" else "reviewed"
+        status = STATE_MARKS[reason.review_state]
         lines.append(Line(
             f"rule {reason.rule_id} (priority {reason.priority}, {status}): when "
             f"{reason.condition}; matched {_matched(reason, explanation)}", "trace"))
@@ -315,27 +298,29 @@ def _unknown_section(explanation: Explanation) -> Section:
 
 
 def _sources_section(explanation: Explanation, audience: Audience) -> Section:
-    """Where the information comes from, the knowledge base's version, and its drafts."""
+    """Where the information comes from, the knowledge base's version, and how much of what
+    is shown a clinician has reviewed (the clinician audience adds the counts per state and
+    the drafts)."""
     knowledge = explanation.knowledge
     primary = next(source for source in knowledge.sources if source.primary)
     lines = [Line(
         TEXT["based_on"].format(title=primary.title)
-        + (TEXT["reviewed_by"].format(reviewer=primary.reviewer) if primary.reviewer else "")
-        + (TEXT["last_reviewed"].format(date=primary.last_reviewed)
+        + (TEXT["source_date"].format(date=primary.last_reviewed)
            if primary.last_reviewed else "") + ".")]
     others = [source for source in knowledge.sources if not source.primary]
     if others:
         guides = "; ".join(f"{source.title} ({source.publisher})" for source in others)
         lines.append(Line(TEXT["guides"].format(guides=guides)))
-    lines.append(Line(TEXT["version"].format(version=knowledge.version,
-                                             date=knowledge.last_reviewed)))
-    if knowledge.draft_statements:
-        if audience == "clinician" and knowledge.drafts:
-            lines.append(Line(TEXT["drafts_listed"].format(
-                count=knowledge.draft_statements, items="; ".join(_draft_names(explanation))),
-                "note"))
-        else:
-            lines.append(Line(TEXT["drafts"].format(count=knowledge.draft_statements), "note"))
+    lines.append(Line(TEXT["version"].format(version=knowledge.version)))
+    lines.append(Line(review_sentence(knowledge), "note"))
+    if audience == "clinician":
+        counts = knowledge.review_states
+        lines.append(Line(TEXT["review_states"].format(
+            total=knowledge.statements_shown, clinician=counts.clinician_reviewed,
+            checked=counts.source_checked, draft=counts.draft), "note"))
+        if knowledge.drafts:
+            lines.append(Line(TEXT["drafts_listed"].format(items="; ".join(knowledge.drafts)),
+                              "note"))
     lines.append(Line(TEXT["individual"], "note"))
     return Section(key="sources", title=TEXT["sources"],
                    entries=(Entry(title=TEXT["sources"], bare=True, lines=tuple(lines)),))

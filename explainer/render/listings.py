@@ -7,12 +7,15 @@ from __future__ import annotations
 import json
 import textwrap
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from explainer.kb.knowledge import KnowledgeBase
 from explainer.kb.profiles import allowed_values
-from explainer.kb.scenarios import LoadedScenario
 from explainer.render.dispatch import dispatch
 from explainer.render.formats import FORMATS, LIST_FORMATS
+
+if TYPE_CHECKING:
+    from explainer.kb.knowledge import KnowledgeBase
+    from explainer.kb.scenarios import LoadedScenario
 
 
 def _json(data: object) -> str:

@@ -101,7 +101,18 @@ dd { margin: 0; }
 code { background: #f3f4f6; padding: 0 0.2rem; }
 h2 { border-bottom: 1px solid #ddd; margin-top: 2rem; }
 h4 { margin-bottom: 0.2rem; }
-@media print { h2 { break-before: page; } h3, h4, dl, tr { break-inside: avoid; } }
+@page { margin: 15mm; }
+@media print {
+  body { max-width: none; margin: 0; padding: 0; font-size: 10pt; line-height: 1.3; }
+  blockquote, th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  h2 { break-before: page; break-after: avoid; }
+  h1 + dl + h2, h2.summary { break-before: avoid; }
+  h3, h4 { break-after: avoid; }
+  h3, h4, dl, tr, blockquote { break-inside: avoid; }
+  thead { display: table-header-group; }
+  table { font-size: 9pt; }
+  code { background: none; }
+}
 """
 
 

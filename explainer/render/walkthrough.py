@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from explainer.kb.phrases import phrases
 from explainer.render.dispatch import dispatch, document_writers
 from explainer.render.document import Entry, Line, Section
 from explainer.render.formats import SCREEN_FORMATS, Audience
@@ -25,38 +26,8 @@ if TYPE_CHECKING:
     from explainer.kb.scenarios import LoadedScenario
     from explainer.render.document import Document
 
-# Every fixed phrase of the demos, in one place.
-TEXT = {
-    "list_title": "Teaching scenarios",
-    "list_intro": "Show one with 'explainer demo NAME', or all of them, one after another, "
-                  "with 'explainer demo --walkthrough'.",
-    "scenario": "Teaching scenario: {title}",
-    "teaching_point": "Teaching point",
-    "ask_the_room": "Ask the room",
-    "tour_title": "A guided tour of the breast cancer treatment explainer",
-    "tour_intro": "{count} scenarios, about a minute each. Each one shows what was entered, "
-                  "which kinds of treatment tend to come up, and what changed from an "
-                  "earlier scenario.",
-    "labels": "How to read the labels",
-    "keys_pause": "Press Enter to move on. Press Ctrl-C to stop at any time.",
-    "keys_no_pause": "The scenarios follow one another without pausing.",
-    "step": "Scenario {number} of {count}: {title}",
-    "entered": "Entered",
-    "glance": "At a glance",
-    "changed_from": "What changed from \"{title}\"",
-    "no_change": "No treatment changes how likely it is to come up.",
-    "same_but": "Same outcome, other reasons: {names}.",
-    "why_now": "Why now: {text}",
-    "new_question": "New question: {text}",
-    "more": "Full detail: explainer demo {name}",
-    "end_title": "End of the tour",
-    "end_text": "Try other factors with 'explainer interview', or change one factor with "
-                "'explainer explain ... --what-if FACTOR=VALUE'.",
-    "pause": "Press Enter for the next scenario (Ctrl-C to stop) ",
-    "stopped": "Walkthrough stopped.",
-    "ended": "Walkthrough ended early (no more input).",
-    "walkthrough_formats": "--walkthrough prints rich, text or markdown (not {fmt})",
-}
+# The fixed phrases of this screen live in knowledge/interface.yaml (demo:).
+TEXT = phrases("demo")
 
 
 # -- one scenario ---------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from explainer.explanation.compare import Comparison
 from explainer.explanation.models import QUESTION_TOPICS, Explanation
 from explainer.explanation.report.model import ReportReading
 from explainer.kb.knowledge import KnowledgeBase
+from explainer.kb.phrases import phrases
 from explainer.kb.profiles import Profile
 from explainer.render import html as handout
 from explainer.render.compare import build_comparison_document
@@ -34,62 +35,8 @@ from explainer.web.forms import (
     what_if_options,
 )
 
-# Every fixed phrase the web page adds, in one place (like document.TEXT and html.TEXT), so
-# that it can be checked for plain, non-directive wording.
-TEXT = {
-    "site": "Breast cancer treatment explainer",
-    "skip": "Skip to the main content",
-    "important": "Important",
-    "start_title": "Explore breast cancer treatment options",
-    "start_intro": "Answer what you know. For anything you are not sure about, choose \"I "
-                   "don't know\": nothing is guessed. The page then shows which kinds of "
-                   "treatment often come up for those answers, and why.",
-    "privacy": "What you enter stays on this computer. It is not saved, and it is not sent "
-               "anywhere else.",
-    "dont_know": "I don't know",
-    "age_known": "I know it:",
-    "number_label": "{label}, a whole number from {min} to {max}",
-    "number_help": "Type it in the box, or choose \"I don't know\".",
-    "pick_any": "Pick any that apply.",
-    "submit": "Show the explanation",
-    "errors_title": "Please check your answers",
-    "errors_intro": "The explanation was not shown, because:",
-    "result_intro": "You can print this page and take it to your next visit. The printout "
-                    "leaves out the buttons.",
-    "print": "Print this page",
-    "print_hint": "To print it, use your browser's Print command (Ctrl+P, or Command+P on a "
-                  "Mac).",
-    "change": "Change my answers",
-    "what_if_title": "What if something were different?",
-    "what_if_intro": "Pick one answer to change. The page then shows what would change, and "
-                     "why.",
-    "what_if_label": "Change one answer",
-    "what_if_submit": "Show what changes",
-    "what_if_again": "Try another change",
-    "what_if_full": "Show the full explanation with this change",
-    "what_if_back": "Back to the explanation as entered",
-    "term_link": "Meaning of \"{term}\" (word {number} in the list of words used)",
-    "back_to_text": "Back to the text",
-    "docs_title": "The JSON API",
-    "docs_intro": "Other programs can ask this server for explanations as JSON. Every answer "
-                  "is education, not medical advice. The machine-readable description is at",
-    "request_body": "Request body",
-    "responses": "Responses",
-    "example": "Example",
-    "error_home": "Go to the start page",
-    "report_title": "From my report",
-    "report_intro": "Have your pathology report? Paste its words here, such as \"ER 95%, HER2 "
-                    "IHC 2+, pT2 N1 M0\". The page reads them, fills in the answers it can, and "
-                    "says what each item means. Nothing is saved or sent anywhere.",
-    "report_label": "The words of your report",
-    "report_submit": "Read my report",
-    "report_empty": "Paste some words from your report first.",
-    "report_filled": "Answers filled in from your report: {names}. Check them, change any, "
-                     "then show the explanation.",
-    "report_none": "No answers could be filled in from these words. What was read is shown "
-                   "beside the form.",
-    "report_words": "Words read",
-}
+# The fixed phrases of this screen live in knowledge/interface.yaml (web:).
+TEXT = phrases("web")
 
 NOT_FOUND = ("Page not found", "There is no page at this address.")
 METHOD_NOT_ALLOWED = ("This address does not accept that request",
@@ -146,7 +93,8 @@ class Views:
             undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         self.env.filters["marked"] = marked
         self.env.filters["inline_code"] = inline_code
-        self.env.globals.update(text=TEXT, handout=handout.TEXT, lang=handout.LANG,
+        self.env.globals.update(text=TEXT, handout=handout.TEXT, api_docs=phrases("api_docs"),
+                                lang=handout.LANG,
                                 known_suffix=KNOWN_SUFFIX, what_if_field=WHAT_IF_FIELD,
                                 disclaimer=kb.disclaimer.disclaimer)
 
