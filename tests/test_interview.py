@@ -22,14 +22,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _spawn(*args: str, report: bool = False) -> pexpect.spawn[str]:
-    """The interview in a pseudo-terminal; unless ``report``, past "Do you have your pathology
-    report?" (answered with Enter: no)."""
+    """The interview in a pseudo-terminal; unless ``report``, past its first question, "Do you
+    have the report ... (the pathology report)?" (answered with Enter: no)."""
     env = {**os.environ, "NO_COLOR": "1", "TERM": "xterm", "COLUMNS": "110", "LINES": "50"}
     child = pexpect.spawn(sys.executable, ["-m", "explainer", "interview", *args],
                           cwd=str(ROOT), env=env, encoding="utf-8", timeout=60,
                           dimensions=(50, 110))
     if not report:
-        child.expect_exact("Do you have your pathology report?")
+        child.expect_exact("(the pathology report)?")
         child.expect_exact(TEXT["prompt"] + ": ")
         child.sendline("")
     return child
@@ -53,7 +53,7 @@ def test_answers_dont_know_going_back_changing_and_a_handout(tmp_path: Path) -> 
     child = _spawn("--format", "text", "--width", "100", report=True)
     child.expect_exact("Important")
     child.expect_exact("I will ask 10 questions")
-    child.expect_exact("Do you have your pathology report?")
+    child.expect_exact("(the pathology report)?")
     child.expect_exact(TEXT["prompt"] + ": ")
     child.sendline("n")
     _answer(child, "Question 1 of 10", "c")                  # Stage II, by its letter
@@ -233,7 +233,7 @@ def test_quit_raises_stop(explainer: Explainer) -> None:
         interview.run()
 
 
-# -- "Do you have your pathology report?" ------------------------------------------------------
+# -- "Do you have the report ... (the pathology report)?" -------------------------------------
 
 
 def test_the_report_branch_in_a_terminal() -> None:
@@ -241,7 +241,7 @@ def test_the_report_branch_in_a_terminal() -> None:
     # ER 95%, PR 0%, pT2 pN1a M0. The same reader as `explainer report` explains each item, and
     # the answers it settles are filled in (kept with Enter); the rest is asked as usual.
     child = _spawn("--format", "text", "--width", "100", report=True)
-    child.expect_exact("Do you have your pathology report?")
+    child.expect_exact("(the pathology report)?")
     child.expect_exact(TEXT["prompt"] + ": ")
     child.sendline("y")
     _answer(child, TEXT["report_her2"], "d")                 # 2+
