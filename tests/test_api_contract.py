@@ -49,6 +49,13 @@ BODIES: list[tuple[str, Any, bool]] = [
     ("/api/compare", {"profile": {}, "what_if": {"stage": "IV"}}, True),
     ("/api/compare", {"before": {}, "after": {"stage": "iv"}}, False),
     ("/api/compare", {"before": {"stage": "I"}, "after": {"stage": "IV"}}, True),
+    ("/api/report", {"text": "ER 95%, HER2 IHC 2+"}, True),
+    ("/api/report", {"text": "nothing a report would say"}, True),
+    ("/api/report", {"text": "   "}, False),
+    ("/api/report", {"text": "ER\u0000 95%"}, False),
+    ("/api/report", {"text": 95}, False),
+    ("/api/report", {"text": "ER 95%", "stage": "IV"}, False),
+    ("/api/report", {}, False),
 ]
 
 

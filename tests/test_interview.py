@@ -21,12 +21,19 @@ from explainer.explanation.interview import TEXT, Interview, Stop
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _spawn(*args: str) -> pexpect.spawn[str]:
+def _spawn(*args: str, report: bool = False) -> pexpect.spawn[str]:
+    """The interview in a pseudo-terminal; unless ``report``, past its first question, "Do you
+    have the report ... (the pathology report)?" (answered with Enter: no)."""
     env = {**os.environ, "NO_COLOR": "1", "TERM": "xterm", "COLUMNS": "110", "LINES": "50",
            "PAGER": "cat"}
-    return pexpect.spawn(sys.executable, ["-m", "explainer", "interview", *args],
-                         cwd=str(ROOT), env=env, encoding="utf-8", timeout=60,
-                         dimensions=(50, 110))
+    child = pexpect.spawn(sys.executable, ["-m", "explainer", "interview", *args],
+                          cwd=str(ROOT), env=env, encoding="utf-8", timeout=60,
+                          dimensions=(50, 110))
+    if not report:
+        child.expect_exact("(the pathology report)?")
+        child.expect_exact(TEXT["prompt"] + ": ")
+        child.sendline("")
+    return child
 
 
 def _answer(child: pexpect.spawn[str], question: str, reply: str) -> None:
@@ -44,9 +51,12 @@ def _finish(child: pexpect.spawn[str]) -> str:
 
 def test_answers_dont_know_going_back_changing_and_a_handout(tmp_path: Path) -> None:
     handout = tmp_path / "handout.html"
-    child = _spawn("--format", "text", "--width", "100")
+    child = _spawn("--format", "text", "--width", "100", report=True)
     child.expect_exact("Important")
     child.expect_exact("I will ask 10 questions")
+    child.expect_exact("(the pathology report)?")
+    child.expect_exact(TEXT["prompt"] + ": ")
+    child.sendline("n")
     _answer(child, "Question 1 of 10", "c")                  # Stage II, by its letter
     _answer(child, "Question 2 of 10", "?")                  # I don't know
     _answer(child, "Question 3 of 10", "")                   # blank: the help allows it
@@ -159,7 +169,7 @@ def test_handout_option_and_piped_answers(tmp_path: Path) -> None:
 
     handout = tmp_path / "mine.html"
     done = run_process("interview", "--format", "json", "--handout", str(handout),
-                       stdin="e\nc\n70\na\nd\n?\na\nb\ni\nc\n\n")
+                       stdin="\ne\nc\n70\na\nd\n?\na\nb\ni\nc\n\n")
     assert done.returncode == ExitCode.OK, done.stderr
     assert "Save a printable handout?" not in done.stdout
     json_start = done.stdout.index('{\n  "schema_version"')
@@ -234,3 +244,101 @@ def test_quit_raises_stop(explainer: Explainer) -> None:
     interview, _ = _scripted(explainer, ["a", "quit"])
     with pytest.raises(Stop):
         interview.run()
+
+
+# -- "Do you have the report ... (the pathology report)?" -------------------------------------
+
+
+def test_the_report_branch_in_a_terminal() -> None:
+    # The issue's example, typed in the report's own words: HER2 2+ with ISH not amplified,
+    # ER 95%, PR 0%, pT2 pN1a M0. The same reader as `explainer report` explains each item, and
+    # the answers it settles are filled in (kept with Enter); the rest is asked as usual.
+    child = _spawn("--format", "text", "--width", "100", report=True)
+    child.expect_exact("(the pathology report)?")
+    child.expect_exact(TEXT["prompt"] + ": ")
+    child.sendline("y")
+    _answer(child, TEXT["report_her2"], "d")                 # 2+
+    _answer(child, TEXT["report_ish"], "b")                  # not amplified
+    _answer(child, TEXT["report_er"], "95")
+    _answer(child, TEXT["report_pr"], "0%")
+    _answer(child, TEXT["report_tnm"], "pT2 pN1a M0")
+    child.expect_exact(TEXT["report_read"])
+    child.expect_exact("HER2-low")
+    child.expect_exact("Anatomic stage IIB")
+    child.expect_exact("Filled in from your report: Stage of the cancer, Hormone receptor (HR) "
+                       "status, HER2 status, Lymph nodes")
+    child.expect_exact("Question 1 of 10")
+    child.expect_exact("press Enter to keep: Stage II (early) (from your report)")
+    child.sendline("")                                       # keep it
+    _answer(child, "Question 2 of 10", "c")                  # after menopause
+    _answer(child, "Question 3 of 10", "?")
+    child.expect_exact("Question 4 of 10")
+    child.expect_exact("press Enter to keep: HR-positive")
+    child.sendline("")
+    child.expect_exact("Question 5 of 10")
+    child.expect_exact("press Enter to keep: HER2-low")
+    child.sendline("d")                                      # changed by the person: zero
+    child.expect_exact("Question 6 of 10")
+    child.expect_exact("press Enter to keep: Yes, cancer was found in the lymph nodes")
+    child.sendline("")
+    for number in (7, 8, 9, 10):
+        _answer(child, f"Question {number} of 10", "?")
+    child.expect_exact(TEXT["summary"])
+    child.expect_exact(TEXT["prompt"] + ": ")
+    child.sendline("")
+    child.expect_exact("WHAT YOU ENTERED")
+    child.expect_exact("AT A GLANCE")
+    entered = [" ".join(line.split()) for line in str(child.before).splitlines()]
+    marked = [line for line in entered if "(from your report)" in line]
+    # Stage, HR and nodes kept as the report gave them; HER2 was changed, so it is the
+    # person's own answer.
+    assert len(marked) == 3, entered
+    assert marked[0].startswith("Stage") and "Stage II (early) (from your report)" in marked[0]
+    assert marked[1].startswith("Hormone receptor")
+    assert marked[2].startswith("Lymph nodes")
+    assert any(line.startswith("HER2") and "HER2-zero" in line for line in entered), entered
+    child.expect_exact("Save a printable handout?")
+    child.sendline("")
+    output = _finish(child)
+    assert child.exitstatus == ExitCode.OK
+    assert "Traceback" not in output
+
+
+def _report_interview(explainer: Explainer, replies: list[str]) -> tuple[Interview, list[str]]:
+    interview, shown = _scripted(explainer, replies)
+    interview.read_report = explainer.read_report
+    return interview, shown
+
+
+@pytest.mark.parametrize(("replies", "expected"), [
+    # HER2 score, [ISH when 2+ or not known], ER, PR, TNM
+    (["a", "?", "?", "?"], {"her2_status": "negative"}),                 # IHC 0
+    (["c", "?", "?", "?"], {"her2_status": "low"}),                      # 1+
+    (["d", "a", "?", "?", "?"], {"her2_status": "positive"}),            # 2+, amplified
+    (["d", "?", "?", "?", "?"], {}),                                     # 2+ without ISH
+    (["e", "<1", "0", "?"], {"her2_status": "positive", "hr_status": "negative"}),
+    (["?", "?", "positive", "?", "Stage IIIA"], {"hr_status": "positive", "stage": "III"}),
+    (["b", "5", "0", "pT1c pN0 M0"], {"her2_status": "ultralow", "hr_status": "low",
+                                     "stage": "I", "nodes": "negative"}),  # ER-low, 0+
+])
+def test_report_items_fill_the_answers(explainer: Explainer, replies: list[str],
+                                       expected: dict[str, str]) -> None:
+    interview, shown = _report_interview(explainer, ["y", *replies])
+    assert interview.report_branch() is bool(replies.count("?") < len(replies))
+    assert interview.from_report == expected
+    assert TEXT["report_read"] in shown or not interview.from_report
+
+
+def test_no_report_asks_nothing_more(explainer: Explainer) -> None:
+    interview, shown = _report_interview(explainer, [""])
+    assert interview.report_branch() is False
+    assert TEXT["report_her2"] not in shown and interview.answers == {}
+
+
+def test_a_conflict_is_shown_and_left_unknown(explainer: Explainer) -> None:
+    # An anatomic stage that disagrees with the TNM typed beside it: shown, and left unknown.
+    interview, shown = _report_interview(explainer, ["y", "?", "?", "?", "?",
+                                                     "pT3 pN1 M0, anatomic stage IIA"])
+    interview.report_branch()
+    assert "stage" not in interview.from_report
+    assert any(line.startswith("These disagree") for line in shown)

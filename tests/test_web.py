@@ -481,8 +481,8 @@ def test_healthz(client: TestClient, explainer: Explainer) -> None:
 
 def test_openapi_and_local_docs(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
-    assert set(schema["paths"]) == {"/api/explain", "/api/compare", "/api/factors",
-                                    "/api/categories", "/healthz"}
+    assert set(schema["paths"]) == {"/api/explain", "/api/compare", "/api/report",
+                                    "/api/factors", "/api/categories", "/healthz"}
     explain = schema["paths"]["/api/explain"]["post"]
     body = explain["requestBody"]["content"]["application/json"]["schema"]
     # null means unknown, as an omitted factor does

@@ -508,3 +508,34 @@ def test_at_a_glance_is_on_the_first_screen(browser: Any, server: Served, shots:
         visit.check_stayed_local()
     finally:
         visit.close()
+
+
+def test_from_my_report_in_a_real_browser(visit: Visit, explainer: Explainer,
+                                          shots: Path) -> None:
+    # A person pastes report wording, reads what it means beside the form (filled in for
+    # them), adds an answer of their own, and sees the explanation marking the report's ones.
+    page = visit.page
+    visit.goto("/")
+    page.get_by_label("The words of your report").fill(
+        "ER 95%, PR 0%, HER2 IHC 2+, FISH not amplified, pT2 pN1a M0, grade 3")
+    page.get_by_role("button", name="Read my report").click()
+    findings = page.locator(".report-findings")
+    assert findings.is_visible()
+    shown = " ".join(findings.inner_text().split())
+    for words in ("HR-positive", "HER2-low", "Lymph nodes positive", "IIB"):
+        assert words in shown, words
+    assert page.locator("#stage-II").is_checked()
+    assert page.locator("#hr_status-positive").is_checked()
+    assert page.locator("#her2_status-low").is_checked()
+    # Beside the form, not below it, at desktop width.
+    form_box = page.locator("form.factors").bounding_box()
+    findings_box = findings.bounding_box()
+    assert form_box is not None and findings_box is not None
+    assert findings_box["x"] > form_box["x"] + form_box["width"] - 1
+    page.screenshot(path=str(shots / "report-box.png"), full_page=True)
+    page.locator("#menopausal_status-postmenopausal").check()
+    page.get_by_role("button", name="Show the explanation").click()
+    body = " ".join(page.locator("body").inner_text().split())
+    assert "Stage II (early) (from your report)" in body
+    assert "After menopause (from your report)" not in body
+    visit.check_stayed_local()

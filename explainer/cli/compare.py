@@ -7,28 +7,36 @@ the command line stays light.
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from explainer.cli.options import (
     EDUCATION_NOTE,
     add_command,
     add_output_options,
+    add_report_option,
     emit,
     explainer_for,
     input_files,
     output_width,
     profile_from_args,
+    report_reading,
     use_color,
 )
+
+if TYPE_CHECKING:
+    from explainer.explanation.models import Explanation
+    from explainer.kb.knowledge import KnowledgeBase
 
 EXAMPLES = """\
 examples:
   explainer compare early.yaml metastatic.yaml
   explainer compare before.json after.json --format markdown --output changes.md
   explainer compare a.yaml b.yaml --format html --output changes.html
+  explainer compare pre.yaml post.yaml --report my-report.txt
 
 Each file holds factors as in 'explainer explain --profile FILE' (stage: II, hr_status:
-positive, ...). Anything left out is unknown. To change a factor or two of one profile, see
+positive, ...). Anything left out is unknown. With --report, both sides start from the factors
+the report settles, and each file's own values win. To change a factor or two of one profile, see
 'explainer explain ... --what-if FACTOR=VALUE'.
 """
 
@@ -44,7 +52,16 @@ def register(commands: Any) -> None:
                         help="the first profile (a YAML or JSON file)")
     parser.add_argument("profile_b", metavar="PROFILE_B",
                         help="the second profile (a YAML or JSON file)")
+    add_report_option(parser)
     add_output_options(parser)
+
+
+def _label(path: str, explanation: Explanation, kb: KnowledgeBase) -> str:
+    """The side's name: its file, and which factors came from the report (--report)."""
+    if not explanation.from_report:
+        return path
+    names = ", ".join(kb.factors[factor].label for factor in explanation.from_report)
+    return f"{path}, with {names} from your report"
 
 
 def run_compare(args: argparse.Namespace) -> int:
@@ -54,17 +71,20 @@ def run_compare(args: argparse.Namespace) -> int:
     from explainer.render.compare import render_comparison
 
     explainer = explainer_for(args)
+    reading = report_reading(args, explainer)
     explanations = []
     for path in (args.profile_a, args.profile_b):
         data = profile_from_args(argparse.Namespace(profile=path))
         try:
-            explanations.append(explainer.explain(data))
+            explanations.append(explainer.explain(data) if reading is None
+                                else explainer.explain_report(reading, data))
         except ProfileError as error:
             # Say which of the two files holds the problem.
             raise ProfileError([type(problem)(f"{path}: {problem.field}", problem.message)
                                 for problem in error.problems]) from None
-    comparison = compare(*explanations, before_label=args.profile_a,
-                         after_label=args.profile_b)
+    labels = [_label(path, explanation, explainer.kb) for path, explanation
+              in zip((args.profile_a, args.profile_b), explanations, strict=True)]
+    comparison = compare(*explanations, before_label=labels[0], after_label=labels[1])
     emit(render_comparison(comparison, args.format, args.audience, width=output_width(args),
                            color=use_color(args)), args.output,
          input_files(args))

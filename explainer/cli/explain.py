@@ -14,12 +14,14 @@ from explainer.cli.options import (
     add_command,
     add_factor_options,
     add_output_options,
+    add_report_option,
     emit,
     explainer_for,
     input_files,
     output_width,
     profile_from_args,
     render_for,
+    report_reading,
     use_color,
     use_pager,
 )
@@ -37,6 +39,8 @@ examples:
   explainer explain --stage II --hr positive --her2 negative --what-if her2=positive
   explainer explain --stage IV --format html --output handout.html
   explainer explain --stage IV --format html --handout full --output handout.html
+  explainer explain --report "ER 95%, PR 0%, HER2 IHC 2+, FISH not amplified, pT2 pN1a M0"
+  explainer explain --report my-report.txt --menopause postmenopausal
 
 Any factor left out is treated as unknown ("I don't know"). Values are not case-sensitive,
 and common spellings work (--stage 4 means IV; --hr + means positive).
@@ -62,6 +66,7 @@ def register(commands: Any, kb: KnowledgeBase | None) -> None:
                          help="with --format html: the handout to print; brief (a patient's "
                               "default) fits two pages, full holds everything (a clinician's "
                               "default)")
+    add_report_option(explain)
     add_output_options(explain, detail=True)
 
 
@@ -69,6 +74,10 @@ def run_explain(args: argparse.Namespace) -> int:
     """Explain the profile given (or what changes with --what-if) and print it."""
     explainer = explainer_for(args)
     data = profile_from_args(args)
+    reading = report_reading(args, explainer)
+    if reading is not None and args.what_if:
+        # What-if starts from the report's factors, with what was entered over them.
+        data, _ = explainer.with_report(reading, data)
     if args.what_if:
         # Not the explanation but what changes from it: both sides are checked first.
         from explainer.explanation.compare import apply_what_if, compare_what_if
@@ -79,12 +88,13 @@ def run_explain(args: argparse.Namespace) -> int:
         comparison = compare_what_if(before, after)
         emit(render_comparison(comparison, args.format, args.audience,
                                width=output_width(args), color=use_color(args)), args.output,
-         input_files(args), pager=use_pager(args))
+             input_files(args), pager=use_pager(args))
         return ExitCode.OK
     if args.handout is not None and args.format != "html":
         raise InputError(f"--handout {args.handout} is for the printable handout; add "
                          "--format html (or leave --handout out)")
-    explanation = explainer.explain(data)
+    explanation = (explainer.explain(data) if reading is None
+                   else explainer.explain_report(reading, data))
     if args.format == "html":
         from explainer.render import render
 

@@ -31,6 +31,8 @@ examples:
   explainer interview --format markdown --output notes.md
 
 Every question can be answered "I don't know". Type < to go back, q or Ctrl-C to stop.
+With a pathology report at hand, answer y to the first question: a few items asked in the
+report's own words (HER2 score, ISH, ER, PR, TNM or stage) fill in the answers they settle.
 """
 
 
@@ -83,7 +85,7 @@ def run_interview(args: argparse.Namespace) -> int:
         grid.add_row(key, text)
         console.print(Padding(grid, (0, 0, 0, 2)))
 
-    interview = Interview(explainer.kb, show, read, option)
+    interview = Interview(explainer.kb, show, read, option, read_report=explainer.read_report)
     try:
         console.print(Panel(Text(explainer.kb.disclaimer.disclaimer), title="Important",
                             border_style="yellow"))
@@ -91,7 +93,8 @@ def run_interview(args: argparse.Namespace) -> int:
         show(TEXT["intro"].format(count=len(interview.factors)), "")
         show(TEXT["keys"], "dim")
         profile = interview.run()
-        explanation = explainer.explain(profile)
+        explanation = explainer.explain(profile).model_copy(
+            update={"from_report": interview.kept_from_report()})
         console.print()
         emit(render_for(args, explanation), args.output)
         asking = args.output is None and args.format != "html" and sys.stdin.isatty()

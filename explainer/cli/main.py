@@ -46,6 +46,7 @@ COMMAND_MODULES: dict[str, str] = {
     "schema": "explainer.cli.schema",
     "lint": "explainer.cli.lint",
     "review": "explainer.cli.review",
+    "report": "explainer.cli.report",
 }
 FIRST_TIME = ("New here? Run 'explainer interview': it asks one question at a time (any can be "
               "answered \"I don't know\") and then shows the short answer.")

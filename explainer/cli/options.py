@@ -19,10 +19,13 @@ from explainer.render.formats import AUDIENCES, DETAILS, FORMATS
 
 if TYPE_CHECKING:
     from explainer.explanation.api import Explainer
+    from explainer.explanation.report.model import ReportReading
     from explainer.kb.knowledge import KnowledgeBase
     from explainer.kb.models import Factor
 
 MAX_PROFILE_BYTES = 64 * 1024
+MAX_REPORT_BYTES = 200 * 1024
+"""A pathology report is a few pages; anything larger is not one."""
 
 # The contract's core factors and values, used for --help when the knowledge base itself
 # cannot be loaded (the error is then reported when a command needs it).
@@ -84,6 +87,72 @@ def _factor_help(factor: Factor) -> tuple[str, str]:
     if factor.kind == "multi":
         return metavar, f"{factor.question} Repeat the flag or separate values with commas."
     return metavar, factor.question
+
+
+def read_report_input(text: str | None, file: str | None) -> str:
+    """Pathology-report wording from TEXT, a file, or standard input (InputError, one line,
+    when there is none or it is not plain text of at most MAX_REPORT_BYTES)."""
+    if text is not None and file is not None:
+        raise InputError("give the report either as TEXT or with --file, not both")
+    if file is not None:
+        path = Path(file)
+        try:
+            if path.is_dir():
+                raise InputError(f"'{path}' is a folder; give a text file with the report")
+            with path.open("rb") as handle:
+                data = handle.read(MAX_REPORT_BYTES + 1)
+        except OSError as error:
+            raise InputError(f"cannot read '{path}': {error.strerror}; check the path") \
+                from None
+        if len(data) > MAX_REPORT_BYTES:
+            raise InputError(f"'{path}' is larger than {MAX_REPORT_BYTES // 1024} KB; copy just "
+                             "the report's results into a file")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InputError(f"'{path}' is not UTF-8 text; save the report as plain text "
+                             "(UTF-8)") from None
+    elif text is None:
+        if sys.stdin is None:
+            raise InputError("no report text: give it as TEXT, with --file FILE, or on "
+                             "standard input")
+        if sys.stdin.isatty():
+            print("Paste the report text, then press Ctrl-D (Ctrl-Z then Enter on Windows).",
+                  file=sys.stderr)
+        text = sys.stdin.read(MAX_REPORT_BYTES + 1)
+        if len(text) > MAX_REPORT_BYTES:
+            raise InputError(f"the report text is larger than {MAX_REPORT_BYTES // 1024} KB; "
+                             "give just the report's results")
+    elif len(text.encode("utf-8", "surrogatepass")) > MAX_REPORT_BYTES:
+        raise InputError(f"the report text is larger than {MAX_REPORT_BYTES // 1024} KB; give "
+                         "just the report's results")
+    if "\x00" in text:
+        raise InputError("the report text holds a NUL character; give plain text")
+    if not text.strip():
+        raise InputError("the report text is empty; paste the report's words as TEXT, or use "
+                         "--file FILE")
+    return text
+
+
+_FILE_SUFFIXES = {".txt", ".text", ".md", ".rtf", ".doc", ".docx", ".pdf", ".html", ".htm"}
+
+
+def report_text_or_file(value: str) -> str:
+    """The wording given to ``--report TEXT_OR_FILE``: the file's text when ``value`` names an
+    existing file, else ``value`` itself (``-`` reads standard input)."""
+    if value == "-":
+        return read_report_input(None, None)
+    if "\n" not in value and len(value) < 4096:
+        path = Path(value).expanduser()
+        try:
+            if path.is_file():
+                return read_report_input(None, str(path))
+        except OSError:
+            pass  # a name the system cannot even look up is report wording
+        if " " not in value and path.suffix.lower() in _FILE_SUFFIXES:
+            raise InputError(f"--report: there is no file '{value}'; check the path, or give "
+                             "the report's words in quotes")
+    return read_report_input(value, None)
 
 
 EDUCATION_NOTE = ("This is education, not medical advice: please discuss your situation with "
@@ -167,6 +236,27 @@ def add_output_options(parser: argparse.ArgumentParser, formats: Sequence[str] =
                        help="print straight to the terminal, never through a pager ($PAGER "
                             "or less) when the output is taller than the screen")
     add_knowledge_option(parser)
+
+
+def add_report_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--report TEXT_OR_FILE``: factors read from pathology-report wording."""
+    parser.add_argument(
+        "--report", metavar="TEXT_OR_FILE",
+        help="take factors from pathology-report wording (the words, a text file, or - for "
+             "standard input); flags and --profile override them, and the output marks which "
+             "came from the report (see 'explainer report')")
+
+
+def report_reading(args: argparse.Namespace, explainer: Explainer) -> ReportReading | None:
+    """The reading of ``--report`` (None without it)."""
+    value = getattr(args, "report", None)
+    if value is None:
+        return None
+    reading = explainer.read_report(report_text_or_file(value))
+    if not explainer.report_factors(reading):
+        print("Note: the report's words settled none of the factors, so nothing was taken from "
+              "them. 'explainer report' shows what was read.", file=sys.stderr)
+    return reading
 
 
 def add_factor_options(parser: argparse.ArgumentParser, kb: KnowledgeBase | None) -> None:

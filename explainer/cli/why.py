@@ -10,9 +10,11 @@ from explainer.cli.options import (
     add_command,
     add_factor_options,
     add_knowledge_option,
+    add_report_option,
     emit,
     explainer_for,
     profile_from_args,
+    report_reading,
 )
 from explainer.errors import ExitCode
 from explainer.render.formats import WHY_FORMATS
@@ -30,7 +32,8 @@ def register(subparsers: Any, kb: KnowledgeBase | None = None) -> None:
                     "condition failed), and which change of one factor would change it.",
         epilog="examples:\n  explainer why cdk46_inhibitors --stage IV --hr positive --her2 low\n"
                "  explainer why chemotherapy --stage II --her2 positive --health poor\n"
-               "  explainer why \"hormone therapy\" --hr unknown --format json",
+               "  explainer why \"hormone therapy\" --hr unknown --format json\n"
+               "  explainer why targeted_therapy --report \"HER2 IHC 2+, FISH not amplified\"",
         handler=_run_why)
     parser.add_argument("target", metavar="CATEGORY",
                         help="a category or kind id or name (e.g. chemotherapy, "
@@ -40,6 +43,7 @@ def register(subparsers: Any, kb: KnowledgeBase | None = None) -> None:
     parser.add_argument("--format", choices=list(WHY_FORMATS), default="text",
                         help="output format (default: text)")
     parser.add_argument("--output", metavar="FILE", help="write to FILE instead of the screen")
+    add_report_option(parser)
     add_knowledge_option(parser)
     add_factor_options(parser, kb)
 
@@ -50,6 +54,11 @@ def _run_why(args: argparse.Namespace) -> int:
 
     explainer = explainer_for(args)
     target = resolve_target(explainer.kb, args.target)
-    answer = explain_why(explainer, target, profile_from_args(args))
+    data = profile_from_args(args)
+    reading = report_reading(args, explainer)
+    from_report: tuple[str, ...] = ()
+    if reading is not None:
+        data, from_report = explainer.with_report(reading, data)
+    answer = explain_why(explainer, target, data, from_report)
     emit(render_why(answer, explainer.kb, args.format), args.output)
     return ExitCode.OK

@@ -6,7 +6,7 @@ import threading
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from explainer.engine.host import RulesEngine
 from explainer.explanation.compose import Composer
@@ -15,7 +15,10 @@ from explainer.kb import cache
 from explainer.kb.knowledge import KnowledgeBase
 from explainer.kb.loader import load_knowledge
 from explainer.kb.paths import bundled_root, resolve_root
-from explainer.kb.profiles import Profile, parse_profile, to_fact
+from explainer.kb.profiles import Profile, allowed_values, parse_profile, to_fact
+
+if TYPE_CHECKING:
+    from explainer.explanation.report.model import ReportReading
 
 
 class Explainer:
@@ -47,6 +50,41 @@ class Explainer:
         """``explain(data).model_dump_json()`` as bytes, faster (for APIs and benchmarks)."""
         profile = self.parse(data)
         return self.composer.compose_json(profile, self.fired(profile))
+
+    def read_report(self, text: str) -> ReportReading:
+        """Read pathology-report wording with this knowledge base's report knowledge: each
+        item found, what it means, the factors it settles, what was not understood."""
+        from explainer.explanation.report.parse import read_report
+
+        return read_report(text, self.kb.report)
+
+    def report_factors(self, reading: ReportReading) -> dict[str, str]:
+        """The factors of ``reading`` this knowledge base can take (a value it does not list,
+        say ``nodes`` in a knowledge base without that factor, is left out: unknown)."""
+        usable: dict[str, str] = {}
+        for factor_id, value in reading.profile.items():
+            factor = self.kb.factors.get(factor_id)
+            if factor is not None and value in allowed_values(factor):
+                usable[factor_id] = value
+        return usable
+
+    def with_report(self, reading: ReportReading, data: Mapping[str, Any] | None = None
+                    ) -> tuple[dict[str, Any], tuple[str, ...]]:
+        """The raw profile ``data`` (what the person entered) filled in with the factors the
+        report settles, each entered value winning over the report's; and which factors came
+        from the report."""
+        entered = dict(data or {})
+        from_report = {factor: value for factor, value in self.report_factors(reading).items()
+                       if entered.get(factor) is None}
+        return {**entered, **from_report}, tuple(from_report)
+
+    def explain_report(self, reading: ReportReading,
+                       data: Mapping[str, Any] | None = None) -> Explanation:
+        """Explain the factors a report settles, with ``data`` overriding them factor by
+        factor (see :meth:`with_report`). ``from_report`` lists the factors taken from the
+        report, so every output can say which ones they are."""
+        merged, from_report = self.with_report(reading, data)
+        return self.explain(merged).model_copy(update={"from_report": from_report})
 
 
 _CACHE: dict[tuple[Path, str], Explainer] = {}

@@ -56,8 +56,11 @@ its parts (the parts themselves are shared between entries)."""
 # Fields of an Explanation that come from the cached parts (the rest depend on the profile).
 _PART_FIELDS = ("categories", "unknown_factors", "notes", "questions", "care_team", "knowledge",
                 "in_short")
-# The order model_dump_json() writes the fields in: the model's fields, then computed ones.
-_JSON_ORDER = (*Explanation.model_fields, *Explanation.model_computed_fields)
+# The order model_dump_json() writes the fields in: the model's fields, then computed ones
+# (from_report is excluded from the dump; see models.explanation_json).
+_JSON_ORDER = tuple(name for name in (*Explanation.model_fields,
+                                      *Explanation.model_computed_fields)
+                    if name != "from_report")
 M = TypeVar("M")
 
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from explainer.kb.phrases import phrases
 
 if TYPE_CHECKING:
+    from explainer.explanation.report.model import ReportReading
     from explainer.kb.knowledge import KnowledgeBase
     from explainer.kb.models import Factor
 
@@ -57,7 +58,8 @@ class Interview:
 
     def __init__(self, kb: KnowledgeBase, show: Callable[[str, str], None],
                  read: Callable[[str], str],
-                 option: Callable[[str, str], None] | None = None) -> None:
+                 option: Callable[[str, str], None] | None = None,
+                 read_report: Callable[[str], ReportReading] | None = None) -> None:
         self.kb = kb
         self.factors: list[Factor] = list(kb.factors.values())
         self.show = show
@@ -65,7 +67,11 @@ class Interview:
         # ``option(key, text)`` shows one answer to choose; a front end can keep a wrapped
         # answer's lines indented under its text.
         self.option = option or (lambda key, text: show(f"  {key}  {text}", ""))
+        self.read_report = read_report
+        """With it, :meth:`run` first offers to take answers from a pathology report."""
         self.answers: dict[str, Answer] = {}
+        self.from_report: dict[str, Any] = {}
+        """The answers filled in from the report, factor: value."""
 
     # -- one question -----------------------------------------------------------------------
 
@@ -164,8 +170,112 @@ class Interview:
 
     # -- the whole interview ------------------------------------------------------------------
 
+    # -- the pathology-report branch ------------------------------------------------------------
+
+    def _report_item(self, question: str, help_text: str,
+                     choices: list[tuple[str, str]] | None = None) -> str | None:
+        """Ask one report item: a letter from ``choices`` (letter, report words) or free
+        words; None for "not in my report"."""
+        self.show("", "")
+        self.show(question, "bold")
+        self.show(help_text, "")
+        letters = {}
+        for index, (label, words) in enumerate(choices or []):
+            letter = chr(ord("a") + index)
+            letters[letter] = words
+            self.show(f"  {letter}  {label}", "")
+        self.show(f"  ?  {TEXT['dont_know']}", "")
+        while True:
+            text = self.read(TEXT["prompt"] + ": ").strip()
+            lowered = text.lower()
+            if lowered in _QUIT:
+                raise Stop
+            if _norm(text) in _DONT_KNOW or text == "?":
+                return None
+            if choices is not None and lowered in letters:
+                return letters[lowered]
+            if text and len(text) <= 200 and (choices is None or any(
+                    _norm(text) == _norm(words) for words in letters.values())):
+                return text
+            self.show(TEXT["not_understood"].format(text=text[:40]), "yellow")
+
+    def report_branch(self) -> bool:
+        """Ask "Do you have your pathology report?" and, if so, the report's items in its own
+        words (HER2 score, ISH, ER, PR, TNM or stage). They are read by the same reader as
+        ``explainer report``; what they settle fills in the answers. True if it was used."""
+        if self.read_report is None:
+            return False
+        self.show("", "")
+        self.show(TEXT["report_ask"], "bold")
+        while True:
+            text = _norm(self.read(TEXT["prompt"] + ": "))
+            if text in _QUIT:
+                raise Stop
+            if text in ("", "n", "no"):
+                return False
+            if text in ("y", "yes"):
+                break
+            self.show(TEXT["not_understood"].format(text=text[:40]), "yellow")
+        self.show(TEXT["report_intro"], "")
+        score = self._report_item(TEXT["report_her2"], TEXT["report_her2_help"], [
+            (TEXT["report_her2_0"], "0"), (TEXT["report_her2_0plus"], "0+"), ("1+", "1+"),
+            ("2+", "2+"), ("3+", "3+")])
+        parts = [f"HER2 IHC {score}."] if score else []
+        if score in (None, "2+"):
+            ish = self._report_item(TEXT["report_ish"], TEXT["report_ish_help"], [
+                (TEXT["report_ish_amplified"], "amplified"),
+                (TEXT["report_ish_not_amplified"], "not amplified")])
+            if ish:
+                parts.append(f"HER2 ISH: {ish}.")
+        for receptor in ("ER", "PR"):
+            value = self._report_item(TEXT[f"report_{receptor.lower()}"],
+                                      TEXT["report_receptor_help"])
+            if value:
+                number = value.rstrip("% ")
+                parts.append(f"{receptor} {number}%." if re.fullmatch(r"[<>]?\s*\d{1,3}(\.\d+)?",
+                                                                      number)
+                             else f"{receptor}: {value}.")
+        tnm = self._report_item(TEXT["report_tnm"], TEXT["report_tnm_help"])
+        if tnm:
+            parts.append(tnm if tnm.endswith(".") else f"{tnm}.")
+        if not parts:
+            return False
+        self._use_reading(self.read_report("\n".join(parts)))
+        return True
+
+    def _use_reading(self, reading: ReportReading) -> None:
+        """Show what the report items mean, and fill in the answers they settle."""
+        from explainer.errors import ProfileError
+        from explainer.kb.profiles import parse_profile
+
+        self.show("", "")
+        self.show(TEXT["report_read"], "bold cyan")
+        for finding in reading.findings:
+            self.show(f"  {finding.label}: {finding.means} ({finding.source})", "")
+        for conflict in reading.conflicts:
+            self.show(TEXT["report_conflict"].format(text="; ".join(conflict.texts)), "yellow")
+        for quoted in reading.not_understood:
+            self.show(TEXT["report_not_understood"].format(text=quoted), "yellow")
+        for factor_id, value in reading.profile.items():
+            factor = self.kb.factors.get(factor_id)
+            if factor is None:
+                continue  # a factor this knowledge base does not ask about (say, nodes)
+            try:
+                parse_profile({factor_id: value}, {factor_id: factor})
+            except ProfileError:
+                continue  # a value it does not list: the question stays open
+            label = next(item.label for item in factor.values if item.id == value)
+            self.answers[factor_id] = Answer(value, f"{label} ({TEXT['from_report']})")
+            self.from_report[factor_id] = value
+        if self.from_report:
+            names = ", ".join(self.kb.factors[factor].label for factor in self.from_report)
+            self.show(TEXT["report_filled"].format(names=names), "green")
+        else:
+            self.show(TEXT["report_none"], "")
+
     def run(self) -> dict[str, Any]:
         """Ask every question, then confirm the answers; returns the profile to explain."""
+        self.report_branch()
         index = 0
         while index < len(self.factors):
             index = max(0, self.ask(index))
@@ -197,6 +307,11 @@ class Interview:
         """The answers as a profile (an "I don't know" answer is simply left out)."""
         return {factor_id: answer.value for factor_id, answer in self.answers.items()
                 if answer.value is not None}
+
+    def kept_from_report(self) -> tuple[str, ...]:
+        """The factors whose answer is still the one the report gave."""
+        return tuple(factor_id for factor_id, value in self.from_report.items()
+                     if factor_id in self.answers and self.answers[factor_id].value == value)
 
 
 # -- the command ------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, computed_field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 from explainer.kb.models import CategoryKind, Relevance, ReviewState, ReviewStatus
 
@@ -251,6 +251,10 @@ class Explanation(Model):
     in_short: tuple[str, ...] = ()
     """The short answer: two to four plain sentences built from the relevance of each
     category (the rules that fired) and what is not known yet, one per relevance shown."""
+    from_report: tuple[str, ...] = Field(default=(), exclude=True)
+    """The factors taken from a pathology report (``explain --report``). Left out of
+    ``model_dump``, so the contract's shape never changes; the JSON output adds it as the key
+    ``from_report`` when there are some (see :func:`explanation_json`)."""
 
     @model_validator(mode="before")
     @classmethod
@@ -301,3 +305,15 @@ def waiting_for(results: Sequence[CategoryResult | SubtypeResult],
     ids.update(sub.id for result in results if isinstance(result, CategoryResult)
                for sub in result.subtypes)
     return [item.label for item in unknown if ids.intersection(item.affects)]
+
+
+def explanation_json(explanation: Explanation) -> str:
+    """The JSON output of an explanation: the contract's document, plus ``from_report`` (the
+    factors read from a pathology report) when there are some."""
+    if not explanation.from_report:
+        return explanation.model_dump_json(indent=2) + "\n"
+    import json
+
+    data = explanation.model_dump(mode="json")
+    data["from_report"] = list(explanation.from_report)
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -9,7 +9,7 @@ expert system's "why", for clinicians and curious readers alike.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -70,6 +70,8 @@ class WhyAnswer:
     changes: tuple[Change, ...]
     unchanged_by: tuple[str, ...]
     """Factors no single change of which changes the relevance."""
+    from_report: tuple[str, ...] = ()
+    """The factors taken from a pathology report (``why --report``)."""
 
 
 def resolve_target(kb: KnowledgeBase, text: str) -> str:
@@ -145,8 +147,10 @@ def _alternatives(kb: KnowledgeBase, factor_id: str, current: object) -> list[Va
     return options
 
 
-def explain_why(explainer: Explainer, target: str, data: Mapping[str, Any]) -> WhyAnswer:
-    """Answer why ``target`` has its relevance for the profile ``data``."""
+def explain_why(explainer: Explainer, target: str, data: Mapping[str, Any],
+                from_report: Sequence[str] = ()) -> WhyAnswer:
+    """Answer why ``target`` has its relevance for the profile ``data`` (``from_report``: the
+    factors of ``data`` that were read from a pathology report)."""
     kb = explainer.kb
     profile = explainer.parse(data)
     explanation = explainer.explain(profile)
@@ -198,7 +202,8 @@ def explain_why(explainer: Explainer, target: str, data: Mapping[str, Any]) -> W
         target=target, name=kb.target_name(target), category=category_id, relevance=relevance,
         profile=plain_profile(kb, raw),
         decided_by=tuple(decided), outranked=tuple(outranked), not_fired=tuple(not_fired),
-        kinds=kinds, changes=tuple(changes), unchanged_by=tuple(unchanged))
+        kinds=kinds, changes=tuple(changes), unchanged_by=tuple(unchanged),
+        from_report=tuple(from_report))
 
 
 def _with(note: RuleNote, detail: str) -> RuleNote:

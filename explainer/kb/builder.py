@@ -40,6 +40,7 @@ from explainer.kb.paths import (
     REVIEWS_FOLDER,
 )
 from explainer.kb.profiles import Profile
+from explainer.kb.reportfiles import build_report_knowledge
 from explainer.kb.rulefiles import load_rules
 from explainer.kb.validation import FAILED, Collector, M, read, validate
 from explainer.kb.yamlio import line_for
@@ -91,12 +92,14 @@ def build_knowledge(root: Path, fingerprint: str) -> KnowledgeBase:
     for location, message, hint in check_phrases(raw.get("interface.yaml")):
         checker.issue("interface.yaml", location, message, hint)
     rules = load_rules(root, factors, categories_file, issues, checker.sources)
+    report, report_issues = build_report_knowledge(root / "knowledge")
+    issues.issues.extend(report_issues)
     checker.role_rules(care_file, {loaded.id for loaded in rules})
     clinician_file = _ledger(root / "knowledge" / REVIEWS_FOLDER / CLINICIAN_FILE,
                              ClinicianFile, issues)
     comments_file = _ledger(root / "knowledge" / REVIEWS_FOLDER / COMMENTS_FILE,
                             CommentsFile, issues)
-    if issues.issues:
+    if issues.issues or report is None:
         raise KnowledgeBaseError(issues.issues, root)
     return KnowledgeBase(
         root=root,
@@ -111,6 +114,7 @@ def build_knowledge(root: Path, fingerprint: str) -> KnowledgeBase:
         disclaimer=disclaimer_file,
         interface=interface_file,
         rules=rules,
+        report=report,
         fingerprint=fingerprint,
         files=files,
         stage_meanings={meaning.stage: meaning for meaning in meanings_file.meanings},

@@ -28,6 +28,7 @@ from explainer.kb.models import (
     Subtype,
     SupportFile,
 )
+from explainer.kb.report import ReportKnowledge
 
 if TYPE_CHECKING:
     from explainer.kb.reviews import StatementReview
@@ -74,6 +75,8 @@ class KnowledgeBase:
     interface: InterfaceFile
     """The interface's fixed phrases, by screen (knowledge/interface.yaml)."""
     rules: tuple[LoadedRule, ...]
+    report: ReportKnowledge
+    """What the pathology-report reader knows (report.yaml and report_stage.yaml)."""
     fingerprint: str
     files: dict[str, Path] = field(default_factory=dict)
     stage_meanings: dict[str, StageMeaning] = field(default_factory=dict)

@@ -12,6 +12,7 @@ from pathlib import Path
 from explainer.kb import cache, interface
 from explainer.kb.knowledge import KnowledgeBase
 from explainer.kb.paths import resolve_root
+from explainer.kb.report import ReportKnowledge
 
 
 def load_knowledge(path: str | Path | None = None) -> KnowledgeBase:
@@ -34,3 +35,9 @@ def load_knowledge(path: str | Path | None = None) -> KnowledgeBase:
     cache.store(kb)
     interface.use(kb.interface)
     return kb
+
+
+def load_report_knowledge(path: str | Path | None = None) -> ReportKnowledge:
+    """What the pathology-report reader knows, from the knowledge base at ``path`` (see
+    :func:`load_knowledge`: it is loaded, checked and cached with the rest)."""
+    return load_knowledge(path).report

@@ -64,8 +64,9 @@ REPRESENTATIVE_PROFILES: dict[str, dict[str, Any]] = {
 
 
 def vocabulary(context: LintContext) -> Vocabulary:
-    """The terms this knowledge base explains: glossary terms and spellings, and the names of
-    categories, subtypes and care-team roles (each has its own plain description)."""
+    """The terms this knowledge base explains: glossary terms and spellings, the names of
+    categories, subtypes and care-team roles (each has its own plain description), and the
+    report reader's terms (report.yaml; its outputs define each one they use)."""
     spellings: list[str] = []
     for item in context.texts:
         if item.field == "label" and item.path.parent.name == "knowledge" and (
@@ -76,6 +77,12 @@ def vocabulary(context: LintContext) -> Vocabulary:
         for term in glossary["terms"]:
             if isinstance(term, Mapping) and isinstance(term.get("aliases"), list):
                 spellings.extend(str(alias) for alias in term["aliases"])
+    report = context.raw.get(context.root / "knowledge" / "report.yaml")
+    if isinstance(report, Mapping) and isinstance(report.get("terms"), list):
+        for term in report["terms"]:
+            if isinstance(term, Mapping):
+                spellings.extend(str(spelling) for spelling in
+                                 [term.get("term"), *(term.get("aliases") or [])] if spelling)
     return Vocabulary.of(spellings)
 
 

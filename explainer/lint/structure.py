@@ -83,6 +83,47 @@ class CitationsValidator(
                                                    sections)
         for path, rule in iter_rules(context.raw, context.root):
             yield from self._entry(path, rule, f"rule {rule.get('id', path.stem)}", sections)
+        yield from self._report(context)
+
+    def _report(self, context: LintContext) -> Iterator[LintIssue]:
+        """The report reader's files cite their own sources (guidelines, not the article):
+        every meaning and the stage table name one that report.yaml lists, with a URL."""
+        path = context.root / "knowledge" / "report.yaml"
+        data = context.raw.get(path)
+        if not isinstance(data, LineDict):
+            return  # no report files, or broken YAML: the loader reports it
+        known: dict[str, Any] = {}
+        sources = data.get("sources")
+        if isinstance(sources, LineList):
+            for index, source in enumerate(sources):
+                if not isinstance(source, LineDict):
+                    continue
+                known[str(source.get("id"))] = source
+                url = source.get("url")
+                if not isinstance(url, str) or not url.startswith("https://"):
+                    yield self.issue(Severity.ERROR, path, sources.line_of(index),
+                                     f"report source '{source.get('id')}' has no https:// URL",
+                                     "add url: the public page of the guideline or resource")
+        hint = f"use one of: {', '.join(known)} (the sources of knowledge/report.yaml)"
+        meanings = data.get("meanings")
+        for item, values in (meanings.items() if isinstance(meanings, Mapping) else ()):
+            for value, meaning in (values.items() if isinstance(values, Mapping) else ()):
+                if not isinstance(meaning, LineDict):
+                    continue
+                source = meaning.get("source")
+                where = f"meanings.{item}.{value}"
+                if source is None:
+                    yield self.issue(Severity.ERROR, path, meaning.line, f"{where} cites no "
+                                     "source", f"add source: an id; {hint}")
+                elif str(source) not in known:
+                    yield self.issue(Severity.ERROR, path, meaning.line_of("source"),
+                                     f"{where} cites an unknown source '{source}'", hint)
+        stage_path = context.root / "knowledge" / "report_stage.yaml"
+        stage = context.raw.get(stage_path)
+        if isinstance(stage, LineDict) and str(stage.get("source")) not in known:
+            yield self.issue(Severity.ERROR, stage_path, stage.line_of("source"),
+                             f"the stage table cites an unknown source '{stage.get('source')}'",
+                             hint)
 
     def _sections(self, context: LintContext) -> dict[str, dict[str, list[str]]] | None:
         data = context.raw.get(context.root / "knowledge" / "source.yaml")

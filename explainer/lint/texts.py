@@ -173,6 +173,42 @@ def _knowledge_texts(name: str, path: Path, data: Any) -> list[TextItem]:
     return found.found
 
 
+REPORT_FILE = "report.yaml"
+"""The report reader's wording (``explainer report``): its plain meanings, terms and phrases are
+checked like every other string a person reads."""
+
+
+def report_texts(path: Path, data: Any) -> list[TextItem]:
+    """The strings of report.yaml a person reads: the disclaimer, the fixed phrases, the
+    definitions of its terms, and each result's label and plain meaning."""
+    found = _Collector(path)
+    found.fields(data, {"disclaimer": ("disclaimer", "prose")}, "")
+    phrases = data.get("phrases") if isinstance(data, Mapping) else None
+    if isinstance(phrases, Mapping):
+        for key in phrases:
+            text = _string(phrases, key)
+            if text is None:
+                continue
+            words = len(_PLACEHOLDER.sub("", text).split())
+            kind: TextKind = "prose" if words >= 6 and text.rstrip().endswith(".") else "label"
+            found.found.append(TextItem(path, _line(phrases, key), f"phrases.{key}",
+                                        "report_phrase", kind,
+                                        " ".join(_PLACEHOLDER.sub("these", text).split())))
+    for index, (_, term) in enumerate(_items(data, "terms")):
+        found.fields(term, {"definition": ("definition", "prose")},
+                     f"terms[{_label(term, index, 'term')}]")
+    meanings = data.get("meanings") if isinstance(data, Mapping) else None
+    if isinstance(meanings, Mapping):
+        for item, values in meanings.items():
+            if not isinstance(values, Mapping):
+                continue
+            for value, meaning in values.items():
+                found.fields(meaning, {"label": ("label", "label"),
+                                       "means": ("report_means", "prose")},
+                             f"meanings.{item}.{value}")
+    return found.found
+
+
 def rule_texts(path: Path, data: Any) -> list[TextItem]:
     """The reason and questions of one rule file."""
     found = _Collector(path)
@@ -239,6 +275,9 @@ def collect_texts(root: Path, raw: Mapping[Path, Any]) -> list[TextItem]:
         path = root / "knowledge" / name
         if path in raw:
             found.extend(_knowledge_texts(name, path, raw[path]))
+    report = root / "knowledge" / REPORT_FILE
+    if report in raw:
+        found.extend(report_texts(report, raw[report]))
     for path in rule_files(root):
         if path in raw:
             found.extend(rule_texts(path, raw[path]))

@@ -58,6 +58,7 @@ def render(explanation: Explanation, fmt: str = "text", audience: Audience = "pa
     chosen = detail or default_detail(fmt, audience)
     if chosen not in DETAILS:
         raise ValueError(f"unknown detail '{chosen}'; use one of {', '.join(DETAILS)}")
+    from explainer.explanation.models import explanation_json
 
     def page() -> str:
         from explainer.render.html import render_html
@@ -66,7 +67,7 @@ def render(explanation: Explanation, fmt: str = "text", audience: Audience = "pa
 
     return dispatch(fmt, document_writers(
         lambda: build_document(explanation, audience, chosen),
-        json=lambda: explanation.model_dump_json(indent=2) + "\n", html=page,
+        json=lambda: explanation_json(explanation), html=page,
         width=width, color=color))
 
 

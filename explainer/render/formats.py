@@ -44,3 +44,5 @@ WHY_FORMATS: tuple[str, ...] = ("text", "json")
 """The formats of ``explainer why``: plain text to read, or the answer as data."""
 LIST_FORMATS: tuple[str, ...] = ("text", "json")
 """The formats of the listings (``explainer factors``, ``explainer lint``'s report)."""
+REPORT_FORMATS: tuple[str, ...] = ("rich", "text", "markdown", "json")
+"""The formats of ``explainer report`` (the web page draws a reading in its own template)."""

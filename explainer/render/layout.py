@@ -269,11 +269,16 @@ def _drafts_section(explanation: Explanation, audience: Audience) -> list[Sectio
 
 
 def _entered_section(explanation: Explanation) -> Section:
+    from_report = set(explanation.from_report)
     entered_rows = tuple(
-        (item.label, item.value_label) for item in explanation.entered
-        if item.core or item.known)
+        (item.label, f"{item.value_label} ({TEXT['from_report']})"
+         if item.factor in from_report else item.value_label)
+        for item in explanation.entered if item.core or item.known)
+    intro = TEXT["entered_intro"]
+    if from_report:
+        intro = f"{intro} {TEXT['from_report_intro']}"
     return Section(
-        key="entered", title=TEXT["entered"], intro=TEXT["entered_intro"],
+        key="entered", title=TEXT["entered"], intro=intro,
         table=Table((TEXT["factor"], TEXT["value"]), entered_rows))
 
 

@@ -19,6 +19,8 @@ def render_why(answer: WhyAnswer, kb: KnowledgeBase, fmt: str = "text") -> str:
 
     def data() -> str:
         found = asdict(answer)
+        if not answer.from_report:
+            del found["from_report"]  # the key appears only with --report
         found["disclaimer"] = kb.disclaimer.disclaimer
         return json.dumps(found, indent=2, ensure_ascii=False, default=str) + "\n"
 
@@ -32,7 +34,12 @@ def format_why(answer: WhyAnswer, kb: KnowledgeBase) -> str:
     label = levels[answer.relevance].lower()
     lines = [f"IMPORTANT: {kb.disclaimer.disclaimer}", "",
              f"Why is {answer.name} \"{label}\" for this profile?",
-             f"Profile: {answer.profile}", ""]
+             f"Profile: {answer.profile}"]
+    if answer.from_report:
+        names = ", ".join(kb.factors[factor].label for factor in answer.from_report
+                          if factor in kb.factors)
+        lines.append(f"From your report: {names}")
+    lines.append("")
     if answer.kinds:
         lines.append(f"{answer.name} takes the strongest relevance among its kinds:")
         lines += [f"  {name}: {relevance} (rule {rules})" for name, relevance, rules

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from explainer.explanation.compare import Comparison
 from explainer.explanation.models import Explanation
@@ -15,6 +16,7 @@ from explainer.web.site import Site, profile_schema
 
 PROFILE_EXAMPLE = {"stage": "IV", "hr_status": "positive", "her2_status": "low",
                    "menopausal_status": "postmenopausal"}
+REPORT_EXAMPLE = "ER 95%, PR 0%, HER2 IHC 2+, FISH not amplified, pT2 pN1a M0, grade 3"
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     413: {"description": f"The body is larger than {MAX_BODY_BYTES // 1024} KB."},
     415: {"description": "The body is not sent as application/json."},
@@ -30,6 +32,7 @@ def examples(base: str) -> dict[str, str]:
     return {
         "post /api/explain": f"{curl} -d '{json.dumps(PROFILE_EXAMPLE)}' {base}/api/explain",
         "post /api/compare": f"{curl} -d '{json.dumps({'profile': PROFILE_EXAMPLE, 'what_if': {'her2_status': 'negative'}})}' {base}/api/compare",  # noqa: E501
+        "post /api/report": f"{curl} -d '{json.dumps({'text': REPORT_EXAMPLE})}' {base}/api/report",
         "get /api/factors": f"curl -s {base}/api/factors",
         "get /api/categories": f"curl -s {base}/api/categories",
         "get /healthz": f"curl -s {base}/healthz",
@@ -39,7 +42,8 @@ def examples(base: str) -> dict[str, str]:
 
 
 def add_api_routes(app: FastAPI, site: Site) -> None:
-    """POST /api/explain and /api/compare, GET /api/factors, /api/categories and /healthz."""
+    """POST /api/explain, /api/compare and /api/report, GET /api/factors, /api/categories and
+    /healthz."""
     profile_body = {"required": True, "content": {JSON: {
         "schema": profile_schema(site.explainer), "example": PROFILE_EXAMPLE}}}
 
@@ -79,6 +83,26 @@ def add_api_routes(app: FastAPI, site: Site) -> None:
     async def api_compare(request: Request) -> Response:
         data = parse_json(await read_body(request.receive), request.headers.get("content-type"))
         return Response(site.compare_json(data), media_type=JSON)
+
+    report_body = {"required": True, "content": {JSON: {"schema": {
+        "type": "object", "additionalProperties": False, "required": ["text"],
+        "properties": {"text": {"type": "string", "pattern": "^[^\\u0000]*\\S[^\\u0000]*$",
+                                "description": "The words of a pathology report (not "
+                                               "blank; plain text)."}}},
+        "example": {"text": REPORT_EXAMPLE}}}}
+
+    @app.post("/api/report", operation_id="report", summary="Read a pathology report's words",
+              description="The body is `{\"text\": ...}`: the words of a pathology report. The "
+                          "answer is what `explainer report --format json` prints: each item "
+                          "found and what it means, the factors it settles (`profile`), what "
+                          "was not understood, and results that disagree. Nothing is kept.",
+              responses={200: {"description": "The reading (schema_version, disclaimer, "
+                                              "profile, findings, not_understood, conflicts)."},
+                         **ERROR_RESPONSES},
+              openapi_extra={"requestBody": report_body})
+    async def api_report(request: Request) -> Response:
+        data = parse_json(await read_body(request.receive), request.headers.get("content-type"))
+        return Response(await run_in_threadpool(site.report_json, data), media_type=JSON)
 
     @app.get("/api/factors", operation_id="factors", summary="The factors",
              description="Every factor of the knowledge base: its question, help text and "

@@ -33,6 +33,13 @@ MAX_FORM_FIELDS = 100
 Fields = dict[str, list[str]]
 
 
+REPORT_FIELD = "report"
+"""The textarea of the "From my report" box (posted to /report)."""
+REPORT_FIELD_PREFIX = "from_report__"
+"""Hidden fields ``from_report__<factor>=<value>``: an answer filled in from a report, so the
+result page can mark it (only while the answer still has that value)."""
+
+
 def parse_form(body: bytes) -> Fields:
     """Decode an ``application/x-www-form-urlencoded`` body into field -> values."""
     try:
@@ -58,7 +65,8 @@ def profile_from_form(fields: Mapping[str, Sequence[str]],
     data: dict[str, Any] = {}
     problems: list[FieldProblem] = []
     for name, values in fields.items():
-        if name == WHAT_IF_FIELD or name.endswith(KNOWN_SUFFIX):
+        if (name == WHAT_IF_FIELD or name.endswith(KNOWN_SUFFIX)
+                or name.startswith(REPORT_FIELD_PREFIX)):
             continue
         factor = factors.get(name)
         if factor is None:

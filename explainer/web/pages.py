@@ -13,7 +13,8 @@ from explainer.web.site import Site
 
 
 def add_page_routes(app: FastAPI, site: Site) -> None:
-    """The start form, the result, change and what-if pages, the stylesheet and the API docs."""
+    """The start form, the result, report, change and what-if pages, the stylesheet and the
+    API docs."""
 
     async def form_fields(request: Request) -> dict[str, list[str]]:
         return parse_form(await read_body(request.receive))
@@ -32,6 +33,10 @@ def add_page_routes(app: FastAPI, site: Site) -> None:
     @app.post("/explain", include_in_schema=False)
     async def explain_page(request: Request) -> HTMLResponse:
         return page(await run_in_threadpool(site.explain_page, await form_fields(request)))
+
+    @app.post("/report", include_in_schema=False)
+    async def report_page(request: Request) -> HTMLResponse:
+        return page(await run_in_threadpool(site.report_page, await form_fields(request)))
 
     @app.post("/change", include_in_schema=False)
     async def change_page(request: Request) -> HTMLResponse:

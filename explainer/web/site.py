@@ -19,7 +19,13 @@ from explainer.kb.profiles import allowed_values, kind_of, parse_profile
 from explainer.render import html as handout
 from explainer.render.style import STYLE
 from explainer.web import views as pages
-from explainer.web.forms import READER_FIELD, WHAT_IF_FIELD, profile_from_form
+from explainer.web.forms import (
+    READER_FIELD,
+    REPORT_FIELD,
+    REPORT_FIELD_PREFIX,
+    WHAT_IF_FIELD,
+    profile_from_form,
+)
 
 
 def _exact(factor: Factor, value: Any) -> str | None:
@@ -197,11 +203,39 @@ class Site:
     def explain_page(self, fields: dict[str, list[str]]) -> tuple[int, str]:
         """The result page for a posted form (or the form again, with what is wrong)."""
 
+        # Answers filled in from a report (the "From my report" box) are marked as such, as
+        # long as the person has not changed them.
+        filled = {name.removeprefix(REPORT_FIELD_PREFIX): values[-1]
+                  for name, values in fields.items()
+                  if name.startswith(REPORT_FIELD_PREFIX) and values}
+
         def result(data: dict[str, Any], reader: Reader) -> tuple[int, str]:
             profile = self.explainer.parse(data)
-            return 200, self.views.result(self.explainer.explain(profile), profile, reader)
+            chosen = profile.model_dump()
+            from_report = tuple(factor for factor, value in filled.items()
+                                if factor in self.kb.factors and chosen.get(factor) == value)
+            explanation = self.explainer.explain(profile).model_copy(
+                update={"from_report": from_report})
+            return 200, self.views.result(explanation, profile, reader)
 
         return self._form_page(fields, result)
+
+    def report_page(self, fields: dict[str, list[str]]) -> tuple[int, str]:
+        """The form filled in from the words posted in the "From my report" box, with what
+        was read shown beside it. The words are read here and not kept."""
+        text = (fields.get(REPORT_FIELD) or [""])[-1]
+        try:
+            chosen = fields.get(READER_FIELD) or []
+            reader = self.reader(chosen[-1] if chosen else None)
+        except ProfileError as error:
+            return 422, self.views.start(errors=self._problem_lines(error))
+        if not text.strip():
+            return 422, self.views.start(errors=[(REPORT_FIELD, pages.TEXT["report_empty"])],
+                                         reader=reader)
+        reading = self.explainer.read_report(text)
+        filled = self.explainer.report_factors(reading)
+        return 200, self.views.start(filled, reader=reader, report=reading, report_text=text,
+                                     from_report=filled)
 
     def change_page(self, fields: dict[str, list[str]]) -> tuple[int, str]:
         """The form again, filled in with the answers the result page carried."""
@@ -273,6 +307,22 @@ class Site:
                 "\"what_if\" (a profile and the factors to change)"))])
         result: Comparison = comparison
         return result.model_dump_json().encode()
+
+    def report_json(self, data: Any) -> bytes:
+        """POST /api/report: ``{"text": "..."}`` -> the reading, as ``explainer report
+        --format json`` prints it."""
+        if not isinstance(data, dict) or set(data) != {"text"}:
+            raise ProfileError([FieldProblem("body", (
+                'expected a JSON object with one field, "text": the words of the report, '
+                'for example {"text": "ER 95%, HER2 IHC 2+, FISH not amplified"}'))])
+        text = data["text"]
+        if not isinstance(text, str) or not text.strip():
+            raise ProfileError([FieldProblem(
+                "text", "expected the words of the report as a non-empty string")])
+        if "\x00" in text:
+            raise ProfileError([FieldProblem("text", "holds a NUL character; send plain text")])
+        reading = self.explainer.read_report(text)
+        return json.dumps(reading.to_json(), ensure_ascii=False).encode()
 
     def _explain_side(self, data: Any, side: str) -> Explanation:
         if not isinstance(data, dict):

@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 from explainer.explanation.compare import Comparison
 from explainer.explanation.models import QUESTION_TOPICS, Explanation
 from explainer.explanation.reader import READERS, Reader
+from explainer.explanation.report.model import ReportReading
 from explainer.kb.knowledge import KnowledgeBase
 from explainer.kb.models import RELEVANCE_ORDER
 from explainer.kb.phrases import phrases
@@ -30,6 +31,7 @@ from explainer.render.layout import _FirstUses, build_document
 from explainer.web.forms import (
     KNOWN_SUFFIX,
     READER_FIELD,
+    REPORT_FIELD_PREFIX,
     WHAT_IF_FIELD,
     FieldState,
     field_states,
@@ -144,15 +146,26 @@ class Views:
         return self.env.get_template(name).render(**context)
 
     def start(self, data: Mapping[str, Any] | None = None,
-              errors: Sequence[tuple[str, str]] = (), reader: Reader = SELF) -> str:
+              errors: Sequence[tuple[str, str]] = (), reader: Reader = SELF, *,
+              report: ReportReading | None = None, report_text: str = "",
+              from_report: Mapping[str, str] | None = None) -> str:
         """The form, empty or filled with ``data``; ``errors`` are (factor id, message).
-        ``reader`` words its questions (a caregiver reads "the person you care for")."""
+        ``reader`` words its questions (a caregiver reads "the person you care for").
+
+        With ``report`` (a reading of the words in ``report_text``), its findings are shown
+        beside the form, and ``from_report`` (factor: value filled in from it) is carried to the
+        result page, which marks those answers as read from the report."""
         states: dict[str, FieldState] = field_states(data, self.kb.factors)
+        filled = dict(from_report or {})
+        names = ", ".join(self.kb.factors[factor].label for factor in filled)
         return self._render("start.html", factors=list(self.kb.factors.values()),
                             say=reader.say, reader=reader.kind, readers=READERS,
                             disclaimer=reader.say(self.kb.disclaimer.disclaimer),
                             states=states, errors=list(errors),
-                            error_fields={field for field, _ in errors})
+                            error_fields={field for field, _ in errors},
+                            report=report, report_text=report_text, from_report=filled,
+                            report_names=names, report_prefix=REPORT_FIELD_PREFIX,
+                            phrase=self.kb.report.phrase)
 
     def _hidden(self, profile: Profile, reader: Reader) -> list[tuple[str, str]]:
         # The answers, and who is reading (when not the person with cancer).
