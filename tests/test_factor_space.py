@@ -305,9 +305,9 @@ def test_genetic_counselor_comes_where_a_gene_test_is_likely(explainer: Explaine
             profile = {**raw, **({} if age is None else {"age": age})}
             # An unknown stage is most likely invasive cancer: only DCIS is left out.
             invasive = raw["stage"] != "0"
-            expected = raw["menopausal_status"] == "not_applicable" or invasive and (
+            expected = raw["menopausal_status"] == "not_applicable" or (invasive and (
                 (age is not None and age <= 65)
                 or (raw["hr_status"] == "negative" and raw["her2_status"] in HER2_NOT_POSITIVE)
-                or (raw["stage"] == "IV" and raw["her2_status"] in HER2_NOT_POSITIVE))
+                or (raw["stage"] == "IV" and raw["her2_status"] in HER2_NOT_POSITIVE)))
             roles = [member.id for member in explainer.explain(profile).care_team]
             assert ("genetic_counselor" in roles) == expected, profile

@@ -5,7 +5,7 @@ Composed from the rules that fired and the knowledge base; holds no text of its 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, computed_field, model_validator
@@ -133,6 +133,13 @@ class Question(Model):
     topic: QuestionTopic = "general"
     about: tuple[str, ...] = ()
     """Ids of the categories a tailored question names (empty for the others)."""
+
+
+def topics_in_order(questions: Sequence[Question]) -> tuple[QuestionTopic, ...]:
+    """The topics of ``questions`` in the order their first question comes: the order in which
+    grouped views (the handout, the web page) show them, so that a profile's question order
+    (older age, poor health...) holds there too."""
+    return tuple(dict.fromkeys(question.topic for question in questions))
 
 
 class CareTeamMember(Model):

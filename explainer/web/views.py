@@ -16,7 +16,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup, escape
 
 from explainer.explanation.compare import Comparison
-from explainer.explanation.models import QUESTION_TOPICS, Explanation
+from explainer.explanation.models import Explanation, topics_in_order
 from explainer.kb.knowledge import KnowledgeBase
 from explainer.kb.phrases import phrases
 from explainer.kb.profiles import Profile
@@ -73,7 +73,7 @@ def inline_code(text: str) -> Markup:
 def _question_groups(explanation: Explanation) -> list[tuple[str, list[str]]]:
     """The questions for the doctor by topic, as the handout groups them."""
     groups = []
-    for topic in QUESTION_TOPICS:
+    for topic in topics_in_order(explanation.questions):
         chosen = [question.text for question in explanation.questions if question.topic == topic]
         if chosen:
             groups.append((handout.TEXT[f"topic_{topic}"], chosen))
