@@ -290,3 +290,24 @@ def test_new_values_get_their_own_rules(
                 "her2_status"] == "low" and raw["general_health"] != "poor":
             # HER2-low triple-negative keeps the TROP2 ADC beside the HER2 one.
             assert {"adc-metastatic-triple-negative", "adc-metastatic-her2-low"} <= set(fired)
+
+
+HER2_NOT_POSITIVE = {"negative", "low", "ultralow"}
+
+
+def test_genetic_counselor_comes_where_a_gene_test_is_likely(explainer: Explainer) -> None:
+    # ASCO-SSO 2024: a BRCA test is offered to everyone with invasive cancer found at 65 or
+    # younger; after 65 (or age not given) for triple-negative cancer or when a PARP inhibitor
+    # could be an option (metastatic HER2-negative here, lymph nodes not being entered); and to
+    # every man. Elsewhere the counselor would only add noise to the care team.
+    for raw in factor_space(explainer.kb):
+        for age in (None, 40, 65, 66, 84):
+            profile = {**raw, **({} if age is None else {"age": age})}
+            # An unknown stage is most likely invasive cancer: only DCIS is left out.
+            invasive = raw["stage"] != "0"
+            expected = raw["menopausal_status"] == "not_applicable" or (invasive and (
+                (age is not None and age <= 65)
+                or (raw["hr_status"] == "negative" and raw["her2_status"] in HER2_NOT_POSITIVE)
+                or (raw["stage"] == "IV" and raw["her2_status"] in HER2_NOT_POSITIVE)))
+            roles = [member.id for member in explainer.explain(profile).care_team]
+            assert ("genetic_counselor" in roles) == expected, profile

@@ -54,6 +54,8 @@ def test_key_statements_in_the_golden_profiles(explainer: Explainer) -> None:
     assert metastatic.relevance_of("chemotherapy") == "may_be_discussed"
     assert metastatic.relevance_of("surgery") == "may_be_discussed"
     assert metastatic.relevance_of("parp_inhibitors") == "needs_more_information"
+    # 63 years old: within ASCO-SSO 2024's "65 or younger", so the gene-test note shows.
+    assert [note.rule_id for note in metastatic.notes] == ["age-younger-genetic-testing"]
 
     her2 = explainer.explain(PROFILES["early-her2-positive"])
     assert her2.relevance_of("her2_targeted_therapy") == "often_discussed"
@@ -66,7 +68,10 @@ def test_key_statements_in_the_golden_profiles(explainer: Explainer) -> None:
     assert tnbc.relevance_of("monoclonal_antibodies") == "often_discussed"
     assert tnbc.relevance_of("chemotherapy") == "often_discussed"
     assert tnbc.relevance_of("clinical_trials") == "often_discussed"
-    assert [note.rule_id for note in tnbc.notes] == ["concern-fertility", "concern-hair-loss"]
+    # Triple-negative: a gene test is offered at any age (ASCO-SSO 2024).
+    assert [note.rule_id for note in tnbc.notes] == ["concern-fertility", "concern-hair-loss",
+                                                      "genetic-testing-other-reasons"]
+    assert "genetic_counselor" in [member.id for member in tnbc.care_team]
     assert "Could I talk with a fertility specialist before treatment starts?" in (
         tnbc.questions_for_doctor)
 

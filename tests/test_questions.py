@@ -21,6 +21,7 @@ DRUG_NAMES = (
     "pembrolizumab", "atezolizumab", "doxorubicin", "cyclophosphamide", "paclitaxel",
     "docetaxel", "capecitabine", "carboplatin", "larotrectinib", "entrectinib",
 )
+LESS_TREATMENT = "What could happen if I choose less treatment, or none?"
 CONCERNS = ["fatigue", "hair_loss", "nausea", "fertility", "menopause_symptoms", "nerve_damage",
             "body_image", "daily_life"]
 
@@ -74,9 +75,18 @@ def test_every_question_is_traceable_and_never_names_a_drug(space: list[Explanat
             assert question.sources, question
             lowered = question.text.lower()
             assert not [name for name in DRUG_NAMES if name in lowered], question.text
-        # Topics come in order: what is unknown first, general questions last.
-        order = [QUESTION_TOPICS.index(question.topic) for question in explanation.questions]
-        assert order == sorted(order)
+        origins = [question.origin for question in explanation.questions]
+        if explanation.profile["general_health"] == "poor":
+            # Poor health: the goal, the side effects and the choice of less treatment lead
+            # (disclaimer.yaml's question_order); a BRCA test question closes the list.
+            assert origins[:2] == ["general:goal", "general:side_effects"], origins
+            assert explanation.questions[2].text == LESS_TREATMENT, origins
+            if "factor:brca_mutation" in origins:
+                assert origins[-1] == "factor:brca_mutation"
+        else:
+            # Topics come in order: what is unknown first, general questions last.
+            order = [QUESTION_TOPICS.index(question.topic) for question in explanation.questions]
+            assert order == sorted(order)
         texts = [question.text for question in explanation.questions]
         assert len(texts) == len(set(texts))
 
@@ -167,3 +177,54 @@ def test_a_tailored_question_without_its_placeholder_is_a_located_error(kb_copy:
         load_knowledge(Path(str(kb_copy)))
     (line,) = caught.value.lines()
     assert "disclaimer.yaml:" in line and "'{treatments}' once" in line
+
+
+OLDER_AND_FRAIL = {"age": 84, "general_health": "poor", "stage": "II", "hr_status": "positive",
+                   "her2_status": "negative", "menopausal_status": "postmenopausal"}
+
+
+def test_an_older_frail_person_is_first_asked_about_goals_side_effects_and_less_treatment(
+        explainer: Explainer) -> None:
+    # Issue 9's profile: an 84-year-old in poor health with early HR-positive cancer.
+    texts = explainer.explain(OLDER_AND_FRAIL).questions_for_doctor
+    assert texts[:4] == [
+        "What is the goal of hormone therapy for me?",
+        "What side effects could hormone therapy have, and how are they managed?",
+        LESS_TREATMENT,
+        "How would hormone therapy fit with my work, family and daily life?",
+    ]
+    assert texts[-1] == "Could genetic testing for an inherited BRCA change be useful for me?"
+    assert not any("menopause" in text.lower() for text in texts)
+    # Age alone (good health) and poor health alone bring the same order; a younger person
+    # in good health keeps the usual one (what is not known yet first).
+    for changed in ({"general_health": "good"}, {"age": 55}):
+        texts = explainer.explain({**OLDER_AND_FRAIL, **changed}).questions_for_doctor
+        assert texts[2] == LESS_TREATMENT, changed
+        assert texts[-1].startswith("Could genetic testing"), changed
+    usual = explainer.explain({**OLDER_AND_FRAIL, "age": 55, "general_health": "good"})
+    assert usual.questions[0].topic == "unknown"
+    assert LESS_TREATMENT not in usual.questions_for_doctor
+
+
+def test_grouped_views_keep_the_older_frail_order(explainer: Explainer) -> None:
+    from explainer.render.html import render_html
+
+    html = render_html(explainer.explain(OLDER_AND_FRAIL))
+    goal = html.index("What is the goal of hormone therapy for me?")
+    assert goal < html.index(LESS_TREATMENT) < html.index("Could genetic testing for an")
+
+
+def test_a_question_order_naming_an_unknown_question_is_a_located_error(kb_copy: object
+                                                                        ) -> None:
+    from pathlib import Path
+
+    from explainer import KnowledgeBaseError, load_knowledge
+
+    path = Path(str(kb_copy)) / "knowledge" / "disclaimer.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("last: [factor:brca_mutation]", "last: [factor:brca]"),
+                    encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError) as caught:
+        load_knowledge(Path(str(kb_copy)))
+    (line,) = caught.value.lines()
+    assert "disclaimer.yaml:" in line and "'factor:brca' names no question" in line

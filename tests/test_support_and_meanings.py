@@ -87,11 +87,22 @@ def test_genetic_counselor_and_fertility_specialist_come_with_their_notes(
         explainer: Explainer) -> None:
     assert "genetic_counselor" in _roles(explainer, {"age": 38})
     assert "genetic_counselor" in _roles(explainer, {"menopausal_status": "not_applicable"})
-    # The 2024 gene-test note (parp-genetic-testing) brings the counselor in too, whenever BRCA
-    # is not known outside DCIS; with BRCA known, or for DCIS, at 62 no note brings it in.
+    # ASCO-SSO 2024: a gene test is offered to everyone found at 65 or younger, and after that
+    # for triple-negative cancer or when a PARP inhibitor could be an option. The PARP note
+    # (parp-genetic-testing), shown whenever BRCA is not known, no longer brings it in alone.
     assert "genetic_counselor" in _roles(explainer, {"age": 62, "stage": "II"})
+    assert "genetic_counselor" in _roles(explainer, {"age": 65, "stage": "II"})
+    assert "genetic_counselor" not in _roles(explainer, {"age": 66, "stage": "II"})
     assert "genetic_counselor" not in _roles(explainer, {"age": 62, "brca_mutation": "negative"})
     assert "genetic_counselor" not in _roles(explainer, {"age": 62, "stage": "0"})
+    assert "genetic_counselor" not in _roles(explainer, {
+        "age": 84, "general_health": "poor", "stage": "II", "hr_status": "positive",
+        "her2_status": "negative"})
+    assert "genetic_counselor" in _roles(explainer, {
+        "age": 84, "stage": "II", "hr_status": "negative", "her2_status": "negative"})
+    assert "genetic_counselor" in _roles(explainer, {
+        "age": 75, "stage": "III", "hr_status": "positive", "her2_status": "negative",
+        "nodes": "positive"})
     for profile in ({"side_effect_concerns": ["fertility"]}, {"pregnancy": "pregnant"},
                     {"pregnancy": "breastfeeding"}):
         assert "fertility_specialist" in _roles(explainer, profile), profile

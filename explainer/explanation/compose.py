@@ -46,7 +46,7 @@ from explainer.explanation.models import (
 from explainer.explanation.parts import Parts, plain_value
 from explainer.kb.conditions import UNKNOWN, Condition, describe, holds, parse_condition
 from explainer.kb.knowledge import KnowledgeBase, LoadedRule
-from explainer.kb.models import RELEVANCE_ORDER, Relevance, SourceRef
+from explainer.kb.models import RELEVANCE_ORDER, QuestionOrder, Relevance, SourceRef
 from explainer.kb.profiles import Profile, describe_profile, to_fact
 
 _CACHE_LIMIT = 4096
@@ -130,6 +130,10 @@ class Composer:
         self._not_asked: dict[str, Condition] = {
             factor.id: parse_condition(factor.not_asked_when, kb.factors)
             for factor in kb.factors.values() if factor.not_asked_when is not None}
+        # Question orders for some profiles (older age, poor health...): their conditions.
+        self._question_orders: tuple[tuple[Condition, QuestionOrder], ...] = tuple(
+            (parse_condition(order.when, kb.factors), order)
+            for order in kb.disclaimer.question_order)
         self._stage_meanings = {
             stage: StageMeaningInfo.model_construct(
                 stage=stage, text=meaning.meaning, sources=self.citations(meaning.sources),
@@ -291,19 +295,22 @@ class Composer:
         fired = frozenset(fired_ids)
         unknown_ids = tuple(factor_id for factor_id, factor in kb.factors.items()
                             if _is_unknown(factor.kind, profile.value(factor_id)))
-        if self._not_asked and unknown_ids:
-            fact = to_fact(profile, kb.factors)
+        fact = to_fact(profile, kb.factors) if self._not_asked or self._question_orders \
+            else None
+        if self._not_asked and unknown_ids and fact is not None:
             unknown_ids = tuple(factor_id for factor_id in unknown_ids
                                 if factor_id not in self._not_asked
                                 or not holds(self._not_asked[factor_id], fact))
+        order = next((order for condition, order in self._question_orders
+                      if fact is not None and holds(condition, fact)), None)
         stage = profile.value("stage")
         # Everything but the profile itself depends only on which rules fired, which factors
-        # are unknown and the stage (its meaning), so it is kept for reuse (bounded, and
-        # cleared when full).
-        key = (fired, unknown_ids, stage)
+        # are unknown, the stage (its meaning) and the question order, so it is kept for reuse
+        # (bounded, and cleared when full).
+        key = (fired, unknown_ids, (stage, order.id if order is not None else None))
         cached = self._parts_cache.get(key)
         if cached is None:
-            cached = self._parts(profile, fired, unknown_ids)
+            cached = self._parts(profile, fired, unknown_ids, order)
             cached["key"] = key
             self._parts_cache.put(key, cached, _PARTS_OVERHEAD)
         entered = self.parts.entered(profile)
@@ -324,8 +331,8 @@ class Composer:
         }
         return cached, fields
 
-    def _parts(self, profile: Profile, fired: frozenset[str],
-               unknown_ids: tuple[str, ...]) -> dict[str, Any]:
+    def _parts(self, profile: Profile, fired: frozenset[str], unknown_ids: tuple[str, ...],
+               order: QuestionOrder | None = None) -> dict[str, Any]:
         kb = self.kb
         stage = profile.value("stage")
         stage_meaning = self._stage_meanings.get(stage) if isinstance(stage, str) else None
@@ -347,7 +354,7 @@ class Composer:
         texts.extend(loaded.rule.reason for loaded in shown_rules)
 
         unknown = self.parts.unknown_factors(unknown_ids, categories, shown_rules)
-        questions = self.parts.questions(categories, shown_rules, unknown)
+        questions = self.parts.questions(categories, shown_rules, unknown, order)
         care_team = self.parts.care_team(categories, shown_rules)
         texts.extend(question.text for question in questions)
         texts.extend(item.why_it_matters for item in unknown)

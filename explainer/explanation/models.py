@@ -135,6 +135,13 @@ class Question(Model):
     """Ids of the categories a tailored question names (empty for the others)."""
 
 
+def topics_in_order(questions: Sequence[Question]) -> tuple[QuestionTopic, ...]:
+    """The topics of ``questions`` in the order their first question comes: the order in which
+    grouped views (the handout, the web page) show them, so that a profile's question order
+    (older age, poor health...) holds there too."""
+    return tuple(dict.fromkeys(question.topic for question in questions))
+
+
 class CareTeamMember(Model):
     """A care team role relevant to the categories shown."""
 

@@ -29,7 +29,7 @@ from explainer.explanation.models import (
 )
 from explainer.kb.conditions import UNKNOWN
 from explainer.kb.knowledge import KnowledgeBase, LoadedRule
-from explainer.kb.models import RELEVANCE_ORDER, SourceRef
+from explainer.kb.models import RELEVANCE_ORDER, QuestionOrder, SourceRef
 from explainer.kb.profiles import Profile
 from explainer.kb.reviews import slug
 
@@ -149,7 +149,10 @@ class Parts:
         return tuple(result)
 
     def questions(self, categories: Sequence[CategoryResult], shown_rules: Sequence[LoadedRule],
-                   unknown: Sequence[UnknownFactor]) -> tuple[Question, ...]:
+                  unknown: Sequence[UnknownFactor], order: QuestionOrder | None = None
+                  ) -> tuple[Question, ...]:
+        """The questions to ask the doctor, without repeats: by topic, or as ``order`` (the
+        profile's question order from disclaimer.yaml, if any) puts them."""
         kb = self.kb
         questions: list[Question] = []
         seen: set[str] = set()
@@ -200,6 +203,14 @@ class Parts:
         # treatments that come up, then what anyone could ask (a stable sort keeps the order
         # within each topic).
         questions.sort(key=lambda question: QUESTION_TOPICS.index(question.topic))
+        if order is not None:
+            # For some profiles (older age, poor health) a few questions lead and a few close
+            # the list; the others keep the order above, between them.
+            first = {origin: index for index, origin in enumerate(order.first)}
+            last = {origin: index for index, origin in enumerate(order.last)}
+            questions.sort(key=lambda question: (
+                (0, first[question.origin]) if question.origin in first
+                else (2, last[question.origin]) if question.origin in last else (1, 0)))
         return tuple(questions)
 
     def in_short(self, categories: Sequence[CategoryResult],

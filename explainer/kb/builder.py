@@ -95,6 +95,8 @@ def build_knowledge(root: Path, fingerprint: str) -> KnowledgeBase:
     report, report_issues = build_report_knowledge(root / "knowledge")
     issues.issues.extend(report_issues)
     checker.role_rules(care_file, {loaded.id for loaded in rules})
+    checker.question_order(disclaimer_file, factors, categories_file,
+                           {loaded.id: bool(loaded.rule.questions) for loaded in rules})
     clinician_file = _ledger(root / "knowledge" / REVIEWS_FOLDER / CLINICIAN_FILE,
                              ClinicianFile, issues)
     comments_file = _ledger(root / "knowledge" / REVIEWS_FOLDER / COMMENTS_FILE,
@@ -317,6 +319,38 @@ class _CrossChecker:
                     self.issue("care_team.yaml", ("roles", index, "rules", rule_index),
                                 f"unknown rule '{rule_id}'",
                                 "use the id of a rule file under rules/ (its file name)")
+
+    def question_order(self, disclaimer_file: DisclaimerFile, factors: dict[str, Factor],
+                       categories_file: CategoriesFile, rule_questions: dict[str, bool]) -> None:
+        """Check each question order: its condition, its sources, and that every question it
+        names is one the knowledge base can ask."""
+        name = "disclaimer.yaml"
+        orders = disclaimer_file.question_order
+        self._unique(name, ("question_order",), [order.id for order in orders], "question order")
+        askable = {f"general:{question.id}" for question in disclaimer_file.general_questions}
+        askable |= {f"rule:{rule_id}" for rule_id, has in rule_questions.items() if has}
+        askable |= {f"factor:{factor.id}" for factor in factors.values()
+                    if factor.if_unknown_question}
+        for category in categories_file.categories:
+            if category.questions:
+                askable.add(f"category:{category.id}")
+            askable |= {f"subtype:{subtype.id}" for subtype in category.subtypes
+                        if subtype.questions}
+        for index, order in enumerate(orders):
+            here = ("question_order", index)
+            self.sources(name, (*here, "sources"), order.sources)
+            try:
+                parse_condition(order.when, factors)
+            except ConditionError as error:
+                self.issue(name, (*here, "when", *error.path), f"when: {error.message}",
+                            "fix the condition (factor: value, [values] or {not: value})")
+            for field in ("first", "last"):
+                for position, origin in enumerate(getattr(order, field)):
+                    if origin not in askable:
+                        self.issue(name, (*here, field, position),
+                                    f"'{origin}' names no question the knowledge base asks",
+                                    "use general:<id>, rule:<id>, factor:<id>, category:<id> or "
+                                    "subtype:<id> of an entry that has a question")
 
     def glossary(self, glossary_file: GlossaryFile) -> None:
         name = "glossary.yaml"

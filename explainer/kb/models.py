@@ -353,11 +353,43 @@ class GeneralQuestion(Frozen):
     review: Review
 
 
+QuestionOrigin = Annotated[StrictStr, Field(
+    pattern=r"^(rule|category|subtype|factor|general):[A-Za-z0-9_.-]+$", max_length=120)]
+"""Where a question comes from, as ``Question.origin`` writes it (``general:goal``,
+``rule:age-older``, ``factor:brca_mutation``...)."""
+
+
+class QuestionOrder(Frozen):
+    """Which questions lead the list and which close it, for the profiles ``when`` matches.
+
+    ``when`` is a rule-style condition. Questions named in ``first`` come first, in that order;
+    those named in ``last`` come last, in that order; the others keep their usual order (by
+    topic) between them. A named question that a profile does not bring is simply skipped.
+    """
+
+    id: Id
+    when: dict[StrictStr, object]
+    first: tuple[QuestionOrigin, ...] = ()
+    last: tuple[QuestionOrigin, ...] = ()
+    sources: Sources
+
+    @model_validator(mode="after")
+    def _names_each_once(self) -> QuestionOrder:
+        named = (*self.first, *self.last)
+        if not named:
+            raise ValueError("name at least one question in 'first' or 'last'")
+        if len(set(named)) != len(named):
+            raise ValueError("a question is named twice in 'first' and 'last'")
+        return self
+
+
 class DisclaimerFile(Frozen):
     """knowledge/disclaimer.yaml: shown first and last in every output."""
 
     disclaimer: Text
     general_questions: tuple[GeneralQuestion, ...] = ()
+    question_order: tuple[QuestionOrder, ...] = ()
+    """Orders of the questions for some profiles (older age, poor health...); first match wins."""
     review: Review
 
 

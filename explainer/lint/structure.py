@@ -41,6 +41,7 @@ _CITED_LISTS: tuple[tuple[str, str, str | None], ...] = (
     ("care_team.yaml", "roles", None),
     ("glossary.yaml", "terms", None),
     ("disclaimer.yaml", "general_questions", None),
+    ("disclaimer.yaml", "question_order", None),
     ("stage_meanings.yaml", "meanings", None),
     ("support.yaml", "items", None),
 )

@@ -175,6 +175,8 @@ class UnusedEntriesValidator(
             cite(term.sources)
         for question in kb.disclaimer.general_questions:
             cite(question.sources)
+        for order in kb.disclaimer.question_order:
+            cite(order.sources)
         for loaded in kb.rules:
             cite(loaded.rule.sources)
         for meaning in kb.stage_meanings.values():

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from explainer.explanation.models import QUESTION_TOPICS, Explanation, SourceInfo
+from explainer.explanation.models import Explanation, SourceInfo, topics_in_order
 from explainer.kb.phrases import phrases
 from explainer.render.document import (
     Document,
@@ -213,7 +213,7 @@ def _questions(section: Section, explanation: Explanation | None, audience: Audi
             (None, [(entry.title, None) for entry in section.entries])]
     else:
         groups = []
-        for topic in QUESTION_TOPICS:
+        for topic in topics_in_order(explanation.questions):
             chosen: list[tuple[str, str | None]] = [
                 (question.text, question.origin) for question in explanation.questions
                 if question.topic == topic]

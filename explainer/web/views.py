@@ -17,7 +17,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup, escape
 
 from explainer.explanation.compare import Comparison
-from explainer.explanation.models import QUESTION_TOPICS, Explanation
+from explainer.explanation.models import Explanation, topics_in_order
 from explainer.explanation.reader import READERS, Reader
 from explainer.explanation.report.model import ReportReading
 from explainer.kb.knowledge import KnowledgeBase
@@ -118,7 +118,7 @@ def _question_groups(explanation: Explanation,
                      reader: Reader = SELF) -> list[tuple[str, list[str]]]:
     """The questions for the doctor by topic, as the handout groups them."""
     groups = []
-    for topic in QUESTION_TOPICS:
+    for topic in topics_in_order(explanation.questions):
         chosen = [question.text for question in explanation.questions if question.topic == topic]
         if chosen:
             groups.append((reader.say(handout.TEXT[f"topic_{topic}"]), chosen))
