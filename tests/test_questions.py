@@ -209,9 +209,25 @@ def test_an_older_frail_person_is_first_asked_about_goals_side_effects_and_less_
 def test_grouped_views_keep_the_older_frail_order(explainer: Explainer) -> None:
     from explainer.render.html import render_html
 
-    html = render_html(explainer.explain(OLDER_AND_FRAIL))
+    html = render_html(explainer.explain(OLDER_AND_FRAIL), handout="full")
     goal = html.index("What is the goal of hormone therapy for me?")
     assert goal < html.index(LESS_TREATMENT) < html.index("Could genetic testing for an")
+
+
+def test_the_short_view_starts_with_the_older_frail_order(explainer: Explainer) -> None:
+    from explainer.render import render
+
+    explanation = explainer.explain(OLDER_AND_FRAIL)
+    assert explanation.question_order == "older_or_frail"
+    text = render(explanation, "text", width=200, detail="brief")
+    start = text[text.index("START HERE"):text.index("AT A GLANCE")]
+    assert [line[2:] for line in start.splitlines() if line.startswith("* ")] == [
+        "What is the goal of hormone therapy for me?",
+        "What side effects could hormone therapy have, and how are they managed?",
+        LESS_TREATMENT]
+    assert "BRCA" not in start
+    assert explainer.explain({**OLDER_AND_FRAIL, "age": 55,
+                              "general_health": "good"}).question_order is None
 
 
 def test_a_question_order_naming_an_unknown_question_is_a_located_error(kb_copy: object

@@ -328,6 +328,7 @@ class Composer:
             "glossary": tuple(self._glossary_patterns[index][0] for index in sorted(term_ids)),
             "stage_meaning": stage_meaning,
             "support": self._support,
+            "question_order": order.id if order is not None else None,
         }
         return cached, fields
 

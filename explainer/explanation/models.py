@@ -258,6 +258,10 @@ class Explanation(Model):
     in_short: tuple[str, ...] = ()
     """The short answer: two to four plain sentences built from the relevance of each
     category (the rules that fired) and what is not known yet, one per relevance shown."""
+    question_order: str | None = None
+    """The id of the knowledge base's question order that applied (``question_order`` in
+    disclaimer.yaml, e.g. ``older_or_frail``), or None: with one, ``questions`` are in its
+    order and the short view's first questions follow it."""
     from_report: tuple[str, ...] = Field(default=(), exclude=True)
     """The factors taken from a pathology report (``explain --report``). Left out of
     ``model_dump``, so the contract's shape never changes; the JSON output adds it as the key

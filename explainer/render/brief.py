@@ -115,7 +115,12 @@ def notes_worries_first(notes: Sequence[Reason]) -> list[Reason]:
 def top_questions(explanation: Explanation, count: int = MAX_QUESTIONS) -> list[Question]:
     """The questions that matter most first: what is not known yet and would change the
     picture (the stage first), then the worries entered, then the treatments that come up,
-    then questions anyone could ask, then unknowns that change nothing shown."""
+    then questions anyone could ask, then unknowns that change nothing shown; or, when the
+    knowledge base ordered the questions for this person, its order."""
+    if explanation.question_order is not None:
+        # The knowledge base put these questions in a sourced order for this person (older
+        # age, poor health: goals and side effects first, gene tests last): keep it.
+        return list(explanation.questions[:count])
     changes = {item.factor for item in explanation.unknown_factors if item.affects}
 
     def rank(question: Question) -> tuple[int, int]:
