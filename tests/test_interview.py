@@ -21,14 +21,20 @@ from explainer.explanation.interview import TEXT, Interview, Stop
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _spawn(*args: str, report: bool = False) -> pexpect.spawn[str]:
-    """The interview in a pseudo-terminal; unless ``report``, past its first question, "Do you
-    have the report ... (the pathology report)?" (answered with Enter: no)."""
+def _spawn(*args: str, report: bool = False, reader: str | None = "") -> pexpect.spawn[str]:
+    """The interview in a pseudo-terminal, past "Who is reading?" (answered with ``reader``;
+    Enter: the person with cancer; None: not answered) unless ``--reader`` is given, and unless
+    ``report``, past "Do you have the report ... (the pathology report)?" (Enter: no)."""
     env = {**os.environ, "NO_COLOR": "1", "TERM": "xterm", "COLUMNS": "110", "LINES": "50",
            "PAGER": "cat"}
     child = pexpect.spawn(sys.executable, ["-m", "explainer", "interview", *args],
                           cwd=str(ROOT), env=env, encoding="utf-8", timeout=60,
                           dimensions=(50, 110))
+    if "--reader" not in args and reader is not None:
+        # Who is reading: ``reader`` (Enter: the person with cancer).
+        child.expect_exact(TEXT["reader_ask"])
+        child.expect_exact(TEXT["prompt"] + ": ")
+        child.sendline(reader)
     if not report:
         child.expect_exact("(the pathology report)?")
         child.expect_exact(TEXT["prompt"] + ": ")
@@ -51,8 +57,10 @@ def _finish(child: pexpect.spawn[str]) -> str:
 
 def test_answers_dont_know_going_back_changing_and_a_handout(tmp_path: Path) -> None:
     handout = tmp_path / "handout.html"
-    child = _spawn("--format", "text", "--width", "100", report=True)
+    child = _spawn("--format", "text", "--width", "100", report=True, reader=None)
     child.expect_exact("Important")
+    child.expect_exact(TEXT["reader_ask"])
+    _answer(child, TEXT["reader_caregiver"], "a")            # the person with cancer reads
     child.expect_exact("I will ask 10 questions")
     child.expect_exact("(the pathology report)?")
     child.expect_exact(TEXT["prompt"] + ": ")
@@ -253,7 +261,7 @@ def test_the_report_branch_in_a_terminal() -> None:
     # The issue's example, typed in the report's own words: HER2 2+ with ISH not amplified,
     # ER 95%, PR 0%, pT2 pN1a M0. The same reader as `explainer report` explains each item, and
     # the answers it settles are filled in (kept with Enter); the rest is asked as usual.
-    child = _spawn("--format", "text", "--width", "100", report=True)
+    child = _spawn("--format", "text", "--width", "100", "--detail", "full", report=True)
     child.expect_exact("(the pathology report)?")
     child.expect_exact(TEXT["prompt"] + ": ")
     child.sendline("y")
@@ -342,3 +350,30 @@ def test_a_conflict_is_shown_and_left_unknown(explainer: Explainer) -> None:
     interview.report_branch()
     assert "stage" not in interview.from_report
     assert any(line.startswith("These disagree") for line in shown)
+
+
+def test_a_caregiver_reads_the_questions_about_the_person_they_care_for() -> None:
+    child = _spawn("--format", "text", "--width", "100", report=True, reader=None)
+    child.expect_exact(TEXT["reader_ask"])
+    child.expect_exact(TEXT["prompt"] + ": ")
+    child.sendline("x")                                      # not a or b: asked again
+    child.expect_exact(TEXT["reader_bad"])
+    child.sendline("b")
+    child.expect_exact("(the pathology report)?")
+    child.sendline("")
+    _answer(child, "Question 1 of 10", "c")
+    child.expect_exact("Question 2 of 10")
+    child.expect_exact("Which of these fits the person you care for best?")
+    child.expect_exact("They still have periods (before menopause)")
+    child.sendline("q")
+    output = _finish(child)
+    assert "Traceback" not in output
+
+
+def test_the_reader_can_be_given_on_the_command_line() -> None:
+    child = _spawn("--format", "text", "--width", "100", "--reader", "caregiver")
+    _answer(child, "Question 1 of 10", "?")
+    child.expect_exact("Question 2 of 10")
+    child.expect_exact("Which of these fits the person you care for best?")
+    child.sendline("q")
+    _finish(child)

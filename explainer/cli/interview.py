@@ -29,7 +29,11 @@ examples:
   explainer interview
   explainer interview --handout my-handout.html
   explainer interview --format markdown --output notes.md
+  explainer interview --reader caregiver
 
+Every question can be answered "I don't know". Type < to go back, q or Ctrl-C to stop.
+It first asks who is reading (or give --reader): a caregiver reads "the person you care for"
+where the questions would say "you".
 Every question can be answered "I don't know". Type < to go back, q or Ctrl-C to stop.
 With a pathology report at hand, answer y to the first question: a few items asked in the
 report's own words (HER2 score, ISH, ER, PR, TNM or stage) fill in the answers they settle.
@@ -47,6 +51,9 @@ def register(commands: Any) -> None:
     parser.add_argument("--handout", metavar="FILE",
                         help="also write the printable HTML handout to FILE (no question "
                              "asked at the end)")
+    parser.add_argument("--reader", choices=("self", "caregiver"), default=None,
+                        help="who is reading: self (the person with cancer) or caregiver "
+                             "(someone helping them); asked first when not given")
     add_output_options(parser, detail=True)
 
 
@@ -65,6 +72,7 @@ def run_interview(args: argparse.Namespace) -> int:
     from rich.text import Text
 
     from explainer.explanation.interview import TEXT, Interview, Stop
+    from explainer.explanation.reader import ReaderKind, load_reader
 
     explainer = explainer_for(args)
     console = _console()
@@ -85,16 +93,35 @@ def run_interview(args: argparse.Namespace) -> int:
         grid.add_row(key, text)
         console.print(Padding(grid, (0, 0, 0, 2)))
 
-    interview = Interview(explainer.kb, show, read, option, read_report=explainer.read_report)
+    def who_reads() -> ReaderKind:
+        # Asked before anything else, as the web page does; Enter means the person with cancer.
+        show(TEXT["reader_ask"], "bold")
+        option("a", TEXT["reader_self"])
+        option("b", TEXT["reader_caregiver"])
+        while True:
+            text = read(TEXT["prompt"] + ": ").strip().lower()
+            if text in ("", "a"):
+                return "self"
+            if text == "b":
+                return "caregiver"
+            if text in ("q", "quit"):
+                raise Stop
+            show(TEXT["reader_bad"], "yellow")
+
     try:
         console.print(Panel(Text(explainer.kb.disclaimer.disclaimer), title="Important",
                             border_style="yellow"))
+        # Piped answers (a script) start with the first question, as before.
+        kind: ReaderKind = args.reader or (who_reads() if sys.stdin.isatty() else "self")
+        reader = load_reader(kind, explainer.kb.root)
+        interview = Interview(explainer.kb, show, read, option,
+                              read_report=explainer.read_report, say=reader.say)
         show(TEXT["title"], "bold underline")
         show(TEXT["intro"].format(count=len(interview.factors)), "")
         show(TEXT["keys"], "dim")
         profile = interview.run()
-        explanation = explainer.explain(profile).model_copy(
-            update={"from_report": interview.kept_from_report()})
+        explanation = reader.explanation(explainer.explain(profile).model_copy(
+            update={"from_report": interview.kept_from_report()}))
         console.print()
         emit(render_for(args, explanation), args.output)
         asking = args.output is None and args.format != "html" and sys.stdin.isatty()

@@ -59,7 +59,8 @@ class Interview:
     def __init__(self, kb: KnowledgeBase, show: Callable[[str, str], None],
                  read: Callable[[str], str],
                  option: Callable[[str, str], None] | None = None,
-                 read_report: Callable[[str], ReportReading] | None = None) -> None:
+                 read_report: Callable[[str], ReportReading] | None = None,
+                 say: Callable[[str], str] | None = None) -> None:
         self.kb = kb
         self.factors: list[Factor] = list(kb.factors.values())
         self.show = show
@@ -67,6 +68,9 @@ class Interview:
         # ``option(key, text)`` shows one answer to choose; a front end can keep a wrapped
         # answer's lines indented under its text.
         self.option = option or (lambda key, text: show(f"  {key}  {text}", ""))
+        self.say: Callable[[str], str] = say or (lambda text: text)
+        """Words a question, its help and its answers for who is reading (a caregiver reads
+        "the person you care for"; see :mod:`explainer.explanation.reader`)."""
         self.read_report = read_report
         """With it, :meth:`run` first offers to take answers from a pathology report."""
         self.answers: dict[str, Answer] = {}
@@ -84,9 +88,9 @@ class Interview:
     def _present(self, factor: Factor, number: int) -> None:
         self.show("", "")
         self.show(TEXT["question"].format(number=number, count=len(self.factors)), "bold cyan")
-        self.show(factor.question, "bold")
-        self.show(factor.help, "")
-        self.show(f"{TEXT['why_we_ask']}: {factor.why_it_matters}", "italic")
+        self.show(self.say(factor.question), "bold")
+        self.show(self.say(factor.help), "")
+        self.show(f"{TEXT['why_we_ask']}: {self.say(factor.why_it_matters)}", "italic")
         if factor.kind == "number":
             self.show(TEXT["number_hint"].format(min=factor.min, max=factor.max), "")
         else:
@@ -94,8 +98,8 @@ class Interview:
                 self.show(TEXT["multi_hint"], "")
             helps = {value.id: value.help for value in factor.values}
             for letter, value_id, label in self._options(factor):
-                help_text = helps.get(value_id)
-                self.option(letter, f"{label}" + (f" — {help_text}" if help_text else ""))
+                help_text = self.say(helps.get(value_id) or "")
+                self.option(letter, self.say(str(label)) + (f" — {help_text}" if help_text else ""))
         self.option("?", TEXT["dont_know"])
         if number > 1:
             self.show(f"  <  {TEXT['back']}", "dim")
@@ -300,7 +304,7 @@ class Interview:
         for number, factor in enumerate(self.factors, start=1):
             answer = self.answers.get(factor.id)
             shown = answer.shown if answer else TEXT["dont_know"]
-            self.show(f"  {number:>2}  {factor.label:<{width}}  {shown}", "")
+            self.show(f"  {number:>2}  {self.say(factor.label):<{width}}  {self.say(shown)}", "")
         self.show(TEXT["summary_hint"], "")
 
     def profile(self) -> dict[str, Any]:

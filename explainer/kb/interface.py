@@ -89,6 +89,7 @@ PHRASE_KEYS: dict[Screen, tuple[str, ...]] = {
         "time_to_decide",
         "entered",
         "entered_line",
+        "from_report_line",
         "entered_none",
         "not_entered",
         "why",
@@ -277,6 +278,10 @@ PHRASE_KEYS: dict[Screen, tuple[str, ...]] = {
         "report_filled",
         "report_none",
         "from_report",
+        "reader_ask",
+        "reader_self",
+        "reader_caregiver",
+        "reader_bad",
     ),
     # The API's documentation page (/docs), for programmers.
     "api_docs": (

@@ -230,12 +230,19 @@ def entered_line(explanation: Explanation) -> str:
     """What was entered, in one line: "Label: value" for each factor known, then the core
     factors not known yet. A value's aside in brackets ("Stage III (locally advanced)") is
     left out: the person chose it, and the full view shows it whole."""
-    known = [labelled(item.label, _ASIDE.sub("", item.value_label).strip() or item.value_label)
+    reported = set(explanation.from_report)
+    shown = [(item.factor in reported,
+              labelled(item.label, _ASIDE.sub("", item.value_label).strip() or item.value_label))
              for item in explanation.entered if item.known]
     missing = [item.label for item in explanation.entered if item.core and not item.known]
-    if not known:
+    if not shown:
         return TEXT["entered_none"]
-    text = TEXT["entered_line"].format(values="; ".join(known))
+    # What came from a pathology report (explain --report) is said once, apart.
+    own = [value for from_report, value in shown if not from_report]
+    read = [value for from_report, value in shown if from_report]
+    parts = ([TEXT["entered_line"].format(values="; ".join(own))] if own else []) + (
+        [TEXT["from_report_line"].format(values="; ".join(read))] if read else [])
+    text = " ".join(parts)
     if missing:
         text += " " + TEXT["not_entered"].format(names=_lower_list(missing))
     return text
