@@ -4,6 +4,7 @@ flags and profile files override them, and every format says which came from the
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -58,8 +59,15 @@ def test_a_profile_file_overrides_the_report(cli: Cli, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "rich", "html"])
 def test_every_human_format_marks_the_values_from_the_report(cli: Cli, fmt: str) -> None:
+    # The short view says it once ("From your report: ..."); the full view marks each value.
+    brief = cli("explain", "--report", EXAMPLE, "--menopause", "postmenopausal",
+                "--format", fmt, "--width", "100")
+    assert brief.code == ExitCode.OK, brief.err
+    shown = re.sub(r"<sup.*?</sup>|<[^>]+>", " ", brief.out)  # HTML: no tags, no marks
+    assert "From your report: Stage II;" in " ".join(shown.split())
+    full = ("--handout", "full") if fmt == "html" else ("--detail", "full")
     result = cli("explain", "--report", EXAMPLE, "--menopause", "postmenopausal",
-                 "--format", fmt, "--width", "100")
+                 "--format", fmt, "--width", "100", *full)
     assert result.code == ExitCode.OK, result.err
     # Three values are marked; the menopause, typed by the person, is not.
     assert result.out.count("from your report") >= 4

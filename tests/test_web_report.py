@@ -87,10 +87,13 @@ def test_the_result_marks_the_answers_from_the_report(client: TestClient) -> Non
     text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
     assert "Stage II (early) (from your report)" in text
     # Stage and HR are marked; the person changed HER2 to positive, so that answer is theirs.
-    rows = re.findall(r"<tr>(.*?)</tr>", page, re.DOTALL)
+    # What was entered is one compact list, an item per factor.
+    rows = re.findall(r"<li[^>]*>(.*?)</li>", page, re.DOTALL)
     marked = [re.sub(r"<[^>]+>", " ", row) for row in rows if "(from your report)" in row]
     assert len(marked) == 2
-    assert "Hormone receptor" in marked[1] and "HER2" not in marked[1].split("Entered")[0]
+    assert any("Stage II (early) (from your report)" in row for row in marked)
+    assert any("Hormone receptor" in row for row in marked)
+    assert not any("HER2-positive (from your report)" in row for row in marked)
 
 
 def test_a_report_with_a_conflict_fills_nothing_for_that_factor(client: TestClient) -> None:

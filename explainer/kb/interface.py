@@ -101,6 +101,7 @@ PHRASE_KEYS: dict[Screen, tuple[str, ...]] = {
         "more",
         "more_text",
         "waiting",
+        "sometimes",
         "many",
         "sources",
         "source_note",

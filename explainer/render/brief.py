@@ -186,7 +186,8 @@ class SourceNotes:
             if source is None:
                 continue
             # The publisher is what a reader recognises; the full view gives every title.
-            text = source.publisher or source.title
+            # (Without a journal's name in brackets: "... Pathologists (J Clin Oncol, 2020)".)
+            text = _ASIDE.sub("", source.publisher).strip() if source.publisher else source.title
             out.append(Entry(title=text, note_number=number))
         return tuple(out)
 
@@ -320,7 +321,10 @@ def build_brief(explanation: Explanation, audience: Audience = "patient") -> Doc
         for item in unknowns:
             lines = [Line(TEXT["could_change"].format(
                 targets=_target_names(item, explanation, names)))]
-            if item.question and item.question not in asked and len(asked) < MAX_QUESTIONS:
+            # Under the knowledge base's own question order (older age, poor health) the first
+            # questions above are the ones it puts first; the rest wait for the full view.
+            if item.question and item.question not in asked and len(asked) < MAX_QUESTIONS \
+                    and explanation.question_order is None:
                 lines.append(Line(TEXT["ask"].format(question=item.question)))
                 asked.add(item.question)
             entries.append(Entry(title=item.label, lines=tuple(lines)))
@@ -332,9 +336,9 @@ def build_brief(explanation: Explanation, audience: Audience = "patient") -> Doc
     knowledge = explanation.knowledge
     sections.append(Section(
         key="source_notes", title=TEXT["sources"],
-        # Every view says how much of it a clinician has reviewed (none yet: it says so).
-        intro=TEXT["version"].format(version=knowledge.version) + " "
-        + review_sentence(knowledge),
+        # Every view says how much of it a clinician has reviewed (none yet: it says so); the
+        # knowledge base's version is in the full view and the handout.
+        intro=review_sentence(knowledge),
         entries=notes.entries(), listed=True))
     return Document(title=LAYOUT["title"], disclaimer=explanation.disclaimer,
                     sections=tuple(sections), audience=audience, detail="brief")
@@ -371,6 +375,7 @@ def _why_entries(explanation: Explanation, notes: SourceNotes) -> tuple[Entry, .
         elif category is group[0]:
             # Many alike share one line: their names, and what the label means.
             why = (TEXT["waiting"] if category.relevance == "needs_more_information"
+                   else TEXT["sometimes"] if category.relevance == "may_be_discussed"
                    else first_sentence(meanings[category.relevance]))
             entries.append(Entry(
                 title=_legend_label(category, explanation), relevance=category.relevance,
