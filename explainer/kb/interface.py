@@ -76,6 +76,8 @@ PHRASE_KEYS: dict[Screen, tuple[str, ...]] = {
         "systemic",
         "supportive",
         "research",
+        "cite_section",
+        "cite_refs",
     ),
     # What the printable HTML handout adds around the explanation.
     "handout": (

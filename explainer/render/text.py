@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import textwrap
 
-from explainer.render.document import Document, Entry, Line, Marks, TermMark, apply_marks
+from explainer.render.document import (
+    Document,
+    Entry,
+    Line,
+    Marks,
+    TermMark,
+    apply_marks,
+    important,
+    line_label,
+)
 
-PREFIX = {"text": "", "muted": "", "why": "Why: ", "note": "Note: ", "source": "Source: ",
-          "trace": "[clinician] "}
+TRACE = "[clinician] "
+"""The clinician's trace lines (rule ids and conditions) are for clinicians, in English."""
 
 
 def _marker(shown: str, mark: TermMark) -> str:
@@ -26,7 +35,7 @@ def _wrap(text: str, width: int, indent: str, hang: str = "") -> list[str]:
 
 
 def _line(line: Line, width: int, indent: str) -> list[str]:
-    prefix = PREFIX[line.kind]
+    prefix = TRACE if line.kind == "trace" else line_label(line.kind)
     return _wrap(prefix + marked(line.text, line.marks), width, indent, " " * len(prefix))
 
 
@@ -45,7 +54,7 @@ def _entry(entry: Entry, width: int, indent: str, bullet: str) -> list[str]:
 
 def _disclaimer(text: str, width: int) -> list[str]:
     bar = "=" * min(width, 72)
-    return [bar, *_wrap("IMPORTANT: " + text, min(width, 72), ""), bar]
+    return [bar, *_wrap(important().upper() + ": " + text, min(width, 72), ""), bar]
 
 
 def render_text(document: Document, width: int = 88) -> str:
