@@ -60,6 +60,7 @@ def run_interview(args: argparse.Namespace) -> int:
     from rich.text import Text
 
     from explainer.explanation.interview import TEXT, Interview, Stop
+    from explainer.render.document import important
 
     explainer = explainer_for(args)
     console = _console()
@@ -72,7 +73,7 @@ def run_interview(args: argparse.Namespace) -> int:
 
     interview = Interview(explainer.kb, show, read)
     try:
-        console.print(Panel(Text(explainer.kb.disclaimer.disclaimer), title="Important",
+        console.print(Panel(Text(explainer.kb.disclaimer.disclaimer), title=important(),
                             border_style="yellow"))
         show(TEXT["title"], "bold underline")
         show(TEXT["intro"].format(count=len(interview.factors)), "")

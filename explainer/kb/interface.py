@@ -236,6 +236,9 @@ class InterfaceFile(Frozen):
     demo: dict[str, Text]
     interview: dict[str, Text]
     api_docs: dict[str, Text]
+    language: Literal["en", "es"] = "en"
+    """The language of the phrases: set by a translation layer (see
+    :mod:`explainer.kb.translation`), never written in interface.yaml."""
 
     def texts(self, screen: Screen) -> dict[str, str]:
         """The phrases of ``screen`` by their key in the YAML file."""

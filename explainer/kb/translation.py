@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -236,6 +237,14 @@ def optional_ids(kb: Any) -> set[str]:
     return found | set(LAYER_IDS)
 
 
+_PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
+
+
+def placeholders(text: str) -> list[str]:
+    """The ``{placeholders}`` of a text, sorted (a translation must keep the English ones)."""
+    return sorted(_PLACEHOLDER.findall(text))
+
+
 def is_stale(item: Translation, english: str) -> bool:
     """Whether the English changed since ``item`` was translated (or it does not say which
     English it translates)."""
@@ -254,7 +263,9 @@ class _Overlay:
 
     def __call__(self, ident: str, english: str) -> str:
         found = self.layer.text(ident)
-        if found is None:
+        if found is None or placeholders(found) != placeholders(english):
+            # Missing, or unusable: a text whose {placeholders} differ would fail when filled
+            # in. Shown in English, said so by the status line, reported by the lint.
             self.missing.append(ident)
             return english
         return found
@@ -392,8 +403,10 @@ def translate(kb: Any, layer: Layer) -> Any:
                 "title": t(f"support:{item.id}/title", item.title),
                 "text": t(f"support:{item.id}/text", item.text)}) for item in support.items)})
     interface = InterfaceFile.model_validate({
-        screen: {key: t(phrase_id(screen, key), text)
-                 for key, text in kb.interface.texts(screen).items()} for screen in SCREENS})
+        "language": layer.lang,
+        **{screen: {key: t(phrase_id(screen, key), text)
+                    for key, text in kb.interface.texts(screen).items()}
+           for screen in SCREENS}})
     factors = _factors(t, kb)
     not_known = t(NOT_KNOWN_ID, kb.not_known_label)
     texts = english_texts(kb)

@@ -33,6 +33,7 @@ from explainer.kb.translation import (
     english_texts,
     is_stale,
     optional_ids,
+    placeholders,
     read_layer,
     translate,
 )
@@ -45,8 +46,6 @@ MIN_STRING_EASE = 60.0
 """Below this, a long string is reported (a warning)."""
 LONG_STRING_WORDS = 15
 """Strings shorter than this are not scored alone."""
-
-_PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
 
 DIRECTIVE_ES: tuple[tuple[str, str, str], ...] = (
     (r"\busted debe\b|\bdebe usted\b|\bdebe (?:hacer|tomar|elegir|pedir|empezar)\b",
@@ -153,10 +152,11 @@ class _Checker:
                              f"\"{_short(english)}\")", "check the translation against the "
                              "new English, then set en_hash to the new hash "
                              "(explainer.kb.reviews.text_hash); it counts as a draft until then")
-        if sorted(_PLACEHOLDER.findall(text)) != sorted(_PLACEHOLDER.findall(english)):
+        if placeholders(text) != placeholders(english):
             yield self.issue(Severity.ERROR, ident, f"'{ident}': placeholders differ: "
-                             f"{sorted(set(_PLACEHOLDER.findall(english)))} in English, "
-                             f"{sorted(set(_PLACEHOLDER.findall(text)))} here",
+                             f"{sorted(set(placeholders(english)))} in English, "
+                             f"{sorted(set(placeholders(text)))} here (shown in English "
+                             "until fixed)",
                              "keep every {name} of the English exactly as written")
         for pattern, problem, hint in _DIRECTIVE:
             found = pattern.search(text)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from explainer.explanation.models import QUESTION_TOPICS, Explanation, SourceInfo
-from explainer.kb.phrases import phrases
+from explainer.kb.phrases import language, phrases
 from explainer.render.document import (
     Document,
     Entry,
@@ -41,8 +41,9 @@ from explainer.render.style import STYLE
 Paper = Literal["auto", "a4", "letter"]
 """``auto`` lets the browser's print dialog choose the paper; ``a4``/``letter`` fix it."""
 
-LANG = "en"
-"""The language of every text the knowledge base holds (the page's ``lang``)."""
+LANG: str | None = None
+"""The page's ``lang`` when none is given: the language of the active phrases (see
+:func:`explainer.kb.phrases.language`)."""
 
 # The fixed phrases of this screen live in knowledge/interface.yaml (handout:).
 TEXT = phrases("handout")
@@ -105,7 +106,7 @@ def _disclaimer(text: str, where: Literal["top", "bottom"]) -> str:
             f"</strong> {escape(text)}</p></{tag}>")
 
 
-def page(title: str, body: str, disclaimer: str, *, lang: str = LANG,
+def page(title: str, body: str, disclaimer: str, *, lang: str | None = LANG,
          paper: Paper = "auto") -> str:
     """A complete, self-contained page: ``body`` between the disclaimer, first and last.
 
@@ -113,7 +114,7 @@ def page(title: str, body: str, disclaimer: str, *, lang: str = LANG,
     """
     return "\n".join([
         "<!DOCTYPE html>",
-        f'<html lang="{escape(lang)}">',
+        f'<html lang="{escape(lang or language())}">',
         "<head>",
         '<meta charset="utf-8" />',
         '<meta name="viewport" content="width=device-width, initial-scale=1" />',
@@ -288,14 +289,14 @@ def document_body(document: Document, explanation: Explanation | None = None, *,
 
 def render_document_html(document: Document, explanation: Explanation | None = None, *,
                          callout: Callout | None = None, notes_box: bool = True,
-                         lang: str = LANG, paper: Paper = "auto") -> str:
+                         lang: str | None = LANG, paper: Paper = "auto") -> str:
     """Any :class:`Document` (an explanation, a comparison) as one self-contained page."""
     body = document_body(document, explanation, callout=callout, notes_box=notes_box)
     return page(document.title, body, document.disclaimer, lang=lang, paper=paper)
 
 
 def render_html(explanation: Explanation, audience: Audience = "patient", *,
-                callout: Callout | None = None, lang: str = LANG,
+                callout: Callout | None = None, lang: str | None = LANG,
                 paper: Paper = "auto") -> str:
     """The printable handout for ``explanation``: a complete, self-contained HTML page.
 
