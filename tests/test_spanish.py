@@ -81,7 +81,7 @@ def test_spanish_never_changes_which_rules_fire(explainer: Explainer, es: Explai
             if factor.core and factor.kind == "choice"]
     checked = 0
     for values in itertools.product(*[[value.id for value in factor.values] for factor in core]):
-        data = dict(zip([factor.id for factor in core], values, strict=True))
+        data: dict[str, Any] = dict(zip([factor.id for factor in core], values, strict=True))
         data["side_effect_concerns"] = ["fertility"] if checked % 3 == 0 else []
         english, spanish = explainer.explain(data), es.explain(data)
         assert explainer.fired(explainer.parse(data)) == es.fired(es.parse(data))

@@ -103,6 +103,8 @@ PHRASE_KEYS: dict[Screen, tuple[str, ...]] = {
     "web": (
         "site",
         "skip",
+        "other_language",
+        "language_nav",
         "important",
         "start_title",
         "start_intro",

@@ -24,6 +24,9 @@ KNOWN_SUFFIX = "__known"
 WHAT_IF_FIELD = "what_if"
 """The what-if select: one ``FACTOR=VALUE`` (see
 :func:`explainer.explanation.compare.apply_what_if`)."""
+LANG_FIELD = "lang"
+"""The language of the page a form was sent from (every form carries it): the answer is in
+the same language."""
 
 MAX_FORM_FIELDS = 100
 """More fields than any form of this page has; a longer body is not a form of ours."""
@@ -56,7 +59,7 @@ def profile_from_form(fields: Mapping[str, Sequence[str]],
     data: dict[str, Any] = {}
     problems: list[FieldProblem] = []
     for name, values in fields.items():
-        if name == WHAT_IF_FIELD or name.endswith(KNOWN_SUFFIX):
+        if name in (WHAT_IF_FIELD, LANG_FIELD) or name.endswith(KNOWN_SUFFIX):
             continue
         factor = factors.get(name)
         if factor is None:

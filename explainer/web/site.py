@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from explainer import __version__
 from explainer.errors import FieldProblem, InputError, ProfileError
@@ -13,12 +13,15 @@ from explainer.explanation.api import Explainer
 from explainer.explanation.compare import Comparison, apply_what_if, compare, compare_what_if
 from explainer.explanation.models import Explanation
 from explainer.kb.conditions import UNKNOWN
+from explainer.kb.interface import using
 from explainer.kb.models import Factor
 from explainer.kb.profiles import allowed_values, kind_of, parse_profile
 from explainer.render import html as handout
 from explainer.render.style import STYLE
 from explainer.web import views as pages
 from explainer.web.forms import WHAT_IF_FIELD, profile_from_form
+
+T = TypeVar("T")
 
 
 def _exact(factor: Factor, value: Any) -> str | None:
@@ -108,11 +111,13 @@ def profile_schema(explainer: Explainer) -> dict[str, Any]:
 
 
 class Site:
-    """The routes' shared state: one explainer (one knowledge base) and its pages."""
+    """The routes' shared state: one explainer (one knowledge base, in one language) and its
+    pages."""
 
     def __init__(self, explainer: Explainer) -> None:
         self.explainer = explainer
         self.kb = explainer.kb
+        self.language = explainer.kb.language
         self.views = pages.Views(explainer.kb)
         self.factors_json = json.dumps(self._factors(), ensure_ascii=False).encode()
         self.categories_json = json.dumps(self._categories(), ensure_ascii=False).encode()
@@ -147,6 +152,16 @@ class Site:
                 "relevance_levels": levels}
 
     # -- pages ----------------------------------------------------------------------------
+
+    def localized(self, work: Callable[..., T]) -> Callable[..., T]:
+        """``work`` run with this site's phrases (its language), whatever the other requests
+        of the process are answering in at the same time."""
+
+        def run(*args: Any) -> T:
+            with using(self.kb.interface):
+                return work(*args)
+
+        return run
 
     def _problem_lines(self, error: ProfileError) -> list[tuple[str, str]]:
         lines = []

@@ -18,14 +18,16 @@ from markupsafe import Markup, escape
 from explainer.explanation.compare import Comparison
 from explainer.explanation.models import QUESTION_TOPICS, Explanation
 from explainer.kb.knowledge import KnowledgeBase
-from explainer.kb.phrases import phrases
+from explainer.kb.phrases import language, phrases
 from explainer.kb.profiles import Profile
+from explainer.kb.translation import LANGUAGES
 from explainer.render import html as handout
 from explainer.render.compare import build_comparison_document
 from explainer.render.document import Document, Marks, TermMark, apply_marks
 from explainer.render.layout import build_document
 from explainer.web.forms import (
     KNOWN_SUFFIX,
+    LANG_FIELD,
     WHAT_IF_FIELD,
     FieldState,
     field_states,
@@ -92,12 +94,16 @@ class Views:
         self.env.filters["marked"] = marked
         self.env.filters["inline_code"] = inline_code
         self.env.globals.update(text=TEXT, handout=handout.TEXT, api_docs=phrases("api_docs"),
-                                lang=handout.LANG,
                                 known_suffix=KNOWN_SUFFIX, what_if_field=WHAT_IF_FIELD,
                                 disclaimer=kb.disclaimer.disclaimer)
 
     def _render(self, name: str, **context: Any) -> str:
-        return self.env.get_template(name).render(**context)
+        # The page's language is the active phrases' (see explainer.web.site.Site.localized);
+        # the language link points to the other one, and every form carries the language.
+        lang = language()
+        other = next(code for code in LANGUAGES if code != lang)
+        return self.env.get_template(name).render(lang=lang, other_lang=other,
+                                                  lang_field=LANG_FIELD, **context)
 
     def start(self, data: Mapping[str, Any] | None = None,
               errors: Sequence[tuple[str, str]] = ()) -> str:
@@ -114,15 +120,17 @@ class Views:
     def result(self, explanation: Explanation, profile: Profile) -> str:
         """The explanation: the same content as the command line, and the handout in print."""
         document: Document = build_document(explanation, "patient")
+        what_if = self._what_if(profile)
         return self._render("result.html", document=document, explanation=explanation,
                             question_groups=_question_groups(explanation),
-                            what_if=self._what_if(profile))
+                            what_if=what_if, answers=what_if["hidden"])
 
     def comparison(self, comparison: Comparison, before: Profile, after: Profile) -> str:
         """What changes with a what-if, with ways back to either full explanation."""
         document = build_comparison_document(comparison, "patient")
+        what_if = self._what_if(before)
         return self._render("comparison.html", document=document, comparison=comparison,
-                            what_if=self._what_if(before),
+                            what_if=what_if, answers=what_if["hidden"],
                             after_fields=hidden_fields(after, self.kb.factors))
 
     def error(self, title: str, message: str) -> str:
