@@ -136,8 +136,10 @@ def _cross_check(kb: KnowledgeBase, path: Path, data: Any,
     return issues, loaded
 
 
-def load_scenarios(kb: KnowledgeBase) -> tuple[LoadedScenario, ...]:
-    """The teaching scenarios of ``kb``, checked against it (profiles, ids, sources).
+def load_scenarios(kb: KnowledgeBase, *, translated: bool = True
+                   ) -> tuple[LoadedScenario, ...]:
+    """The teaching scenarios of ``kb``, checked against it (profiles, ids, sources), with
+    their texts in ``kb``'s language (unless ``translated`` is False).
 
     Raises :class:`KnowledgeBaseError` listing every problem with ``file:line``.
     """
@@ -163,6 +165,10 @@ def load_scenarios(kb: KnowledgeBase) -> tuple[LoadedScenario, ...]:
     issues, loaded = _cross_check(kb, path, data, parsed)
     if issues:
         raise KnowledgeBaseError(issues, kb.root)
+    if translated and kb.language != "en":
+        from explainer.kb.translation import translate_scenarios
+
+        return translate_scenarios(kb, loaded)
     return tuple(loaded)
 
 
