@@ -485,3 +485,25 @@ def test_spanish_json_and_handout_goldens(es: Explainer, golden: Callable[[str, 
     page = _in_spanish(es, "html", PROFILES[name])
     assert '<html lang="es">' in page
     golden(f"es-{name}.html", page)
+
+
+def test_translation_review_packet(cli: Callable[..., CliResult], kb: KnowledgeBase) -> None:
+    """explainer review --lang es: every string beside its English, for a bilingual
+    clinician; CSV with empty verdict and comment columns."""
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(
+        cli("review", "--lang", "es", "--format", "csv").out.lstrip("\ufeff"))))
+    by_id = {row["id"]: row for row in rows}
+    assert set(english_texts(kb)) <= set(by_id)
+    reason = by_id["rule:surgery-before-spread/reason"]
+    assert reason["english"] == normalise(kb.rule("surgery-before-spread").rule.reason)
+    assert reason["translation"] and reason["translation"] != reason["english"]
+    assert reason["state"] == "draft" and reason["stale"] == ""
+    assert reason["en_hash"] == reason["current_en_hash"]
+    assert reason["verdict"] == reason["comment"] == ""
+    markdown = cli("review", "--lang", "es", "--format", "markdown").out
+    assert "Review first: what the five reference profiles show" in markdown
+    assert "| 5 of 5 | disclaimer:disclaimer/text |" in markdown
+    assert "<html" in cli("review", "--lang", "es", "--format", "html").out
