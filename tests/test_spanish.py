@@ -27,13 +27,17 @@ from explainer.kb.reviews import normalise, text_hash
 from explainer.kb.translation import (
     NOTICE_ID,
     choose_language,
-    english_texts,
     read_layer,
 )
 from explainer.lint.base import LintOptions
 from explainer.lint.reading import REPRESENTATIVE_PROFILES
 from explainer.lint.runner import run_lint
-from explainer.lint.translation import MIN_PROFILE_EASE, fernandez_huerta, profile_ease
+from explainer.lint.translation import (
+    MIN_PROFILE_EASE,
+    fernandez_huerta,
+    layer_texts,
+    profile_ease,
+)
 from explainer.render import render
 
 PROFILES: dict[str, dict[str, Any]] = REPRESENTATIVE_PROFILES
@@ -64,7 +68,7 @@ def _in_spanish(explainer: Explainer, fmt: str, data: dict[str, Any], **options:
 def test_every_english_string_has_a_current_spanish_one(kb: KnowledgeBase,
                                                          es_kb: KnowledgeBase) -> None:
     layer = read_layer(kb.root, "es")
-    english = english_texts(kb)
+    english = layer_texts(kb)
     assert not es_kb.untranslated
     assert set(english) <= set(layer.strings)
     stale = [ident for ident, text in english.items()
@@ -140,7 +144,7 @@ def pseudo(tmp_path_factory: pytest.TempPathFactory, kb: KnowledgeBase) -> tuple
     shutil.rmtree(layer)
     layer.mkdir()
     strings: dict[str, Any] = {ident: {"es": _pseudo(text), "en_hash": text_hash(text)}
-                               for ident, text in english_texts(kb).items()}
+                               for ident, text in layer_texts(kb).items()}
     strings[NOTICE_ID] = {"es": "ñTraducción ñno ñrevisada."}
     (layer / "all.yaml").write_text(yaml.safe_dump({"strings": strings}, allow_unicode=True),
                                     encoding="utf-8")
@@ -180,7 +184,7 @@ def test_no_english_reaches_a_spanish_output(pseudo: tuple[Path, Explainer], kb:
     flat = normalise(output)
     for citation in _citations(kb):
         flat = flat.replace(citation, " ")
-    for ident, text in english_texts(kb).items():
+    for ident, text in layer_texts(kb).items():
         if len(text) >= 12 and not ident.startswith("phrase:api_docs."):
             assert not re.search(r"(?<!\w)" + re.escape(normalise(text)) + r"(?!\w)", flat), ident
     allowed = _citation_words(kb) | ALLOWED
@@ -496,7 +500,7 @@ def test_translation_review_packet(cli: Callable[..., CliResult], kb: KnowledgeB
     rows = list(csv.DictReader(io.StringIO(
         cli("review", "--lang", "es", "--format", "csv").out.lstrip("\ufeff"))))
     by_id = {row["id"]: row for row in rows}
-    assert set(english_texts(kb)) <= set(by_id)
+    assert set(layer_texts(kb)) <= set(by_id)
     reason = by_id["rule:surgery-before-spread/reason"]
     assert reason["english"] == normalise(kb.rule("surgery-before-spread").rule.reason)
     assert reason["translation"] and reason["translation"] != reason["english"]

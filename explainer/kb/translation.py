@@ -37,7 +37,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated, Any
@@ -56,7 +56,6 @@ from explainer.kb.reviews import (
     SUPPORT_INTRO,
     StatementReview,
     entries,
-    normalise,
     slug,
     text_hash,
 )
@@ -225,43 +224,11 @@ def label_texts(kb: Any) -> dict[str, str]:
     return found
 
 
-SCENARIO_FIELDS = ("title", "teaching_point", "ask_the_room")
-"""The texts of a teaching scenario (knowledge/scenarios.yaml) a translation gives."""
-
-
-def scenario_texts(kb: Any) -> dict[str, str]:
-    """The texts of the teaching scenarios (``scenario:<id>/title``...), by id; none when the
-    scenarios do not load (``explainer demo`` and the lint report why)."""
-    from explainer.kb.scenarios import load_scenarios
-
-    try:
-        loaded = load_scenarios(kb, translated=False)
-    except KnowledgeBaseError:
-        return {}
-    return {f"scenario:{item.id}/{name}": normalise(text) for item in loaded
-            for name in SCENARIO_FIELDS
-            if (text := getattr(item.scenario, name)) is not None}
-
-
-def translate_scenarios(kb: Any, loaded: Sequence[Any]) -> tuple[Any, ...]:
-    """The teaching scenarios with their texts in ``kb``'s language (English where the layer
-    lacks one: the lint reports it)."""
-    from explainer.kb.scenarios import LoadedScenario
-
-    layer = read_layer(kb.root, kb.language)
-    found = []
-    for item in loaded:
-        scenario = item.scenario
-        update = {name: layer.text(f"scenario:{item.id}/{name}") or getattr(scenario, name)
-                  for name in SCENARIO_FIELDS if getattr(scenario, name) is not None}
-        found.append(LoadedScenario(scenario.model_copy(update=update), item.profile))
-    return tuple(found)
-
-
 def english_texts(kb: Any) -> dict[str, str]:
-    """Every id a translation must give, with its English text (statements, phrases, labels,
-    teaching scenarios)."""
-    return {**statement_texts(kb), **label_texts(kb), **scenario_texts(kb)}
+    """Every id of the knowledge base a translation must give, with its English text
+    (statements, phrases, labels; the teaching scenarios' are
+    :func:`explainer.kb.scenarios.scenario_texts`)."""
+    return {**statement_texts(kb), **label_texts(kb)}
 
 
 def optional_ids(kb: Any) -> set[str]:

@@ -70,6 +70,14 @@ _DIRECTIVE = [(re.compile(pattern, re.IGNORECASE), problem, hint)
               for pattern, problem, hint in DIRECTIVE_ES]
 
 
+def layer_texts(kb: Any) -> dict[str, str]:
+    """Every id a translation must give, with its English: the knowledge base's statements,
+    phrases and labels, and the teaching scenarios' texts."""
+    from explainer.kb.scenarios import scenario_texts
+
+    return {**english_texts(kb), **scenario_texts(kb)}
+
+
 def fernandez_huerta(text: str, lang: str = "es") -> float:
     """Fernández-Huerta reading ease of ``text`` (textstat 0.7.8's formula and syllables).
 
@@ -93,7 +101,7 @@ class _Checker:
         self.context = context
         self.layer = layer
         self.kb = context.knowledge
-        self.english = english_texts(self.kb)
+        self.english = layer_texts(self.kb)
         self.optional = optional_ids(self.kb)
         self.name = TranslationValidator.name
         # Each glossary term: its key, its English spellings, its translated spellings.
@@ -262,7 +270,7 @@ def layer_summary(context: LintContext, lang: str) -> Mapping[str, Any]:
     """Numbers for a report: strings translated, of how many, stale, and profile ease."""
     kb = context.knowledge
     layer = read_layer(context.root, lang)
-    english = english_texts(kb)
+    english = layer_texts(kb)
     translated = [ident for ident in english if ident in layer.strings]
     stale = [ident for ident in translated if is_stale(layer.strings[ident], english[ident])]
     return {"language": lang, "strings": len(english), "translated": len(translated),

@@ -15,12 +15,12 @@ from explainer.kb.reviews import normalise, text_hash
 from explainer.kb.translation import (
     LAYER_IDS,
     Layer,
-    english_texts,
     is_stale,
     optional_ids,
     read_layer,
     translate,
 )
+from explainer.lint.translation import layer_texts
 from explainer.render.packet import Block, Bullets, Grid, Heading, Paragraph, render_packet
 
 TRANSLATION_COLUMNS = ("number", "id", "kind", "english", "translation", "state", "stale",
@@ -40,7 +40,7 @@ def _row_state(layer: Layer, ident: str, english: str | None) -> tuple[str, str,
 
 
 def _ids(kb: Any, layer: Layer) -> list[str]:
-    english = english_texts(kb)
+    english = layer_texts(kb)
     extra = [ident for ident in layer.strings if ident not in english]
     found = [*english, *extra]
     order = {kind: index for index, kind in enumerate(KIND_ORDER)}
@@ -68,7 +68,7 @@ def most_shown(kb: Any, layer: Layer) -> list[tuple[str, int]]:
 
 def translation_rows(kb: Any, layer: Layer) -> list[tuple[object, ...]]:
     """One CSV row per id, in the order of :data:`TRANSLATION_COLUMNS`."""
-    english = english_texts(kb)
+    english = layer_texts(kb)
     rows: list[tuple[object, ...]] = []
     for number, ident in enumerate(_ids(kb, layer), 1):
         source = english.get(ident)
@@ -84,7 +84,7 @@ def translation_rows(kb: Any, layer: Layer) -> list[tuple[object, ...]]:
 
 def translation_blocks(kb: Any, layer: Layer) -> list[Block]:
     """The packet as blocks (Markdown, HTML)."""
-    english = english_texts(kb)
+    english = layer_texts(kb)
     rows = translation_rows(kb, layer)
     states = Counter(str(row[5]) for row in rows)
     stale = sum(1 for row in rows if row[6])
