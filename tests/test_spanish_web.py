@@ -189,3 +189,11 @@ def test_handout_in_spanish_prints_to_pdf(es: Explainer, tmp_path: Path) -> None
         assert category.name in everything
     for words in ENGLISH_PAGE_WORDS:
         assert words not in everything, words
+
+
+def test_printed_page_footer_in_spanish(client: TestClient) -> None:
+    page = client.get("/?lang=es").text
+    assert 'href="/static/handout.css?lang=es"' in page
+    css = client.get("/static/handout.css?lang=es").text
+    assert "Página" in css and "Page " not in css
+    assert "Page " in client.get("/static/handout.css").text

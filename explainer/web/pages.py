@@ -84,8 +84,9 @@ def add_page_routes(app: FastAPI, site: Site, sites: Mapping[str, Site] | None =
         return await answer(request, lambda chosen_site: chosen_site.what_if_page)
 
     @app.api_route("/static/handout.css", methods=["GET", "HEAD"], include_in_schema=False)
-    def handout_css() -> Response:
-        return Response(site.handout_css, media_type="text/css; charset=utf-8")
+    def handout_css(request: Request) -> Response:
+        wanted = by_language.get(request.query_params.get(LANG_FIELD) or "", site)
+        return Response(wanted.handout_css, media_type="text/css; charset=utf-8")
 
     app.mount("/static", StaticFiles(packages=[("explainer.web", "static")]), name="static")
 

@@ -121,7 +121,9 @@ class Site:
         self.views = pages.Views(explainer.kb)
         self.factors_json = json.dumps(self._factors(), ensure_ascii=False).encode()
         self.categories_json = json.dumps(self._categories(), ensure_ascii=False).encode()
-        self.handout_css = (STYLE + "\n" + handout.page_rules("auto") + "\n").encode()
+        # The printed page's footer ("Page 1 of 3") is in the site's language.
+        with using(self.kb.interface):
+            self.handout_css = (STYLE + "\n" + handout.page_rules("auto") + "\n").encode()
 
     def _factors(self) -> dict[str, Any]:
         factors = []
