@@ -15,6 +15,7 @@ from test_web_browser import Visit, browser, server  # noqa: F401 (fixtures)
 from test_web_serve import Served
 
 from explainer import Explainer, get_explainer
+from explainer.kb import interface
 from explainer.kb.interface import using
 from explainer.kb.loader import load_knowledge
 from explainer.kb.paths import bundled_root
@@ -26,6 +27,14 @@ from explainer.web.pages import preferred_language
 NOTICE = " ".join((read_layer(bundled_root(), "es").text(NOTICE_ID) or "").split())
 ENGLISH_PAGE_WORDS = ("What you entered", "Often discussed", "At a glance", "I don't know",
                       "Important:", "Why:", "Source:", "Questions to ask")
+
+
+@pytest.fixture(autouse=True)
+def _english_phrases_after() -> Iterator[None]:
+    """Loading the Spanish knowledge base makes its phrases the process's (as for any load):
+    put the English ones back for the tests that follow."""
+    yield
+    interface.use(load_knowledge().interface)
 
 
 @pytest.fixture(scope="module")
@@ -197,3 +206,14 @@ def test_printed_page_footer_in_spanish(client: TestClient) -> None:
     css = client.get("/static/handout.css?lang=es").text
     assert "Página" in css and "Page " not in css
     assert "Page " in client.get("/static/handout.css").text
+
+
+def test_serve_lang_sets_the_default_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    """explainer serve --lang es: a browser that asks for no language the site has gets
+    Spanish (serve passes it to the workers as EXPLAINER_LANG)."""
+    monkeypatch.setenv("EXPLAINER_LANG", "es")
+    with TestClient(build(), base_url="http://127.0.0.1:8000") as spanish_first:
+        assert '<html lang="es">' in spanish_first.get(
+            "/", headers={"Accept-Language": "fr"}).text
+        assert '<html lang="en">' in spanish_first.get(
+            "/", headers={"Accept-Language": "en-US"}).text

@@ -14,11 +14,12 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from explainer import __version__
+from explainer.errors import InputError
 from explainer.explanation.api import get_explainer
 from explainer.kb import interface
 from explainer.kb.loader import load_knowledge
 from explainer.kb.paths import resolve_root
-from explainer.kb.translation import LANGUAGES, layer_folder
+from explainer.kb.translation import LANGUAGES, choose_language, layer_folder
 from explainer.web.api import add_api_routes
 from explainer.web.errors import add_error_handlers
 from explainer.web.guard import MAX_BODY_BYTES, Guard
@@ -44,6 +45,10 @@ def create_app(knowledge: str | Path | None = None) -> FastAPI:
         if lang not in sites and layer_folder(root, lang).is_dir():
             sites[lang] = Site(get_explainer(load_knowledge(root, lang=lang)))
     interface.use(site.kb.interface)  # English stays the process's default
+    try:  # the language of a first visit whose browser asks for none of these
+        default = choose_language(None)
+    except InputError:
+        default = site.language
     # Warm up what the first request would otherwise pay for: the engine, the composer's
     # caches, the explanation model's serializer and the templates.
     for each in sites.values():
@@ -56,7 +61,7 @@ def create_app(knowledge: str | Path | None = None) -> FastAPI:
                     "cancer treatment are often discussed for a set of factors, and why, "
                     "with the source of every statement. Nothing sent is stored or logged.",
         docs_url=None, redoc_url=None, openapi_url="/openapi.json")
-    add_page_routes(app, site, sites)
+    add_page_routes(app, site, sites, default if default in sites else site.language)
     add_api_routes(app, site)
     add_error_handlers(app, site)
     app.state.site = site

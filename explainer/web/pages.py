@@ -33,13 +33,14 @@ def preferred_language(header: str, offered: Sequence[str], default: str = "en")
     return default
 
 
-def add_page_routes(app: FastAPI, site: Site, sites: Mapping[str, Site] | None = None) -> None:
+def add_page_routes(app: FastAPI, site: Site, sites: Mapping[str, Site] | None = None,
+                    default: str | None = None) -> None:
     """The start form, the result, change and what-if pages, the stylesheet and the API docs.
 
     ``sites`` holds one :class:`Site` per language (``site``'s alone without it). A page is in
     the language its form carries (``lang``, every form has it), else the one of the address
     (``/?lang=es``, the language link), else the browser's first choice (``Accept-Language``,
-    for the first visit), else English."""
+    for the first visit), else ``default`` (``explainer serve --lang``; English)."""
     by_language: Mapping[str, Site] = sites or {site.language: site}
 
     def chosen(request: Request, fields: dict[str, list[str]] | None = None) -> Site:
@@ -47,7 +48,7 @@ def add_page_routes(app: FastAPI, site: Site, sites: Mapping[str, Site] | None =
         wanted = (sent[-1] if sent else None) or request.query_params.get(LANG_FIELD)
         if wanted not in by_language:
             wanted = preferred_language(request.headers.get("accept-language", ""),
-                                        list(by_language), site.language)
+                                        list(by_language), default or site.language)
         return by_language.get(wanted or "", site)
 
     async def form_fields(request: Request) -> dict[str, list[str]]:
