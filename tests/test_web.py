@@ -128,8 +128,11 @@ def test_start_page_asks_every_factor_with_help_and_i_dont_know(client: TestClie
         for value in factor.values:
             if value.id != "unknown":
                 assert _norm(value.label) in text
-    # Every field has a label; every group is a fieldset with a legend.
+    # Every field has a label (hidden ones, like the page's language, are not fields a person
+    # fills in); every group is a fieldset with a legend.
     for attrs in inputs:
+        if attrs.get("type") == "hidden":
+            continue
         assert attrs["id"] in labels, attrs
     fieldsets = [attrs for tag, attrs in page.tags if tag == "fieldset"]
     legends = [tag for tag, _ in page.tags if tag == "legend"]
@@ -156,6 +159,7 @@ def test_result_page_has_the_same_content_as_the_cli(client: TestClient,
     # The disclaimer first and last.
     disclaimer = _norm(explanation.disclaimer)
     assert text.startswith(f"Skip to the main content Breast cancer treatment explainer "
+                           "En español "
                            f"Important: {disclaimer}")
     assert text.endswith(disclaimer)
     # Every line of the shared layout is on the page (what the CLI prints, too).

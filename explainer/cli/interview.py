@@ -73,6 +73,7 @@ def run_interview(args: argparse.Namespace) -> int:
 
     from explainer.explanation.interview import TEXT, Interview, Stop
     from explainer.explanation.reader import ReaderKind, load_reader
+    from explainer.render.document import important
 
     explainer = explainer_for(args)
     console = _console()
@@ -109,11 +110,13 @@ def run_interview(args: argparse.Namespace) -> int:
             show(TEXT["reader_bad"], "yellow")
 
     try:
-        console.print(Panel(Text(explainer.kb.disclaimer.disclaimer), title="Important",
+        console.print(Panel(Text(explainer.kb.disclaimer.disclaimer), title=important(),
                             border_style="yellow"))
-        # Piped answers (a script) start with the first question, as before.
-        kind: ReaderKind = args.reader or (who_reads() if sys.stdin.isatty() else "self")
-        reader = load_reader(kind, explainer.kb.root)
+        # Piped answers (a script) start with the first question, as before; a translation
+        # has no caregiver wording yet, so it does not ask.
+        asks = sys.stdin.isatty() and explainer.kb.language == "en"
+        kind: ReaderKind = args.reader or (who_reads() if asks else "self")
+        reader = load_reader(kind, explainer.kb.root, explainer.kb.language)
         interview = Interview(explainer.kb, show, read, option,
                               read_report=explainer.read_report, say=reader.say)
         show(TEXT["title"], "bold underline")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from explainer.cli.options import add_command, add_knowledge_option, emit
+from explainer.cli.options import add_command, add_knowledge_option, emit, language_for
 from explainer.errors import InputError
 from explainer.render.formats import LIST_FORMATS
 
@@ -70,7 +70,9 @@ def run_lint_command(args: argparse.Namespace) -> int:
         raise InputError(f"--max-grade must be from 1 to 20, got {args.max_grade:g}")
     if args.stale_days < 1:
         raise InputError(f"--stale-days must be at least 1, got {args.stale_days}")
-    options = LintOptions(max_grade=args.max_grade, stale_days=args.stale_days)
+    lang = language_for(args)
+    options = LintOptions(max_grade=args.max_grade, stale_days=args.stale_days,
+                          languages=(lang,) if lang != "en" else ())
     result = run_lint(args.knowledge, options, excluded)
     emit(format_report(result, args.format, args.fail_on_issues), args.output)
     return result.exit_code(args.fail_on_issues)

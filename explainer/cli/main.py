@@ -93,13 +93,17 @@ def _unrecognized(words: Sequence[str], command: argparse.ArgumentParser,
 def _load_kb_quietly(argv: Sequence[str]) -> tuple[KnowledgeBase | None, KnowledgeBaseError | None]:
     pre = argparse.ArgumentParser(add_help=False)
     pre.add_argument("--knowledge")
+    pre.add_argument("--lang")
     known, _ = pre.parse_known_args(argv)
+    from explainer.kb.translation import choose_language
+
+    lang = choose_language(known.lang)  # a bad language is one line (exit 2), here already
     try:
         # The knowledge base alone: building the rules engine is left to the commands that
         # explain, so that --help and the listing commands stay light.
         from explainer.kb.loader import load_knowledge
 
-        return load_knowledge(known.knowledge), None
+        return load_knowledge(known.knowledge, lang=lang), None
     except KnowledgeBaseError as error:
         return None, error
 
@@ -180,6 +184,21 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
+def _run_in_language(args: argparse.Namespace) -> int:
+    """Run the command, in the language asked for (``--lang``, ``$EXPLAINER_LANG``): its
+    phrases are the ones every renderer reads while it runs."""
+    if not hasattr(args, "lang"):
+        return int(args.handler(args))
+    from explainer.cli.options import knowledge_for, language_for
+
+    if language_for(args) == "en":
+        return int(args.handler(args))
+    from explainer.kb.interface import using
+
+    with using(knowledge_for(args).interface):
+        return int(args.handler(args))
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the command line ``argv`` (default: sys.argv[1:]) and return the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -206,7 +225,7 @@ def run(argv: Sequence[str] | None = None) -> int:
                 and not getattr(args, "reports_broken_knowledge", False)):
             raise kb_error
         args.kb = kb  # reused by the command (see options.knowledge_for)
-        code = int(args.handler(args))
+        code = _run_in_language(args)
         sys.stdout.flush()  # a write error shows here, as one line, not at exit
         return code
     except SystemExit as done:  # --help and --version exit through argparse

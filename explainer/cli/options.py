@@ -164,11 +164,21 @@ def knowledge_for(args: argparse.Namespace) -> KnowledgeBase:
     """The knowledge base ``--knowledge`` names (the bundled one without it): the one the entry
     point already loaded to build the factor flags, else loaded now."""
     kb: KnowledgeBase | None = getattr(args, "kb", None)
-    if kb is None:
+    lang = language_for(args)
+    if kb is None or kb.language != lang:
         from explainer.kb.loader import load_knowledge
 
-        kb = load_knowledge(args.knowledge)
+        kb = load_knowledge(args.knowledge, lang=lang)
+        args.kb = kb
     return kb
+
+
+def language_for(args: argparse.Namespace) -> str:
+    """The language asked for: ``--lang``, else ``$EXPLAINER_LANG``, else English (see
+    :func:`explainer.kb.translation.choose_language`; a bad value is one line, exit 2)."""
+    from explainer.kb.translation import choose_language
+
+    return choose_language(getattr(args, "lang", None))
 
 
 def explainer_for(args: argparse.Namespace) -> Explainer:
@@ -199,6 +209,10 @@ def add_knowledge_option(parser: argparse.ArgumentParser) -> None:
         "--knowledge", metavar="DIR",
         help="use the knowledge base in DIR (a folder holding knowledge/ and rules/) instead "
              "of the bundled one")
+    parser.add_argument(
+        "--lang", metavar="LANG", default=None,
+        help="the language of every text: en (English, the default) or es (español); "
+             "$EXPLAINER_LANG sets the default. Ids and JSON values never change with it")
 
 
 MIN_WIDTH, MAX_WIDTH = 40, 400

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from explainer.cli.options import add_command, add_knowledge_option, emit
+from explainer.cli.options import add_command, add_knowledge_option, emit, language_for
 from explainer.errors import ExitCode, InputError
 from explainer.render.formats import PACKET_FORMATS
 
@@ -90,6 +90,13 @@ def _run_review(args: argparse.Namespace) -> int:
     from explainer.kb.loader import load_knowledge
     from explainer.lint.packet import review_packet
 
+    lang = language_for(args)
+    if lang != "en":
+        # A translation's packet: every string beside its English, for a bilingual clinician.
+        from explainer.lint.translation_packet import translation_packet
+
+        emit(translation_packet(load_knowledge(args.knowledge), lang, args.format), args.output)
+        return ExitCode.OK
     emit(review_packet(load_knowledge(args.knowledge), args.format), args.output)
     return ExitCode.OK
 

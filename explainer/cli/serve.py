@@ -7,9 +7,15 @@ that ``explainer --help`` does not pay for them (and works without the ``web`` e
 from __future__ import annotations
 
 import argparse
+import os
 from typing import Any
 
-from explainer.cli.options import EDUCATION_NOTE, add_command, add_knowledge_option
+from explainer.cli.options import (
+    EDUCATION_NOTE,
+    add_command,
+    add_knowledge_option,
+    language_for,
+)
 
 EXAMPLES = """\
 examples:
@@ -54,4 +60,9 @@ def run_serve(args: argparse.Namespace) -> int:
         raise ExplainerError(
             f"the web page needs the 'web' extra ({error.name or error} is missing); install it "
             "with: pip install -e '.[web]'") from None
+    # The language of a first visit whose browser asks for no language the site has; the
+    # worker processes read it from the environment.
+    from explainer.kb.translation import LANG_ENV
+
+    os.environ[LANG_ENV] = language_for(args)
     return serve(args.host, args.port, args.workers, args.knowledge, args.access_log)

@@ -320,6 +320,7 @@ class Composer:
         stage_meaning = self._stage_meanings.get(stage) if isinstance(stage, str) else None
         fields = {
             "schema_version": 1,
+            "language": kb.language,
             "disclaimer": kb.disclaimer.disclaimer,
             "profile": {factor_id: plain_value(profile.value(factor_id))
                         for factor_id in kb.factors},

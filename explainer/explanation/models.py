@@ -239,6 +239,8 @@ class Explanation(Model):
     """An educational explanation of treatment categories for one profile."""
 
     schema_version: Literal[1] = 1
+    language: str = "en"
+    """The language of every text (``en`` or ``es``); ids and values are the same in all."""
     disclaimer: str
     profile: dict[str, Any]
     entered: tuple[EnteredFactor, ...]

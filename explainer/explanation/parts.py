@@ -31,7 +31,6 @@ from explainer.kb.conditions import UNKNOWN
 from explainer.kb.knowledge import KnowledgeBase, LoadedRule
 from explainer.kb.models import RELEVANCE_ORDER, QuestionOrder, SourceRef
 from explainer.kb.profiles import Profile
-from explainer.kb.reviews import slug
 
 MAX_NAMED = 5
 """The most treatments one sentence of "In short" names; more are counted."""
@@ -70,7 +69,7 @@ class Parts:
         shown += [f"factor:{item.factor}/why_it_matters" for item in unknown]
         shown += [self._question_id(question) for question in questions]
         shown += [f"care_team:{member.id}/why" for member in care_team]
-        shown += [f"glossary:{slug(entry.term)}/definition" for entry in glossary]
+        shown += [f"glossary:{kb.term_key(entry.term)}/definition" for entry in glossary]
         if stage_meaning is not None:
             shown.append(f"stage:{stage_meaning.stage}/meaning")
         shown += [f"support:{item.id}/{name}" for item in support for name in ("title", "text")]

@@ -99,13 +99,15 @@ class Reader:
         return Explanation.model_validate(data)
 
 
-def load_reader(kind: ReaderKind, knowledge_root: Path) -> Reader:
+def load_reader(kind: ReaderKind, knowledge_root: Path, language: str = "en") -> Reader:
     """The wording for ``kind`` from ``knowledge_root/knowledge/readers.yaml``.
 
-    A knowledge base without the file (an older edited copy) reads the same for everyone.
+    A knowledge base without the file (an older edited copy) reads the same for everyone, and
+    so does a translation: the file words English texts (its first-person words would change
+    Spanish ones: "me" is a Spanish word too), and has no Spanish wording yet.
     """
-    if kind == "self":
-        return Reader()
+    if kind == "self" or language != "en":
+        return Reader(kind)
     path = knowledge_root / "knowledge" / READERS_FILE
     if not path.is_file():
         return Reader(kind)

@@ -15,6 +15,8 @@ field per phrase: some 170 fields would cost every command tens of milliseconds 
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import difflib
 from collections.abc import Iterator, Mapping
 from typing import Any, Literal
@@ -79,6 +81,8 @@ PHRASE_KEYS: dict[Screen, tuple[str, ...]] = {
         "research",
         "from_report",
         "from_report_intro",
+        "cite_section",
+        "cite_refs",
     ),
     # The short view: In short, Start here, the brief handout.
     "brief": (
@@ -133,6 +137,8 @@ PHRASE_KEYS: dict[Screen, tuple[str, ...]] = {
     "web": (
         "site",
         "skip",
+        "other_language",
+        "language_nav",
         "important",
         "start_title",
         "start_intro",
@@ -307,6 +313,9 @@ class InterfaceFile(Frozen):
     demo: dict[str, Text]
     interview: dict[str, Text]
     api_docs: dict[str, Text]
+    language: Literal["en", "es"] = "en"
+    """The language of the phrases: set by a translation layer (see
+    :mod:`explainer.kb.translation`), never written in interface.yaml."""
 
     def texts(self, screen: Screen) -> dict[str, str]:
         """The phrases of ``screen`` by their key in the YAML file."""
@@ -337,6 +346,8 @@ def check_phrases(raw: Any) -> Iterator[tuple[tuple[Any, ...], str, str]]:
 
 
 _active: InterfaceFile | None = None
+_scoped: contextvars.ContextVar[InterfaceFile | None] = contextvars.ContextVar(
+    "explainer_phrases", default=None)
 
 
 def use(interface: InterfaceFile) -> None:
@@ -346,6 +357,20 @@ def use(interface: InterfaceFile) -> None:
     _active = interface
 
 
+@contextlib.contextmanager
+def using(interface: InterfaceFile) -> Iterator[None]:
+    """Within the block, and only in this thread or task, read the phrases of ``interface``
+    (for example one language's): a server answering in several languages at once wraps each
+    request in it, so that one request's language never leaks into another's."""
+    token = _scoped.set(interface)
+    try:
+        yield
+    finally:
+        _scoped.reset(token)
+
+
 def current() -> InterfaceFile | None:
-    """The phrases set by the last :func:`use` (None before any knowledge base is loaded)."""
-    return _active
+    """The phrases of the innermost :func:`using` block, else those set by the last
+    :func:`use` (None before any knowledge base is loaded)."""
+    scoped = _scoped.get()
+    return scoped if scoped is not None else _active

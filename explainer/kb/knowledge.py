@@ -89,6 +89,17 @@ class KnowledgeBase:
     """Change and reject comments from ``knowledge/reviews/comments.yaml``."""
     relevance_many: str | None = None
     """How "In short" names more than three treatments at once (``many`` in relevance.yaml)."""
+    language: str = "en"
+    """The language of every text (``en``, the source, or a layer, see
+    :mod:`explainer.kb.translation`); ids and values are the same in every language."""
+    translation_notice: str = ""
+    """For a translation: its status line (also added to the disclaimer)."""
+    untranslated: tuple[str, ...] = ()
+    """For a translation: the ids it lacks (shown in English, reported by the lint)."""
+    term_keys: dict[str, str] = field(default_factory=dict)
+    """For a translation: each glossary term as shown -> the key of its statement ids."""
+    translated_reviews: dict[str, StatementReview] | None = None
+    """For a translation: the review state of each statement, from the translation's own."""
 
     @property
     def version(self) -> str:
@@ -129,9 +140,21 @@ class KnowledgeBase:
     @cached_property
     def statement_reviews(self) -> dict[str, StatementReview]:
         """The effective review state of every statement, by statement id."""
+        if self.translated_reviews is not None:
+            return self.translated_reviews
         from explainer.kb.reviews import statement_reviews
 
         return statement_reviews(self)
+
+    def term_key(self, term: str) -> str:
+        """The key of a glossary term's statement ids (``glossary:<key>/definition``): the
+        slug of its English name, whatever the language shown."""
+        found = self.term_keys.get(term)
+        if found is not None:
+            return found
+        from explainer.kb.reviews import slug
+
+        return slug(term)
 
     @cached_property
     def rules_by_id(self) -> dict[str, LoadedRule]:

@@ -15,25 +15,51 @@ from explainer.kb.paths import resolve_root
 from explainer.kb.report import ReportKnowledge
 
 
-def load_knowledge(path: str | Path | None = None) -> KnowledgeBase:
+def load_knowledge(path: str | Path | None = None, lang: str = "en") -> KnowledgeBase:
     """Load, validate and cross-check a knowledge base.
 
     ``path`` is a folder holding ``knowledge/`` and ``rules/`` (or the ``knowledge/`` folder
-    itself); None loads the copy bundled with the package. Raises
-    :class:`~explainer.errors.KnowledgeBaseError` listing every problem with ``file:line``.
-    A validated knowledge base is kept in the cache (see :mod:`explainer.kb.cache`).
+    itself); None loads the copy bundled with the package. ``lang`` picks the language of
+    every text: ``en`` (the source) or a layer under ``knowledge/<lang>/`` (see
+    :mod:`explainer.kb.translation`); ids, values and rules are the same in every language.
+    Raises :class:`~explainer.errors.KnowledgeBaseError` listing every problem with
+    ``file:line``, and :class:`~explainer.errors.InputError` for a language the tool lacks.
+    A validated knowledge base is kept in the cache (see :mod:`explainer.kb.cache`), one entry
+    per language. The interface phrases of the loaded language become the active ones (see
+    :func:`explainer.kb.interface.use`).
     """
     root = resolve_root(path)
     fingerprint = cache.digest(root)
+    kb = _english(root, fingerprint)
+    if lang != "en":
+        kb = _translated(kb, lang)
+    interface.use(kb.interface)
+    return kb
+
+
+def _english(root: Path, fingerprint: str) -> KnowledgeBase:
     cached = cache.load(fingerprint)
     if cached is not None:
-        interface.use(cached.interface)
         return cached
     from explainer.kb.builder import build_knowledge
 
     kb = build_knowledge(root, fingerprint)
     cache.store(kb)
-    interface.use(kb.interface)
+    return kb
+
+
+def _translated(english: KnowledgeBase, lang: str) -> KnowledgeBase:
+    from explainer.kb import translation
+
+    lang = translation.choose_language(lang)
+    if lang == "en":
+        return english
+    cached = cache.load(translation.fingerprint(english.fingerprint, lang))
+    if cached is not None:
+        return cached
+    kb: KnowledgeBase = translation.translate(
+        english, translation.read_layer(english.root, lang))
+    cache.store(kb)
     return kb
 
 

@@ -22,6 +22,12 @@ def active() -> InterfaceFile:
     return found
 
 
+def language() -> str:
+    """The language of the active phrases (``en``, or a translation's, see
+    :mod:`explainer.kb.translation`): an HTML page's ``lang``."""
+    return active().language
+
+
 class ScreenPhrases(Mapping[str, str]):
     """The phrases of one screen, read from :func:`active` when first used (so that importing a
     renderer loads nothing)."""

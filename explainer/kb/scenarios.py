@@ -25,6 +25,7 @@ from explainer.errors import KnowledgeBaseError, KnowledgeIssue, ProfileError
 from explainer.kb.knowledge import KnowledgeBase
 from explainer.kb.models import Frozen, Relevance, Review, ShortText, Sources, Text
 from explainer.kb.profiles import Profile, parse_profile
+from explainer.kb.reviews import normalise
 from explainer.kb.yamlio import YamlReadError, line_for, read_yaml_file
 
 SCENARIOS_FILE = "scenarios.yaml"
@@ -136,8 +137,10 @@ def _cross_check(kb: KnowledgeBase, path: Path, data: Any,
     return issues, loaded
 
 
-def load_scenarios(kb: KnowledgeBase) -> tuple[LoadedScenario, ...]:
-    """The teaching scenarios of ``kb``, checked against it (profiles, ids, sources).
+def load_scenarios(kb: KnowledgeBase, *, translated: bool = True
+                   ) -> tuple[LoadedScenario, ...]:
+    """The teaching scenarios of ``kb``, checked against it (profiles, ids, sources), with
+    their texts in ``kb``'s language (unless ``translated`` is False).
 
     Raises :class:`KnowledgeBaseError` listing every problem with ``file:line``.
     """
@@ -163,7 +166,41 @@ def load_scenarios(kb: KnowledgeBase) -> tuple[LoadedScenario, ...]:
     issues, loaded = _cross_check(kb, path, data, parsed)
     if issues:
         raise KnowledgeBaseError(issues, kb.root)
+    if translated and kb.language != "en":
+        return translate_scenarios(kb, loaded)
     return tuple(loaded)
+
+
+SCENARIO_FIELDS = ("title", "teaching_point", "ask_the_room")
+"""The texts of a teaching scenario a translation gives (``scenario:<id>/<field>``)."""
+
+
+def scenario_texts(kb: KnowledgeBase) -> dict[str, str]:
+    """The texts of the teaching scenarios (``scenario:<id>/title``...), by id; none when the
+    scenarios do not load (``explainer demo`` and the lint report why)."""
+    try:
+        loaded = load_scenarios(kb, translated=False)
+    except KnowledgeBaseError:
+        return {}
+    return {f"scenario:{item.id}/{name}": normalise(text) for item in loaded
+            for name in SCENARIO_FIELDS
+            if (text := getattr(item.scenario, name)) is not None}
+
+
+def translate_scenarios(kb: KnowledgeBase, loaded: Sequence[LoadedScenario]
+                        ) -> tuple[LoadedScenario, ...]:
+    """The teaching scenarios with their texts in ``kb``'s language (English where the layer
+    lacks one: the lint reports it)."""
+    from explainer.kb.translation import read_layer
+
+    layer = read_layer(kb.root, kb.language)
+    found = []
+    for item in loaded:
+        scenario = item.scenario
+        update = {name: layer.text(f"scenario:{item.id}/{name}") or getattr(scenario, name)
+                  for name in SCENARIO_FIELDS if getattr(scenario, name) is not None}
+        found.append(LoadedScenario(scenario.model_copy(update=update), item.profile))
+    return tuple(found)
 
 
 def find_scenario(scenarios: Sequence[LoadedScenario], name: str) -> LoadedScenario:

@@ -66,6 +66,8 @@ class LintOptions:
     stale_days: int = 365
     """A review older than this many days is stale."""
     today: dt.date = field(default_factory=dt.date.today)
+    languages: tuple[str, ...] = ()
+    """Translation layers to check besides the English (``explainer lint --lang es``)."""
 
 
 @dataclass

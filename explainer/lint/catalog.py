@@ -20,5 +20,8 @@ CATALOG: tuple[tuple[str, str], ...] = (
     ("review", "review metadata in the future, stale, older than the source's revision, or "
                "the words changed since review"),
     ("companions", "a treatment shown as more likely than the treatment it is given with"),
+    ("translation", "a translation (lint --lang es): missing, orphan or stale strings, "
+                    "placeholders, glossary terms, Fernández-Huerta reading ease, directive "
+                    "wording"),
 )
 """(name, concern) of every validator, in the order they run."""

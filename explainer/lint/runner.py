@@ -23,6 +23,7 @@ from explainer.lint.glossary import GlossaryValidator
 from explainer.lint.reading import ReadingLevelValidator, ReadingReport, TermsValidator, measure
 from explainer.lint.structure import CitationsValidator, KnowledgeBaseValidator
 from explainer.lint.texts import collect_texts, read_raw
+from explainer.lint.translation import TranslationValidator
 from explainer.lint.usage import (
     ReachabilityValidator,
     ReviewMetadataValidator,
@@ -43,6 +44,7 @@ VALIDATORS: tuple[type[Validator], ...] = (
     ReachabilityValidator,
     ReviewMetadataValidator,
     CompanionsValidator,
+    TranslationValidator,
 )
 """Every validator, in the order they run and are reported."""
 

@@ -138,6 +138,21 @@ class Document:
 
 # The fixed phrases of this screen live in knowledge/interface.yaml (document:).
 TEXT = phrases("document")
+LABELS = phrases("handout")
+"""The labels of lines (``Why:``, ``Note:``, ``Source:``) and of the disclaimer
+(``Important``), shared by every format."""
+_LABELLED = ("why", "note", "source")
+
+
+def line_label(kind: str) -> str:
+    """The label a line of ``kind`` starts with (``Why: ``), in the current language; "" for
+    a line without one (the clinician's trace has its own, per format)."""
+    return LABELS[kind] + " " if kind in _LABELLED else ""
+
+
+def important() -> str:
+    """The label of the disclaimer (``Important``), in the current language."""
+    return LABELS["important"]
 STATE_MARKS = {"draft": "draft", "source_checked": "checked against its sources, no clinician "
                 "yet", "clinician_reviewed": "approved by a clinician"}
 """How the clinician view marks a reason's review state."""
@@ -171,7 +186,7 @@ def cite(citation: Citation, knowledge: KnowledgeInfo) -> str:
     publisher = next((source.publisher for source in knowledge.sources
                       if source.id == citation.source), None)
     text = citation.source_title + (f" ({publisher})" if publisher else "")
-    text += f', section "{citation.section}"'
+    text += TEXT["cite_section"].format(section=citation.section)
     if citation.refs:
-        text += f", ref. {', '.join(citation.refs)}"
+        text += TEXT["cite_refs"].format(refs=", ".join(citation.refs))
     return text

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from explainer.explanation.models import Explanation, SourceInfo, topics_in_order
-from explainer.kb.phrases import phrases
+from explainer.kb.phrases import language, phrases
 from explainer.render.document import (
     Document,
     Entry,
@@ -40,8 +40,9 @@ from explainer.render.style import STYLE
 Paper = Literal["auto", "a4", "letter"]
 """``auto`` lets the browser's print dialog choose the paper; ``a4``/``letter`` fix it."""
 
-LANG = "en"
-"""The language of every text the knowledge base holds (the page's ``lang``)."""
+LANG: str | None = None
+"""The page's ``lang`` when none is given: the language of the active phrases (see
+:func:`explainer.kb.phrases.language`)."""
 
 # The fixed phrases of this screen live in knowledge/interface.yaml (handout:).
 TEXT = phrases("handout")
@@ -104,7 +105,7 @@ def _disclaimer(text: str, where: Literal["top", "bottom"]) -> str:
             f"</strong> {escape(text)}</p></{tag}>")
 
 
-def page(title: str, body: str, disclaimer: str, *, lang: str = LANG,
+def page(title: str, body: str, disclaimer: str, *, lang: str | None = LANG,
          paper: Paper = "auto", closing: str = "", brief: bool = False) -> str:
     """A complete, self-contained page: ``body`` between the disclaimer, first and last.
 
@@ -115,7 +116,7 @@ def page(title: str, body: str, disclaimer: str, *, lang: str = LANG,
     """
     return "\n".join([
         "<!DOCTYPE html>",
-        f'<html lang="{escape(lang)}">',
+        f'<html lang="{escape(lang or language())}">',
         "<head>",
         '<meta charset="utf-8" />',
         '<meta name="viewport" content="width=device-width, initial-scale=1" />',
@@ -327,7 +328,7 @@ def document_body(document: Document, explanation: Explanation | None = None, *,
 
 def render_document_html(document: Document, explanation: Explanation | None = None, *,
                          callout: Callout | None = None, notes_box: bool = True,
-                         lang: str = LANG, paper: Paper = "auto") -> str:
+                         lang: str | None = LANG, paper: Paper = "auto") -> str:
     """Any :class:`Document` (an explanation, a comparison) as one self-contained page."""
     body, closing = document_parts(document, explanation, callout=callout,
                                    notes_box=notes_box)
@@ -336,7 +337,7 @@ def render_document_html(document: Document, explanation: Explanation | None = N
 
 
 def render_html(explanation: Explanation, audience: Audience = "patient", *,
-                callout: Callout | None = None, lang: str = LANG,
+                callout: Callout | None = None, lang: str | None = LANG,
                 paper: Paper = "auto", handout: Handout | None = None) -> str:
     """The printable handout for ``explanation``: a complete, self-contained HTML page.
 

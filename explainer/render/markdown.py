@@ -4,10 +4,26 @@ from __future__ import annotations
 
 import re
 
-from explainer.render.document import Document, Entry, Line, Marks, TermMark, apply_marks
+from explainer.render.document import (
+    Document,
+    Entry,
+    Line,
+    Marks,
+    TermMark,
+    apply_marks,
+    important,
+    line_label,
+)
 
-PREFIX = {"text": "", "muted": "", "why": "**Why:** ", "note": "**Note:** ",
-          "source": "*Source:* ", "trace": "`clinician` "}
+TRACE = "`clinician` "
+"""The clinician's trace lines (rule ids and conditions) are for clinicians, in English."""
+
+
+def _prefix(kind: str) -> str:
+    label = line_label(kind).strip()
+    if not label:
+        return ""
+    return f"*{label}* " if kind == "source" else f"**{label}** "
 LIST_SECTIONS = ("questions", "care_team", "glossary", "notes", "sources")
 """Sections drawn as lists in the full view too."""
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
@@ -37,10 +53,10 @@ def _line(line: Line) -> str:
     text = marked(line.text, line.marks) + _refs(line)
     if line.kind == "trace":
         text = f"`{line.text.replace('`', '')}`"
-        return PREFIX["trace"] + text
+        return TRACE + text
     if line.kind == "muted":
         return f"*{text}*"
-    return PREFIX[line.kind] + text
+    return _prefix(line.kind) + text
 
 
 def _entry(entry: Entry, level: int) -> list[str]:
@@ -56,7 +72,7 @@ def _entry(entry: Entry, level: int) -> list[str]:
 
 def render_markdown(document: Document) -> str:
     """The document as GitHub-flavoured Markdown, disclaimer first and last."""
-    disclaimer = f"> **Important:** {escape(document.disclaimer)}"
+    disclaimer = f"> **{important()}:** {escape(document.disclaimer)}"
     out = [disclaimer, "", f"# {escape(document.title)}", ""]
     for section in document.sections:
         if section.heading:

@@ -12,14 +12,15 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from explainer.render.document import Document, Entry, Line, Marks
+from explainer.render.document import Document, Entry, Line, Marks, important, line_label
 from explainer.render.document import Table as TableData
 
 COLOURS = {"often_discussed": "bold green", "may_be_discussed": "bold cyan",
            "needs_more_information": "bold yellow", "less_likely": "bold bright_black"}
-PREFIX = {"text": ("", ""), "muted": ("", "italic"), "why": ("Why: ", "bold"),
-          "note": ("Note: ", "bold magenta"), "source": ("Source: ", "dim"),
-          "trace": ("clinician: ", "bold blue")}
+STYLE = {"text": "", "muted": "italic", "why": "bold", "note": "bold magenta", "source": "dim",
+         "trace": "bold blue"}
+TRACE = "clinician: "
+"""The clinician's trace lines (rule ids and conditions) are for clinicians, in English."""
 
 
 def marked(text: str, marks: Marks, style: str = "") -> Text:
@@ -36,7 +37,8 @@ def marked(text: str, marks: Marks, style: str = "") -> Text:
 
 
 def _line(line: Line) -> Text:
-    prefix, style = PREFIX[line.kind]
+    prefix = TRACE if line.kind == "trace" else line_label(line.kind)
+    style = STYLE[line.kind]
     text = Text()
     if prefix:
         text.append(prefix, style=style)
@@ -103,7 +105,7 @@ def render_rich(document: Document, width: int = 100, color: bool = True) -> str
     console = Console(file=buffer, width=width, force_terminal=color, no_color=not color,
                       color_system="standard" if color else None, highlight=False,
                       emoji=False, markup=False, legacy_windows=False)
-    disclaimer = Panel(Text(document.disclaimer), title="Important", border_style="yellow",
+    disclaimer = Panel(Text(document.disclaimer), title=important(), border_style="yellow",
                        expand=True)
     brief = document.detail == "brief"
     if brief:

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import textwrap
 
-from explainer.render.document import Document, Entry, Line, Marks, TermMark, apply_marks
+from explainer.render.document import (
+    Document,
+    Entry,
+    Line,
+    Marks,
+    TermMark,
+    apply_marks,
+    important,
+    line_label,
+)
 
-PREFIX = {"text": "", "muted": "", "why": "Why: ", "note": "Note: ", "source": "Source: ",
-          "trace": "[clinician] "}
+TRACE = "[clinician] "
+"""The clinician's trace lines (rule ids and conditions) are for clinicians, in English."""
 
 
 def _marker(shown: str, mark: TermMark) -> str:
@@ -31,7 +40,7 @@ def refs(line: Line) -> str:
 
 
 def _line(line: Line, width: int, indent: str) -> list[str]:
-    prefix = PREFIX[line.kind]
+    prefix = TRACE if line.kind == "trace" else line_label(line.kind)
     return _wrap(prefix + marked(line.text, line.marks) + refs(line), width, indent,
                  " " * len(prefix))
 
@@ -66,7 +75,7 @@ def _entry(entry: Entry, width: int, indent: str, bullet: str) -> list[str]:
 
 
 def _disclaimer(text: str, width: int, bars: bool = True) -> list[str]:
-    lines = _wrap("IMPORTANT: " + text, width, "")
+    lines = _wrap(important().upper() + ": " + text, width, "")
     if not bars:
         return lines
     bar = "=" * width

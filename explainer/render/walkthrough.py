@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from explainer.kb.phrases import phrases
 from explainer.render.dispatch import dispatch, document_writers
-from explainer.render.document import Entry, Line, Section
+from explainer.render.document import Entry, Line, Section, important
 from explainer.render.formats import SCREEN_FORMATS, Audience
 from explainer.render.layout import build_document
 
@@ -173,7 +173,7 @@ def _rich_step(step: Step, console: Console) -> None:
     from rich.text import Text
 
     if step.disclaimer and step.heading != TEXT["end_title"]:
-        console.print(Panel(Text(step.disclaimer), title="Important", border_style="yellow"))
+        console.print(Panel(Text(step.disclaimer), title=important(), border_style="yellow"))
     console.print(Rule(Text(step.heading, style="bold"), align="left"))
     for label, text in step.paragraphs:
         line = Text()
@@ -206,7 +206,7 @@ def _rich_step(step: Step, console: Console) -> None:
         line.append(text, style="" if label else "dim")
         console.print(line)
     if step.disclaimer and step.heading == TEXT["end_title"]:
-        console.print(Panel(Text(step.disclaimer), title="Important", border_style="yellow"))
+        console.print(Panel(Text(step.disclaimer), title=important(), border_style="yellow"))
     console.print()
 
 
@@ -215,7 +215,7 @@ def _markdown_step(step: Step) -> str:
 
     out: list[str] = []
     if step.disclaimer and step.heading != TEXT["end_title"]:
-        out += [f"> **Important:** {escape(step.disclaimer)}", ""]
+        out += [f"> **{important()}:** {escape(step.disclaimer)}", ""]
     out += [f"## {escape(step.heading)}", ""]
     for label, text in step.paragraphs:
         out += [(f"**{escape(label)}:** " if label else "") + escape(text), ""]
@@ -232,7 +232,7 @@ def _markdown_step(step: Step) -> str:
     for label, text in step.footer:
         out += [(f"**{escape(label)}:** " if label else "") + escape(text), ""]
     if step.disclaimer and step.heading == TEXT["end_title"]:
-        out += [f"> **Important:** {escape(step.disclaimer)}", ""]
+        out += [f"> **{important()}:** {escape(step.disclaimer)}", ""]
     return "\n".join(out)
 
 

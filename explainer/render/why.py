@@ -10,6 +10,7 @@ from explainer.explanation.plain import lower_first
 from explainer.explanation.why import RuleNote, WhyAnswer
 from explainer.kb.knowledge import KnowledgeBase
 from explainer.render.dispatch import dispatch
+from explainer.render.document import important
 from explainer.render.formats import WHY_FORMATS
 
 
@@ -32,7 +33,7 @@ def format_why(answer: WhyAnswer, kb: KnowledgeBase) -> str:
     """The answer as plain text, the disclaimer first and last."""
     levels: dict[str, str] = {level.id: level.label for level in kb.relevance_levels.values()}
     label = levels[answer.relevance].lower()
-    lines = [f"IMPORTANT: {kb.disclaimer.disclaimer}", "",
+    lines = [f"{important().upper()}: {kb.disclaimer.disclaimer}", "",
              f"Why is {answer.name} \"{label}\" for this profile?",
              f"Profile: {answer.profile}"]
     if answer.from_report:
@@ -72,7 +73,7 @@ def format_why(answer: WhyAnswer, kb: KnowledgeBase) -> str:
     if answer.unchanged_by:
         names = ", ".join(kb.factors[factor_id].label for factor_id in answer.unchanged_by)
         lines.append(f"  No single change of these changes it: {names}.")
-    lines += ["", f"IMPORTANT: {kb.disclaimer.disclaimer}"]
+    lines += ["", f"{important().upper()}: {kb.disclaimer.disclaimer}"]
     return "\n".join(lines) + "\n"
 
 

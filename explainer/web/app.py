@@ -14,7 +14,12 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from explainer import __version__
+from explainer.errors import InputError
 from explainer.explanation.api import get_explainer
+from explainer.kb import interface
+from explainer.kb.loader import load_knowledge
+from explainer.kb.paths import resolve_root
+from explainer.kb.translation import LANGUAGES, choose_language, layer_folder
 from explainer.web.api import add_api_routes
 from explainer.web.errors import add_error_handlers
 from explainer.web.guard import MAX_BODY_BYTES, Guard
@@ -33,21 +38,34 @@ def create_app(knowledge: str | Path | None = None) -> FastAPI:
     does not load.
     """
     site = Site(get_explainer(knowledge))
+    sites = {site.language: site}
+    # One site per language whose layer the knowledge base has (knowledge/<lang>/).
+    root = resolve_root(knowledge)
+    for lang in LANGUAGES:
+        if lang not in sites and layer_folder(root, lang).is_dir():
+            sites[lang] = Site(get_explainer(load_knowledge(root, lang=lang)))
+    interface.use(site.kb.interface)  # English stays the process's default
+    try:  # the language of a first visit whose browser asks for none of these
+        default = choose_language(None)
+    except InputError:
+        default = site.language
     # Warm up what the first request would otherwise pay for: the engine, the composer's
     # caches, the explanation model's serializer and the templates.
-    site.explain_json({})
-    site.explain_page({})
-    site.views.start()
+    for each in sites.values():
+        each.explain_json({})
+        each.localized(each.explain_page)({})
+        each.localized(each.views.start)()
     app = FastAPI(
         title="Breast cancer treatment explainer", version=__version__,
         description="Education, not medical advice. Explains which broad kinds of breast "
                     "cancer treatment are often discussed for a set of factors, and why, "
                     "with the source of every statement. Nothing sent is stored or logged.",
         docs_url=None, redoc_url=None, openapi_url="/openapi.json")
-    add_page_routes(app, site)
+    add_page_routes(app, site, sites, default if default in sites else site.language)
     add_api_routes(app, site)
     add_error_handlers(app, site)
     app.state.site = site
+    app.state.sites = sites
     return app
 
 

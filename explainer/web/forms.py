@@ -26,6 +26,9 @@ READER_FIELD = "reader"
 """Who is reading (``self`` or ``caregiver``): carried by every form, never part of a profile."""
 """The what-if select: one ``FACTOR=VALUE`` (see
 :func:`explainer.explanation.compare.apply_what_if`)."""
+LANG_FIELD = "lang"
+"""The language of the page a form was sent from (every form carries it): the answer is in
+the same language."""
 
 MAX_FORM_FIELDS = 100
 """More fields than any form of this page has; a longer body is not a form of ours."""
@@ -65,7 +68,7 @@ def profile_from_form(fields: Mapping[str, Sequence[str]],
     data: dict[str, Any] = {}
     problems: list[FieldProblem] = []
     for name, values in fields.items():
-        if (name == WHAT_IF_FIELD or name.endswith(KNOWN_SUFFIX)
+        if (name in (WHAT_IF_FIELD, LANG_FIELD) or name.endswith(KNOWN_SUFFIX)
                 or name.startswith(REPORT_FIELD_PREFIX)):
             continue
         factor = factors.get(name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from explainer import __version__
 from explainer.errors import FieldProblem, InputError, ProfileError
@@ -14,6 +14,7 @@ from explainer.explanation.compare import Comparison, apply_what_if, compare, co
 from explainer.explanation.models import Explanation
 from explainer.explanation.reader import READERS, Reader, load_reader
 from explainer.kb.conditions import UNKNOWN
+from explainer.kb.interface import using
 from explainer.kb.models import Factor
 from explainer.kb.profiles import allowed_values, kind_of, parse_profile
 from explainer.render import html as handout
@@ -26,6 +27,8 @@ from explainer.web.forms import (
     WHAT_IF_FIELD,
     profile_from_form,
 )
+
+T = TypeVar("T")
 
 
 def _exact(factor: Factor, value: Any) -> str | None:
@@ -115,17 +118,21 @@ def profile_schema(explainer: Explainer) -> dict[str, Any]:
 
 
 class Site:
-    """The routes' shared state: one explainer (one knowledge base) and its pages."""
+    """The routes' shared state: one explainer (one knowledge base, in one language) and its
+    pages."""
 
     def __init__(self, explainer: Explainer) -> None:
         self.explainer = explainer
         self.kb = explainer.kb
+        self.language = explainer.kb.language
         self.views = pages.Views(explainer.kb)
-        self.readers: dict[str, Reader] = {kind: load_reader(kind, explainer.kb.root)
-                                           for kind in READERS}
+        self.readers: dict[str, Reader] = {
+            kind: load_reader(kind, explainer.kb.root, self.language) for kind in READERS}
         self.factors_json = json.dumps(self._factors(), ensure_ascii=False).encode()
         self.categories_json = json.dumps(self._categories(), ensure_ascii=False).encode()
-        self.handout_css = (STYLE + "\n" + handout.page_rules("auto") + "\n").encode()
+        # The printed page's footer ("Page 1 of 3") is in the site's language.
+        with using(self.kb.interface):
+            self.handout_css = (STYLE + "\n" + handout.page_rules("auto") + "\n").encode()
 
     def _factors(self) -> dict[str, Any]:
         factors = []
@@ -156,6 +163,16 @@ class Site:
                 "relevance_levels": levels}
 
     # -- pages ----------------------------------------------------------------------------
+
+    def localized(self, work: Callable[..., T]) -> Callable[..., T]:
+        """``work`` run with this site's phrases (its language), whatever the other requests
+        of the process are answering in at the same time."""
+
+        def run(*args: Any) -> T:
+            with using(self.kb.interface):
+                return work(*args)
+
+        return run
 
     def _problem_lines(self, error: ProfileError) -> list[tuple[str, str]]:
         lines = []

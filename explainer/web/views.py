@@ -22,8 +22,9 @@ from explainer.explanation.reader import READERS, Reader
 from explainer.explanation.report.model import ReportReading
 from explainer.kb.knowledge import KnowledgeBase
 from explainer.kb.models import RELEVANCE_ORDER
-from explainer.kb.phrases import phrases
+from explainer.kb.phrases import language, phrases
 from explainer.kb.profiles import Profile
+from explainer.kb.translation import LANGUAGES
 from explainer.render import html as handout
 from explainer.render.compare import build_comparison_document
 from explainer.render.document import Document, Marks, TermMark, apply_marks
@@ -32,6 +33,7 @@ from explainer.web.forms import (
     KNOWN_SUFFIX,
     READER_FIELD,
     REPORT_FIELD_PREFIX,
+    LANG_FIELD,
     WHAT_IF_FIELD,
     FieldState,
     field_states,
@@ -138,12 +140,17 @@ class Views:
         self.env.filters["marked_plain"] = marked_plain
         self.env.filters["inline_code"] = inline_code
         self.env.globals.update(text=TEXT, handout=handout.TEXT, api_docs=phrases("api_docs"),
-                                lang=handout.LANG, say=SELF.say, reader="self",
+                                say=SELF.say, reader="self",
                                 known_suffix=KNOWN_SUFFIX, what_if_field=WHAT_IF_FIELD,
                                 disclaimer=kb.disclaimer.disclaimer)
 
     def _render(self, name: str, **context: Any) -> str:
-        return self.env.get_template(name).render(**context)
+        # The page's language is the active phrases' (see explainer.web.site.Site.localized);
+        # the language link points to the other one, and every form carries the language.
+        lang = language()
+        other = next(code for code in LANGUAGES if code != lang)
+        return self.env.get_template(name).render(lang=lang, other_lang=other,
+                                                  lang_field=LANG_FIELD, **context)
 
     def start(self, data: Mapping[str, Any] | None = None,
               errors: Sequence[tuple[str, str]] = (), reader: Reader = SELF, *,
@@ -182,20 +189,22 @@ class Views:
         ``reader`` rewords its questions, labels and disclaimer for a caregiver."""
         explanation = reader.explanation(explanation)
         document: Document = page_order(build_document(explanation, "patient"), explanation)
+        what_if = self._what_if(profile, reader)
         return self._render("result.html", document=document, explanation=explanation,
                             say=reader.say, disclaimer=explanation.disclaimer,
                             not_known=self.kb.not_known_label,
                             collapsed=COLLAPSED,
                             question_groups=_question_groups(explanation, reader),
-                            what_if=self._what_if(profile, reader))
+                            what_if=what_if, answers=what_if["hidden"])
 
     def comparison(self, comparison: Comparison, before: Profile, after: Profile,
                    reader: Reader = SELF) -> str:
         """What changes with a what-if, with ways back to either full explanation."""
         document = build_comparison_document(comparison, "patient")
+        what_if = self._what_if(before, reader)
         return self._render("comparison.html", document=document, comparison=comparison,
                             say=reader.say, disclaimer=reader.say(self.kb.disclaimer.disclaimer),
-                            what_if=self._what_if(before, reader),
+                            what_if=what_if, answers=what_if["hidden"],
                             after_fields=self._hidden(after, reader))
 
     def error(self, title: str, message: str) -> str:
