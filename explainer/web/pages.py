@@ -35,7 +35,8 @@ def preferred_language(header: str, offered: Sequence[str], default: str = "en")
 
 def add_page_routes(app: FastAPI, site: Site, sites: Mapping[str, Site] | None = None,
                     default: str | None = None) -> None:
-    """The start form, the result, report, change and what-if pages, the stylesheet and the API docs.
+    """The start form, the result, report, change and what-if pages, the stylesheet and the API
+    docs.
 
     ``sites`` holds one :class:`Site` per language (``site``'s alone without it). A page is in
     the language its form carries (``lang``, every form has it), else the one of the address

@@ -31,9 +31,9 @@ from explainer.render.document import Document, Marks, TermMark, apply_marks
 from explainer.render.layout import _FirstUses, build_document
 from explainer.web.forms import (
     KNOWN_SUFFIX,
+    LANG_FIELD,
     READER_FIELD,
     REPORT_FIELD_PREFIX,
-    LANG_FIELD,
     WHAT_IF_FIELD,
     FieldState,
     field_states,
