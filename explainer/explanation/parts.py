@@ -30,6 +30,7 @@ from explainer.explanation.models import (
 from explainer.kb.conditions import UNKNOWN
 from explainer.kb.knowledge import KnowledgeBase, LoadedRule
 from explainer.kb.models import RELEVANCE_ORDER, QuestionOrder, SourceRef
+from explainer.kb.phrases import phrases
 from explainer.kb.profiles import Profile
 
 MAX_NAMED = 5
@@ -256,11 +257,11 @@ class Parts:
         return tuple(members)
 
 
-_AND = " and "
+_AND = "list_and"
 """Joins the last two names of a list in a tailored question."""
 
 
-_OR = " or "
+_OR = "list_or"
 """Joins the last two names of a list after a negative ("do not usually call for ...")."""
 
 
@@ -270,7 +271,8 @@ def _name_list(names: Sequence[str], last: str = _AND) -> str:
              for name in names]
     if len(words) == 1:
         return words[0]
-    return ", ".join(words[:-1]) + last + words[-1]
+    # The joining word is an interface phrase (document.list_and, list_or): " and ", " y ".
+    return ", ".join(words[:-1]) + phrases("document")[last] + words[-1]
 
 
 def _target_order(categories: Sequence[CategoryResult]) -> list[str]:

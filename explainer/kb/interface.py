@@ -83,6 +83,8 @@ PHRASE_KEYS: dict[Screen, tuple[str, ...]] = {
         "from_report_intro",
         "cite_section",
         "cite_refs",
+        "list_and",
+        "list_or",
     ),
     # The short view: In short, Start here, the brief handout.
     "brief": (
@@ -90,6 +92,9 @@ PHRASE_KEYS: dict[Screen, tuple[str, ...]] = {
         "start_here",
         "stage_unknown",
         "first_questions",
+        "one",
+        "two",
+        "three",
         "time_to_decide",
         "entered",
         "entered_line",

@@ -61,6 +61,8 @@ class KnowledgeTexts(Protocol):
     @property
     def relevance_levels(self) -> Mapping[str, RelevanceLevel]: ...
     @property
+    def relevance_many(self) -> str | None: ...
+    @property
     def categories(self) -> Mapping[str, Category]: ...
     @property
     def rules(self) -> Sequence[_LoadedRule]: ...
@@ -81,6 +83,8 @@ class KnowledgeTexts(Protocol):
 
 
 SUPPORT_INTRO = "_intro"
+RELEVANCE_MANY = "_many"
+"""The key of relevance.yaml's ``many`` phrase: its statement id is ``relevance:_many/text``."""
 """The key of the support section's intro (``support:_intro/text``): an item id cannot start
 with ``_``, so it never clashes with one."""
 
@@ -154,7 +158,11 @@ def entry_fields(kind: str, item: object) -> tuple[tuple[str, str], ...]:
     if kind == "disclaimer":
         fields = [("text", _get(item, "disclaimer"))]
     elif kind == "relevance":
-        fields = [("label", _get(item, "label")), ("meaning", _get(item, "meaning"))]
+        fields = [("label", _get(item, "label")), ("meaning", _get(item, "meaning")),
+                  ("label_with_factors", _get(item, "label_with_factors")),
+                  ("in_short", _get(item, "in_short"))]
+    elif kind == "relevance_many":
+        fields = [("text", item)]
     elif kind in ("category", "subtype"):
         fields = [("summary", _get(item, "summary")), ("description", _get(item, "description"))]
         if kind == "category":
@@ -215,6 +223,10 @@ def entries(kb: KnowledgeTexts) -> Iterator[Entry]:
     yield _entry("disclaimer", kb.disclaimer, kb.disclaimer.review)
     for level in kb.relevance_levels.values():
         yield _entry("relevance", level, None)
+    if kb.relevance_many:
+        # How "In short" counts many treatments ("many" in relevance.yaml): a draft always.
+        yield Entry("relevance", RELEVANCE_MANY, None,
+                    entry_fields("relevance_many", kb.relevance_many))
     for category in kb.categories.values():
         yield _entry("category", category, category.review)
         for subtype in category.subtypes:

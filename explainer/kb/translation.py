@@ -53,6 +53,7 @@ from explainer.kb.models import (
     TextHash,
 )
 from explainer.kb.reviews import (
+    RELEVANCE_MANY,
     SUPPORT_INTRO,
     StatementReview,
     entries,
@@ -370,8 +371,12 @@ def translate(kb: Any, layer: Layer) -> Any:
         for question in disclaimer.general_questions)
     relevance = {key: level.model_copy(update={
         "label": t(f"relevance:{level.id}/label", level.label),
-        "meaning": t(f"relevance:{level.id}/meaning", level.meaning)})
+        "meaning": t(f"relevance:{level.id}/meaning", level.meaning),
+        "label_with_factors": t.maybe(f"relevance:{level.id}/label_with_factors",
+                                      level.label_with_factors),
+        "in_short": t.maybe(f"relevance:{level.id}/in_short", level.in_short)})
         for key, level in kb.relevance_levels.items()}
+    relevance_many = t.maybe(f"relevance:{RELEVANCE_MANY}/text", kb.relevance_many)
     categories = {key: category.model_copy(update={
         **_treatment(t, "category", category),
         "subtypes": tuple(subtype.model_copy(update=_treatment(t, "subtype", subtype))
@@ -395,7 +400,8 @@ def translate(kb: Any, layer: Layer) -> Any:
             "aliases": layer.words(f"glossary:{key}/aliases")
             if name != term.term else term.aliases}))
     stage_meanings = {key: meaning.model_copy(update={
-        "meaning": t(f"stage:{meaning.stage}/meaning", meaning.meaning)})
+        "meaning": t(f"stage:{meaning.stage}/meaning", meaning.meaning),
+        "short": t.maybe(f"stage:{meaning.stage}/short", meaning.short)})
         for key, meaning in kb.stage_meanings.items()}
     support = kb.support
     if support is not None:
@@ -418,7 +424,8 @@ def translate(kb: Any, layer: Layer) -> Any:
         "disclaimer": f"{disclaimer_text} {status}".strip(), "general_questions": general})
     return replace(
         kb, factors=factors, not_known_label=not_known, categories=categories,
-        relevance_levels=relevance, care_team=care_team, glossary=tuple(glossary),
+        relevance_levels=relevance, relevance_many=relevance_many, care_team=care_team,
+        glossary=tuple(glossary),
         disclaimer=disclaimer, interface=interface, rules=rules,
         fingerprint=fingerprint(kb.fingerprint, layer.lang), stage_meanings=stage_meanings,
         support=support, language=layer.lang, translation_notice=status,

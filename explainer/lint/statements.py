@@ -14,7 +14,13 @@ from explainer.explanation.plain import plain_condition
 from explainer.kb.interface import SCREENS
 from explainer.kb.knowledge import KnowledgeBase, LoadedRule
 from explainer.kb.models import CareTeamRole, Category, Review, ReviewComment, SourceRef, Subtype
-from explainer.kb.reviews import SUPPORT_INTRO, StatementReview, slug, statement_reviews
+from explainer.kb.reviews import (
+    RELEVANCE_MANY,
+    SUPPORT_INTRO,
+    StatementReview,
+    slug,
+    statement_reviews,
+)
 from explainer.kb.yamlio import line_for
 from explainer.lint.texts import read_raw
 
@@ -118,9 +124,15 @@ class _Gatherer:
                  kb.disclaimer.review, (), disclaimer, (), entry_id="disclaimer:disclaimer",
                  field_id="text")
         for index, level in enumerate(kb.relevance_levels.values()):
-            self.add("relevance", level.id, [("label", level.label), ("meaning", level.meaning)],
+            self.add("relevance", level.id, [("label", level.label), ("meaning", level.meaning),
+                                             ("label_with_factors", level.label_with_factors),
+                                             ("in_short", level.in_short)],
                      None, (), knowledge / "relevance.yaml", ("levels", index),
                      entry_id=f"relevance:{level.id}")
+        if kb.relevance_many:
+            self.add("relevance", "many", [("many", kb.relevance_many)], None, (),
+                     knowledge / "relevance.yaml", (), entry_id=f"relevance:{RELEVANCE_MANY}",
+                     field_id="text")
         for index, category in enumerate(kb.categories.values()):
             here = ("categories", index)
             self.add("category", category.id, _treatment_fields(category),

@@ -50,7 +50,8 @@ PALLIATIVE = "palliative_care"
 """Never the first card when the stage is unknown; called supportive care before stage IV."""
 EARLY_STAGES = frozenset({"0", "I", "II", "III"})
 TOP_QUESTIONS = 3
-_COUNTS = {1: "One", 2: "Two", 3: "Three"}
+_COUNT_KEYS = {1: "one", 2: "two", 3: "three"}
+"""How many first questions, in words, by the phrase that says it (``brief.one`` ...)."""
 MAX_QUESTIONS = 6
 MAX_UNKNOWNS = 3
 MAX_APART: dict[str, int] = {"often_discussed": 99, "may_be_discussed": 1,
@@ -158,7 +159,7 @@ def _lower_list(labels: Sequence[str]) -> str:
              for label in labels]
     if len(words) <= 1:
         return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
+    return ", ".join(words[:-1]) + LAYOUT["list_and"] + words[-1]
 
 
 class SourceNotes:
@@ -219,7 +220,9 @@ def start_here_section(explanation: Explanation, *, meaning: bool = True) -> Sec
     questions = top_questions(explanation, TOP_QUESTIONS)
     entries = [Entry(title=TEXT["first_questions"], bare=True,
                      lines=(Line(TEXT["first_questions"].format(
-                         count=_COUNTS.get(len(questions), str(len(questions)))) + ":"),))]
+                         count=TEXT[_COUNT_KEYS[len(questions)]]
+                         if len(questions) in _COUNT_KEYS else str(len(questions)))
+                         + ":"),))]
     entries += [Entry(title=question.text) for question in questions]
     entries.append(Entry(title=TEXT["time_to_decide"], bare=True,
                          lines=(Line(TEXT["time_to_decide"]),)))
