@@ -49,15 +49,15 @@ def _english(root: Path, fingerprint: str) -> KnowledgeBase:
 
 
 def _translated(english: KnowledgeBase, lang: str) -> KnowledgeBase:
-    from explainer.kb import translation
+    from explainer.kb import overlay, translation
 
     lang = translation.choose_language(lang)
     if lang == "en":
         return english
-    cached = cache.load(translation.fingerprint(english.fingerprint, lang))
+    cached = cache.load(overlay.fingerprint(english.fingerprint, lang))
     if cached is not None:
         return cached
-    kb: KnowledgeBase = translation.translate(
+    kb: KnowledgeBase = overlay.translate(
         english, translation.read_layer(english.root, lang))
     cache.store(kb)
     return kb

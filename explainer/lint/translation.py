@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from explainer.errors import KnowledgeBaseError
+from explainer.kb.overlay import translate
 from explainer.kb.reviews import normalise, slug
 from explainer.kb.translation import (
     LAYER_IDS,
@@ -35,7 +36,6 @@ from explainer.kb.translation import (
     optional_ids,
     placeholders,
     read_layer,
-    translate,
 )
 from explainer.kb.yamlio import line_for
 from explainer.lint.base import LintContext, LintIssue, Severity, Validator

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from explainer.kb.overlay import translate
 from explainer.kb.reviews import normalise, text_hash
 from explainer.kb.translation import (
     LAYER_IDS,
@@ -18,7 +19,6 @@ from explainer.kb.translation import (
     is_stale,
     optional_ids,
     read_layer,
-    translate,
 )
 from explainer.lint.translation import layer_texts
 from explainer.render.packet import Block, Bullets, Grid, Heading, Paragraph, render_packet
