@@ -153,6 +153,8 @@ def line_label(kind: str) -> str:
 def important() -> str:
     """The label of the disclaimer (``Important``), in the current language."""
     return LABELS["important"]
+
+
 STATE_MARKS = {"draft": "draft", "source_checked": "checked against its sources, no clinician "
                 "yet", "clinician_reviewed": "approved by a clinician"}
 """How the clinician view marks a reason's review state."""

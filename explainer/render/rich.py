@@ -110,7 +110,7 @@ def render_rich(document: Document, width: int = 100, color: bool = True) -> str
     brief = document.detail == "brief"
     if brief:
         # One screen: the disclaimer as a line of its own, not a box.
-        disclaimer_line = Text("IMPORTANT: ", style="bold yellow")
+        disclaimer_line = Text(important().upper() + ": ", style="bold yellow")
         disclaimer_line.append(document.disclaimer)
         console.print(disclaimer_line)
     else:
