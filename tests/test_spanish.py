@@ -322,8 +322,7 @@ def test_interview_in_spanish_through_a_terminal(tmp_path: Path) -> None:
                           cwd=str(Path(__file__).resolve().parent.parent), env=env,
                           encoding="utf-8", timeout=60, dimensions=(50, 110))
     child.expect_exact("no ha revisado")
-    child.expect_exact("Su respuesta")  # the pathology report? Enter: go on without it
-    child.sendline("")
+    # No pathology-report question: reading a report is in English only for now.
     child.expect_exact("Pregunta 1 de 10")
     for reply in ("e", "c", "?", "positivo", "b"):  # stage IV, ..., HR-positive, HER2-low
         child.expect_exact("Su respuesta")
@@ -527,3 +526,14 @@ def test_translation_review_packet(cli: Callable[..., CliResult], kb: KnowledgeB
     assert "Review first: what the five reference profiles show" in markdown
     assert "| 5 of 5 | disclaimer:disclaimer/text |" in markdown
     assert "<html" in cli("review", "--lang", "es", "--format", "html").out
+
+
+def test_reading_a_report_in_spanish_says_it_is_english_only(cli: Any) -> None:
+    # Its meanings (knowledge/report.yaml) are not translated: one line and exit 2, never a
+    # Spanish page that reads in English. The explanation from a report is in Spanish.
+    result = cli("report", "ER 95%, HER2 IHC 3+", "--lang", "es")
+    assert result.code == 2 and result.out == ""
+    assert "English only" in result.err and len(result.err.strip().splitlines()) == 1
+    explained = cli("explain", "--report", "ER 95%, HER2 IHC 3+", "--lang", "es",
+                    "--format", "text")
+    assert explained.code == 0 and "De su informe:" in explained.out

@@ -117,8 +117,12 @@ def run_interview(args: argparse.Namespace) -> int:
         asks = sys.stdin.isatty() and explainer.kb.language == "en"
         kind: ReaderKind = args.reader or (who_reads() if asks else "self")
         reader = load_reader(kind, explainer.kb.root, explainer.kb.language)
+        # Reading a report explains its items in English only for now (report.yaml is not
+        # translated): a translation does not offer it.
+        english = explainer.kb.language == "en"
         interview = Interview(explainer.kb, show, read, option,
-                              read_report=explainer.read_report, say=reader.say)
+                              read_report=explainer.read_report if english else None,
+                              say=reader.say)
         show(TEXT["title"], "bold underline")
         show(TEXT["intro"].format(count=len(interview.factors)), "")
         show(TEXT["keys"], "dim")

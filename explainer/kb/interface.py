@@ -180,6 +180,7 @@ PHRASE_KEYS: dict[Screen, tuple[str, ...]] = {
         "report_label",
         "report_submit",
         "report_empty",
+        "report_unavailable",
         "report_filled",
         "report_none",
         "report_words",

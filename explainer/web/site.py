@@ -241,6 +241,10 @@ class Site:
         """The form filled in from the words posted in the "From my report" box, with what
         was read shown beside it. The words are read here and not kept."""
         text = (fields.get(REPORT_FIELD) or [""])[-1]
+        if self.language != "en":
+            # Its meanings are in English only for now (report.yaml is not translated).
+            return 422, self.views.start(errors=[(REPORT_FIELD,
+                                                   pages.TEXT["report_unavailable"])])
         try:
             chosen = fields.get(READER_FIELD) or []
             reader = self.reader(chosen[-1] if chosen else None)
