@@ -239,8 +239,6 @@ class Explanation(Model):
     """An educational explanation of treatment categories for one profile."""
 
     schema_version: Literal[1] = 1
-    language: str = "en"
-    """The language of every text (``en`` or ``es``); ids and values are the same in all."""
     disclaimer: str
     profile: dict[str, Any]
     entered: tuple[EnteredFactor, ...]
@@ -264,6 +262,9 @@ class Explanation(Model):
     """The id of the knowledge base's question order that applied (``question_order`` in
     disclaimer.yaml, e.g. ``older_or_frail``), or None: with one, ``questions`` are in its
     order and the short view's first questions follow it."""
+    language: str = "en"
+    """The language of every text (``en`` or ``es``); ids and values are the same in all.
+    (After the first keys, so that the contract's documents begin as they always did.)"""
     from_report: tuple[str, ...] = Field(default=(), exclude=True)
     """The factors taken from a pathology report (``explain --report``). Left out of
     ``model_dump``, so the contract's shape never changes; the JSON output adds it as the key
