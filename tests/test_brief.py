@@ -206,7 +206,7 @@ def test_detail_defaults_and_json_unchanged_apart_from_additions(cli: Cli) -> No
     assert bad.code == 2 and "--detail" in bad.err
 
 
-def _spawn(*args: str, env: dict[str, str]) -> pexpect.spawn:
+def _spawn(*args: str, env: dict[str, str]) -> pexpect.spawn[str]:
     return pexpect.spawn(sys.executable, ["-m", "explainer", *args], env=env,
                          dimensions=(24, WIDTH), encoding="utf-8", timeout=60)
 
