@@ -15,6 +15,11 @@ How it reads, in three steps:
 
 Nothing is ever guessed from words the reader does not know: lines with no item are quoted
 back as not understood.
+
+This module is the reader (steps 1 and 2, and the state that joins step 3's parts); finding
+mentions is helped by :mod:`.mentions`, and step 3's rules are one module per family of items:
+:mod:`.receptors` (ER, PR, HR), :mod:`.her2` (IHC, ISH), :mod:`.staging` (TNM, nodes, stage)
+and :mod:`.findings` (the rest), on the shared :mod:`.state` and :mod:`.wording`.
 """
 
 from __future__ import annotations
