@@ -1,4 +1,5 @@
-"""Shared fixtures: the bundled knowledge base, editable copies of it, and a CLI runner."""
+"""Shared fixtures: the bundled knowledge base, editable copies of it, a CLI runner, the web app
+and its client, and the English phrases put back after a Spanish test."""
 
 from __future__ import annotations
 
@@ -8,15 +9,21 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from explainer import Explainer, KnowledgeBase, get_explainer
 from explainer.cli.main import run
 from explainer.kb.paths import bundled_root
+
+if TYPE_CHECKING:  # the web extra is optional: imported where a fixture needs it
+    from starlette.testclient import TestClient
+
+    from explainer.web.app import Guard
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -102,6 +109,34 @@ def kb_copy(tmp_path: Path) -> Path:
     shutil.copytree(source / "knowledge", target / "knowledge")
     shutil.copytree(source / "rules", target / "rules")
     return target
+
+
+@pytest.fixture(scope="module")
+def app() -> Guard:
+    """The web app (built once per test module; needs the web extra)."""
+    from explainer.web.app import build
+
+    return build()
+
+
+@pytest.fixture
+def client(app: Guard) -> Iterator[TestClient]:
+    """An in-process client of the web app, on the local address the app accepts."""
+    from starlette.testclient import TestClient
+
+    with TestClient(app, base_url="http://127.0.0.1:8000") as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def english_phrases_after() -> Iterator[None]:
+    """Loading the Spanish knowledge base makes its phrases the process's (as for any load):
+    put the English ones back after the test, for the tests that follow."""
+    yield
+    from explainer.kb import interface
+    from explainer.kb.loader import load_knowledge
+
+    interface.use(load_knowledge().interface)
 
 
 @dataclass

@@ -11,7 +11,7 @@ import json
 import re
 import shutil
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,6 @@ import yaml
 from conftest import CliResult, run_process
 
 from explainer import Explainer, KnowledgeBase, get_explainer
-from explainer.kb import interface
 from explainer.kb.interface import current, using
 from explainer.kb.loader import load_knowledge
 from explainer.kb.paths import bundled_root
@@ -47,12 +46,9 @@ ONLY_LINT = ["knowledge-base", "citations", "wording", "terms", "reachability", 
              "reading-level", "unused", "glossary", "review", "companions"]
 
 
-@pytest.fixture(autouse=True)
-def _english_phrases_after() -> Iterator[None]:
-    """Loading the Spanish knowledge base makes its phrases the process's (as for any load):
-    put the English ones back for the tests that follow."""
-    yield
-    interface.use(load_knowledge().interface)
+# Loading the Spanish knowledge base makes its phrases the process's: put the English ones back
+# after each test (conftest.english_phrases_after).
+pytestmark = pytest.mark.usefixtures("english_phrases_after")
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ the language link, forms that carry the language, <html lang="es">, Chromium, th
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +14,12 @@ from test_web_browser import Visit, browser, server  # noqa: F401 (fixtures)
 from test_web_serve import Served
 
 from explainer import Explainer, get_explainer
-from explainer.kb import interface
 from explainer.kb.interface import using
 from explainer.kb.loader import load_knowledge
 from explainer.kb.paths import bundled_root
 from explainer.kb.translation import NOTICE_ID, read_layer
 from explainer.render.html import render_html
-from explainer.web.app import Guard, build
+from explainer.web.app import build
 from explainer.web.pages import preferred_language
 
 NOTICE = " ".join((read_layer(bundled_root(), "es").text(NOTICE_ID) or "").split())
@@ -29,28 +27,14 @@ ENGLISH_PAGE_WORDS = ("What you entered", "Often discussed", "At a glance", "I d
                       "Important:", "Why:", "Source:", "Questions to ask")
 
 
-@pytest.fixture(autouse=True)
-def _english_phrases_after() -> Iterator[None]:
-    """Loading the Spanish knowledge base makes its phrases the process's (as for any load):
-    put the English ones back for the tests that follow."""
-    yield
-    interface.use(load_knowledge().interface)
+# Loading the Spanish knowledge base makes its phrases the process's: put the English ones back
+# after each test (conftest.english_phrases_after).
+pytestmark = pytest.mark.usefixtures("english_phrases_after")
 
 
 @pytest.fixture(scope="module")
 def es() -> Explainer:
     return get_explainer(load_knowledge(lang="es"))
-
-
-@pytest.fixture(scope="module")
-def app() -> Guard:
-    return build()
-
-
-@pytest.fixture
-def client(app: Guard) -> Iterator[TestClient]:
-    with TestClient(app, base_url="http://127.0.0.1:8000") as test_client:
-        yield test_client
 
 
 def _visible(page: str) -> str:

@@ -25,7 +25,7 @@ from starlette.testclient import TestClient
 from explainer import Explainer
 from explainer.explanation.compare import compare, compare_what_if
 from explainer.render.layout import build_document
-from explainer.web.app import MAX_BODY_BYTES, Guard, build
+from explainer.web.app import MAX_BODY_BYTES, Guard
 
 Cli = Callable[..., CliResult]
 
@@ -37,17 +37,6 @@ MIXED_PROFILE: dict[str, Any] = {
     "stage": "IV", "age": 58, "hr_status": "positive", "her2_status": "low",
     "side_effect_concerns": ["fatigue", "daily_life"]}
 SECRET = "zqxsecretvalue"
-
-
-@pytest.fixture(scope="module")
-def app() -> Guard:
-    return build()
-
-
-@pytest.fixture
-def client(app: Guard) -> Iterator[TestClient]:
-    with TestClient(app, base_url="http://127.0.0.1:8000") as test_client:
-        yield test_client
 
 
 class _Page(HTMLParser):

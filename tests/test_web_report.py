@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterator
 
 import pytest
 
@@ -15,21 +14,10 @@ pytest.importorskip("fastapi", reason="the web extra is needed: pip install -e .
 
 from starlette.testclient import TestClient
 
-from explainer.web.app import MAX_BODY_BYTES, Guard, build
+from explainer.web.app import MAX_BODY_BYTES
 
 EXAMPLE = "ER 95%, PR 0%, HER2 IHC 2+, FISH not amplified, pT2 pN1a M0, grade 3"
 SECRET = "zqxsecretreport"
-
-
-@pytest.fixture(scope="module")
-def app() -> Guard:
-    return build()
-
-
-@pytest.fixture
-def client(app: Guard) -> Iterator[TestClient]:
-    with TestClient(app, base_url="http://127.0.0.1:8000") as test_client:
-        yield test_client
 
 
 def _checked(page: str) -> dict[str, str]:

@@ -14,7 +14,6 @@ from explainer.cli.options import (
     add_command,
     add_output_options,
     add_report_option,
-    emit,
     explainer_for,
     input_files,
     output_width,
@@ -22,6 +21,7 @@ from explainer.cli.options import (
     report_reading,
     use_color,
 )
+from explainer.cli.output import emit
 
 if TYPE_CHECKING:
     from explainer.explanation.models import Explanation

@@ -22,12 +22,11 @@ from explainer.cli.options import (
     EDUCATION_NOTE,
     add_command,
     add_output_options,
-    emit,
     explainer_for,
     output_width,
     use_color,
-    write_stdout,
 )
+from explainer.cli.output import emit, write_stdout
 from explainer.errors import ExitCode, InputError
 
 if TYPE_CHECKING:

@@ -15,7 +15,6 @@ from explainer.cli.options import (
     add_factor_options,
     add_output_options,
     add_report_option,
-    emit,
     explainer_for,
     input_files,
     output_width,
@@ -25,6 +24,7 @@ from explainer.cli.options import (
     use_color,
     use_pager,
 )
+from explainer.cli.output import emit
 from explainer.errors import ExitCode, InputError
 
 if TYPE_CHECKING:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from explainer.cli.options import add_command, add_knowledge_option, emit, knowledge_for
+from explainer.cli.options import add_command, add_knowledge_option, knowledge_for
+from explainer.cli.output import emit
 from explainer.errors import ExitCode
 from explainer.render.formats import LIST_FORMATS
 

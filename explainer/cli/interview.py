@@ -13,12 +13,12 @@ from explainer.cli.options import (
     EDUCATION_NOTE,
     add_command,
     add_output_options,
-    emit,
     explainer_for,
     render_detail,
     render_for,
     use_pager,
 )
+from explainer.cli.output import emit
 from explainer.errors import ExitCode
 
 if TYPE_CHECKING:

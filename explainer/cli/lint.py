@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from explainer.cli.options import add_command, add_knowledge_option, emit, language_for
+from explainer.cli.options import add_command, add_knowledge_option, language_for
+from explainer.cli.output import emit
 from explainer.errors import InputError
 from explainer.render.formats import LIST_FORMATS
 

@@ -251,7 +251,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     except OSError as error:
         # Reading errors become InputError or KnowledgeBaseError where they happen; what is
         # left is a failed write to the screen (a full disk, a closed output).
-        from explainer.cli.options import stdout_failure
+        from explainer.cli.output import stdout_failure
 
         return _fail(str(stdout_failure(error)), ExitCode.BAD_INPUT)
     except Exception as error:  # the last line of defence: never a traceback

@@ -1,12 +1,11 @@
-"""What the commands share: the output, factor and knowledge options, reading a profile file,
-and writing the result (to the screen or a file). Commands import this, never the entry point.
+"""What the commands share: the output, factor and knowledge options, and reading a profile
+file or a report. Writing the result (to the screen, a pager or a file) is in
+:mod:`explainer.cli.output`. Commands import these, never the entry point.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import errno
 import os
 import re
 import sys
@@ -14,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from explainer.errors import InputError, OutputError
+from explainer.errors import InputError
 from explainer.render.formats import AUDIENCES, DETAILS, FORMATS
 
 if TYPE_CHECKING:
@@ -323,88 +322,6 @@ def input_files(args: argparse.Namespace) -> list[str]:
     """The files a command reads (its profiles, a report): --output may not overwrite them."""
     return [value for name in ("profile", "profile_a", "profile_b", "report")
             if isinstance(value := getattr(args, name, None), str) and value]
-
-
-def write_stdout(text: str) -> None:
-    """Print ``text`` whole; a failed write (a full disk, a closed output) is one line."""
-    try:
-        if sys.stdout is None:
-            raise OSError(errno.EBADF, "standard output is closed")
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        raise
-    except OSError as error:
-        raise stdout_failure(error) from None
-
-
-def stdout_failure(error: OSError) -> OutputError:
-    """The one-line error for a failed write to standard output. What is still buffered is
-    sent to the null device, so that Python's last flush at exit cannot fail again."""
-    with contextlib.suppress(OSError, ValueError, AttributeError):
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    reason = error.strerror or str(error)
-    return OutputError(f"cannot write the output: {reason}; write to a file with --output "
-                       "FILE instead")
-
-
-def emit(text: str, output: str | None, inputs: Sequence[str] = (), *, pager: bool = False,
-         announce: bool = True) -> None:
-    """Print ``text`` whole, or write it to ``output`` safely (see
-    :mod:`explainer.cli.safe_write`), never over one of ``inputs`` (the files read).
-
-    With ``pager``, text taller than the terminal goes through a pager the way git does it
-    (see :func:`page`); never when stdout is not a terminal. ``announce=False`` leaves out the
-    "Wrote FILE" line (for a caller that says it in its own words).
-    """
-    if output is not None:
-        from explainer.cli.safe_write import write_output
-
-        write_output(text, output, inputs)
-        if announce:
-            print(f"Wrote {output}", file=sys.stderr)
-        return
-    if pager and page(text):
-        return
-    write_stdout(text)
-
-
-def page(text: str) -> bool:
-    """Show ``text`` through ``$PAGER`` (else ``less -R``) when stdout is a terminal and the
-    text is taller than it; True when it was paged. Like git, ``less`` gets ``LESS=FRX`` unless
-    set (quit if it fits, keep colours, leave the text on screen); ``PAGER=cat`` or an empty
-    ``PAGER`` turns paging off, and a missing pager falls back to printing."""
-    if not sys.stdout.isatty():
-        return False
-    try:
-        size = os.get_terminal_size()
-    except OSError:
-        return False
-    if text.count("\n") < size.lines:
-        return False
-    command = os.environ.get("PAGER", "less -R")
-    if not command.strip() or command.strip() == "cat":
-        return False
-    import shlex
-    import subprocess
-
-    environment = dict(os.environ)
-    environment.setdefault("LESS", "FRX")
-    try:
-        process = subprocess.Popen(shlex.split(command), stdin=subprocess.PIPE,
-                                   env=environment)
-    except (OSError, ValueError):
-        return False
-    assert process.stdin is not None
-    try:
-        process.stdin.write(text.encode("utf-8"))
-        process.stdin.close()
-    except BrokenPipeError:
-        pass  # the reader quit the pager before the end
-    process.wait()
-    return True
 
 
 def use_pager(args: argparse.Namespace) -> bool:

@@ -10,13 +10,13 @@ from typing import Any
 from explainer.cli.options import (
     add_command,
     add_knowledge_option,
-    emit,
     knowledge_for,
     language_for,
     output_width,
     read_report_input,
     use_color,
 )
+from explainer.cli.output import emit
 from explainer.errors import ExitCode, InputError
 from explainer.render.formats import REPORT_FORMATS
 

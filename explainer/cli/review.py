@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from explainer.cli.options import add_command, add_knowledge_option, emit, language_for
+from explainer.cli.options import add_command, add_knowledge_option, language_for
+from explainer.cli.output import emit
 from explainer.errors import ExitCode, InputError
 from explainer.render.formats import PACKET_FORMATS
 

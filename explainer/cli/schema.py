@@ -6,7 +6,8 @@ import argparse
 import json
 from typing import Any
 
-from explainer.cli.options import add_command, add_knowledge_option, emit, knowledge_for
+from explainer.cli.options import add_command, add_knowledge_option, knowledge_for
+from explainer.cli.output import emit
 from explainer.errors import ExitCode
 
 

@@ -11,11 +11,11 @@ from explainer.cli.options import (
     add_factor_options,
     add_knowledge_option,
     add_report_option,
-    emit,
     explainer_for,
     profile_from_args,
     report_reading,
 )
+from explainer.cli.output import emit
 from explainer.errors import ExitCode
 from explainer.render.formats import WHY_FORMATS
 

@@ -14,6 +14,8 @@ This module holds what a worried reader sees first, built only from the Explanat
   a glance, one line of why per category shown, the unknowns that matter most, at most six
   questions, how to see more, and the numbered sources.
 
+The line of what was entered, and the small phrasing helpers, are in :mod:`.entered`.
+
 The full layout (:func:`explainer.render.layout.build_document`) shows the same "In short"
 and "Start here" sections at its top, so the two levels never disagree.
 """
@@ -37,6 +39,7 @@ from explainer.kb.models import RELEVANCE_ORDER, Relevance
 from explainer.kb.phrases import phrases
 from explainer.render.document import TEXT as LAYOUT
 from explainer.render.document import Document, Entry, Line, Section, Table, review_sentence
+from explainer.render.entered import entered_line, lower_list, without_aside
 from explainer.render.formats import Audience
 
 # The fixed phrases of the short view live in knowledge/interface.yaml (brief:).
@@ -150,16 +153,8 @@ def badge(category: CategoryResult | SubtypeResult, explanation: Explanation) ->
         # A label is short: when it waits for more than two results, the list is left to the
         # "not known yet" section.
         if 0 < len(factors) <= 2:
-            return entry.label_with_factors.replace("{factors}", _lower_list(factors))
+            return entry.label_with_factors.replace("{factors}", lower_list(factors))
     return entry.label
-
-
-def _lower_list(labels: Sequence[str]) -> str:
-    words = [label[0].lower() + label[1:] if len(label) > 1 and label[1].islower() else label
-             for label in labels]
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + LAYOUT["list_and"] + words[-1]
 
 
 class SourceNotes:
@@ -188,7 +183,7 @@ class SourceNotes:
                 continue
             # The publisher is what a reader recognises; the full view gives every title.
             # (Without a journal's name in brackets: "... Pathologists (J Clin Oncol, 2020)".)
-            text = _ASIDE.sub("", source.publisher).strip() if source.publisher else source.title
+            text = without_aside(source.publisher) if source.publisher else source.title
             out.append(Entry(title=text, note_number=number))
         return tuple(out)
 
@@ -228,45 +223,6 @@ def start_here_section(explanation: Explanation, *, meaning: bool = True) -> Sec
                          lines=(Line(TEXT["time_to_decide"]),)))
     return Section(key="start_here", title=TEXT["start_here"], intro=intro,
                    entries=tuple(entries), listed=True)
-
-
-def entered_line(explanation: Explanation) -> str:
-    """What was entered, in one line: "Label: value" for each factor known, then the core
-    factors not known yet. A value's aside in brackets ("Stage III (locally advanced)") is
-    left out: the person chose it, and the full view shows it whole."""
-    reported = set(explanation.from_report)
-    shown = [(item.factor in reported,
-              labelled(item.label, _ASIDE.sub("", item.value_label).strip() or item.value_label))
-             for item in explanation.entered if item.known]
-    missing = [item.label for item in explanation.entered if item.core and not item.known]
-    if not shown:
-        return TEXT["entered_none"]
-    # What came from a pathology report (explain --report) is said once, apart.
-    own = [value for from_report, value in shown if not from_report]
-    read = [value for from_report, value in shown if from_report]
-    parts = ([TEXT["entered_line"].format(values="; ".join(own))] if own else []) + (
-        [TEXT["from_report_line"].format(values="; ".join(read))] if read else [])
-    text = " ".join(parts)
-    if missing:
-        text += " " + TEXT["not_entered"].format(names=_lower_list(missing))
-    return text
-
-
-_WORD = re.compile(r"[A-Za-z0-9]+")
-_ASIDE = re.compile(r"\s*\([^()]*\)")
-_TOO_COMMON = frozenset({"status", "the", "of", "cancer", "you", "that"})
-
-
-def _says_what(label: str, value_label: str) -> bool:
-    """Whether a value's label names its factor ("HR-negative" does, "Fair" does not)."""
-    words = {word.lower() for word in _WORD.findall(label)} - _TOO_COMMON
-    return bool(words & {word.lower() for word in _WORD.findall(value_label)})
-
-
-def labelled(label: str, value_label: str) -> str:
-    """A value as it reads on its own: "HR-negative", but "Age: 84" and "General health:
-    Good" (a bare "84" or "Good" says nothing)."""
-    return value_label if _says_what(label, value_label) else f"{label}: {value_label}"
 
 
 def glance_table(explanation: Explanation) -> Table:
@@ -382,7 +338,7 @@ def _why_entries(explanation: Explanation, notes: SourceNotes) -> tuple[Entry, .
                    else first_sentence(meanings[category.relevance]))
             entries.append(Entry(
                 title=_legend_label(category, explanation), relevance=category.relevance,
-                lines=(Line(_lower_list([shown_name(item, explanation) for item in group])
+                lines=(Line(lower_list([shown_name(item, explanation) for item in group])
                             + ". " + why, "text", refs=notes.cite(
                                 citation for item in group for citation in item.sources[:1])),)))
     return tuple(entries)
@@ -421,4 +377,4 @@ def _target_names(item: UnknownFactor, explanation: Explanation,
             shown.append(name)
     if len(shown) > MAX_NAMED:
         return TEXT["many"].format(count=len(shown))
-    return _lower_list(shown)
+    return lower_list(shown)

@@ -13,7 +13,6 @@ from __future__ import annotations
 from explainer.explanation.models import Explanation
 from explainer.render.brief import (
     MAX_QUESTIONS,
-    entered_line,
     glance_table,
     in_short_section,
     top_questions,
@@ -21,6 +20,7 @@ from explainer.render.brief import (
 from explainer.render.brief import TEXT as BRIEF
 from explainer.render.document import TEXT as LAYOUT
 from explainer.render.document import Document, Entry, Line, Section, review_sentence
+from explainer.render.entered import entered_line
 from explainer.render.formats import Audience, Handout
 from explainer.render.layout import _FirstUses, build_document
 

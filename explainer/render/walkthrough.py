@@ -102,7 +102,8 @@ def walkthrough_steps(explainer: Explainer, scenarios: Sequence[LoadedScenario]
     """The walkthrough as plain data: an opening, one step per scenario, and a closing."""
     from explainer.explanation.compare import compare
     from explainer.kb.models import RELEVANCE_ORDER
-    from explainer.render.brief import first_sentence, labelled
+    from explainer.render.brief import first_sentence
+    from explainer.render.entered import labelled
 
     explanations = {item.id: explainer.explain(item.profile) for item in scenarios}
     first = explanations[scenarios[0].id]
