@@ -654,7 +654,7 @@ def test_result_page_claims_no_review(client: TestClient) -> None:
 def test_the_page_asks_who_is_reading_and_words_itself_for_a_caregiver(
         client: TestClient, explainer: Explainer) -> None:
     start = client.get("/")
-    assert 'href="/?reader=caregiver"' in start.text and "Who is reading?" in start.text
+    assert 'href="/?reader=caregiver&amp;lang=en"' in start.text and "Who is reading?" in start.text
     assert "How old are you?" in start.text
     page = client.get("/?reader=caregiver")
     text = parse(page.text).visible()
