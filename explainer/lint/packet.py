@@ -1,3 +1,5 @@
+# Over 400 lines for now: every section of the packet is drawn here. The pathology-report
+# section (_report_section, about 70 lines) is the natural piece to move out (issue 11).
 """The review packet a clinician reads and signs (``explainer review``).
 
 One document holds every statement the tool can show, with its source and review status:
