@@ -118,6 +118,15 @@ def factor_space_run() -> dict[str, Any]:
     return _python(code)
 
 
+def _process_env(cache: str) -> dict[str, str]:
+    """The environment of a timed process: the knowledge-base cache in ``cache``, and Python's
+    bytecode cache on (as after ``pip install``, which compiles it), even where the shell sets
+    PYTHONDONTWRITEBYTECODE: otherwise every run would compile the package from source."""
+    env = {**os.environ, "EXPLAINER_CACHE_DIR": cache}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def _median_process_seconds(command: list[str], runs: int, env: dict[str, str]) -> float:
     samples = []
     for _ in range(runs):
@@ -131,7 +140,7 @@ def _median_process_seconds(command: list[str], runs: int, env: dict[str, str]) 
 def cold_start(runs: int) -> dict[str, Any]:
     """The whole CLI process against a bare import of its main libraries."""
     with tempfile.TemporaryDirectory() as cache:
-        env = {**os.environ, "EXPLAINER_CACHE_DIR": cache}
+        env = _process_env(cache)
         bare = [sys.executable, "-c", "import rich, pydantic, yaml, durable.lang"]
         # `import pydantic` is lazy: it does not load what any model class needs. This second
         # baseline adds that, for a fairer view of what the explainer itself costs.
@@ -211,7 +220,7 @@ def startup_ratios(runs: int) -> dict[str, Any]:
     python = sys.executable
     cli = [python, "-m", "explainer"]
     with tempfile.TemporaryDirectory() as cache:
-        env = {**os.environ, "EXPLAINER_CACHE_DIR": cache}
+        env = _process_env(cache)
         subprocess.run([*cli, "explain", "--format", "json"], stdout=subprocess.DEVNULL,
                        check=True, cwd=ROOT, env=env)
         times = _interleaved({

@@ -13,7 +13,6 @@ source behind every line. It is education, not medical advice.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
@@ -30,7 +29,10 @@ _EXPORTS = {
     "Profile": "explainer.kb.profiles",
 }
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: --help stays light
 if TYPE_CHECKING:
+    from typing import Any
+
     from explainer.errors import (
         EngineError,
         ExitCode,

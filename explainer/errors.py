@@ -6,8 +6,10 @@ Every error carries a message meant for a person: what is wrong, where, and how 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
-from pathlib import Path
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see _Record)
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 class ExitCode(enum.IntEnum):
@@ -33,12 +35,50 @@ class ExplainerError(Exception):
     exit_code: ExitCode = ExitCode.INTERNAL_ERROR
 
 
-@dataclass(frozen=True)
-class FieldProblem:
+class _Record:
+    """A small immutable value: equal, hashed and shown by its fields, like a frozen dataclass.
+
+    Written out because this module is imported by every command, ``explainer --help``
+    included, and importing :mod:`dataclasses` (with :mod:`inspect` behind it) would double
+    that command's start-up (issue 11; ``bench/run.py`` measures it).
+    """
+
+    __slots__ = ()
+    _fields: tuple[str, ...] = ()
+
+    def _values(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self._fields)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
+        return f"{type(self).__name__}({shown})"
+
+    def __reduce__(self) -> tuple[type[_Record], tuple[object, ...]]:
+        return type(self), self._values()  # pickled and copied through __init__
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable: cannot set {name!r}")
+
+    __delattr__ = __setattr__  # type: ignore[assignment]
+
+
+class FieldProblem(_Record):
     """One problem with one field of a profile."""
 
+    __slots__ = ("field", "message")
+    _fields = ("field", "message")
     field: str
     message: str
+
+    def __init__(self, field: str, message: str) -> None:
+        object.__setattr__(self, "field", field)
+        object.__setattr__(self, "message", message)
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}"
@@ -76,14 +116,19 @@ class OutputError(ExplainerError):
     exit_code = ExitCode.BAD_INPUT
 
 
-@dataclass(frozen=True)
-class KnowledgeIssue:
+class KnowledgeIssue(_Record):
     """One problem in the knowledge base, located as ``path:line``."""
 
+    __slots__ = ("hint", "line", "message", "path")
+    _fields = ("path", "line", "message", "hint")
     path: Path
     line: int | None
     message: str
-    hint: str = ""
+    hint: str
+
+    def __init__(self, path: Path, line: int | None, message: str, hint: str = "") -> None:
+        for name, value in zip(self._fields, (path, line, message, hint), strict=True):
+            object.__setattr__(self, name, value)
 
     def location(self, root: Path | None = None) -> str:
         """``path:line`` (relative to ``root`` when possible)."""

@@ -44,7 +44,7 @@ the report settles, and each file's own values win. To change a factor or two of
 def register(commands: Any) -> None:
     """Add the ``compare`` command to the CLI's subparsers."""
     parser = add_command(
-        commands, "compare", help="show what changes between two profiles (files)",
+        commands, "compare",
         description="Show which treatment categories and kinds change how likely they are to "
                     "come up between two profiles, from what to what, and why on each side.",
         epilog=EXAMPLES + EDUCATION_NOTE, handler=run_compare)

@@ -49,7 +49,6 @@ def register(commands: Any) -> None:
     """Add the ``demo`` command to the CLI's subparsers."""
     parser = add_command(
         commands, "demo",
-        help="teaching scenarios for educators (list, show one, or a walkthrough)",
         description="Show named teaching scenarios: each a set of factors with a one-line "
                     "teaching point. --walkthrough steps through all of them.",
         epilog=EXAMPLES + EDUCATION_NOTE, handler=run_demo)

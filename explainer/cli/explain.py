@@ -50,7 +50,7 @@ and common spellings work (--stage 4 means IV; --hr + means positive).
 def register(commands: Any, kb: KnowledgeBase | None) -> None:
     """Add the ``explain`` command (one flag per factor of ``kb``)."""
     explain = add_command(
-        commands, "explain", help="explain which treatment categories are often discussed, and why",
+        commands, "explain",
         description="Explain which treatment categories are often discussed for the factors "
                     "given, why, and where each statement comes from.",
         epilog=EXAMPLES + EDUCATION_NOTE, handler=run_explain)

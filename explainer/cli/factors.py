@@ -14,7 +14,7 @@ from explainer.render.formats import LIST_FORMATS
 def register(commands: Any) -> None:
     """Add the ``factors`` command."""
     factors = add_command(
-        commands, "factors", help="list the factors you can enter and their allowed values",
+        commands, "factors",
         description="List every factor, its question, its flag and its allowed values.",
         handler=run_factors)
     factors.add_argument("--format", choices=list(LIST_FORMATS), default="text",

@@ -43,7 +43,7 @@ report's own words (HER2 score, ISH, ER, PR, TNM or stage) fill in the answers t
 def register(commands: Any) -> None:
     """Add the ``interview`` command to the CLI's subparsers."""
     parser = add_command(
-        commands, "interview", help="answer the questions one at a time, then see the explanation",
+        commands, "interview",
         description="A guided questionnaire: one factor at a time, each with why it is asked "
                     "and an \"I don't know\" choice; then a summary of the answers, the "
                     "explanation, and a printable handout if you want one.",

@@ -1,4 +1,4 @@
-"""The ``explainer lint`` command (registered through explainer.cli.COMMAND_MODULES)."""
+"""The ``explainer lint`` command (registered through explainer.cli.commands.COMMANDS)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,6 @@ def register(subparsers: Any) -> None:
     listing = "\n".join(f"  {name:<15} {concern}" for name, concern in CATALOG)
     parser = add_command(
         subparsers, "lint",
-        help="check the knowledge base: sources, wording, reading level, cases, review",
         description="Check every statement of the knowledge base: schema and references, "
                     "sources, directive wording, reading level, terms of art, rule cases, "
                     "unused entries, what no profile can show, and review metadata. Each issue "

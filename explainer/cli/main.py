@@ -1,8 +1,8 @@
 """The ``explainer`` command's entry point: builds the parser from the command modules, runs
 the chosen one, and turns every failure into one line and an exit status.
 
-Each command is a module of this package that parses and prints only (see COMMAND_MODULES);
-what they share is in :mod:`explainer.cli.options`.
+Each command is a module of this package that parses and prints only (listed in
+:mod:`explainer.cli.commands`); what they share is in :mod:`explainer.cli.options`.
 
 Every failure a person can cause ends in one line on stderr that names the problem and the fix,
 and an exit status from :class:`explainer.errors.ExitCode`; never a traceback.
@@ -12,42 +12,24 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import difflib
 import errno
 import importlib
 import io
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, NoReturn
 
+from explainer.cli.commands import COMMANDS
 from explainer.errors import ExitCode, ExplainerError, InputError, KnowledgeBaseError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: --help stays light
 if TYPE_CHECKING:
+    from typing import NoReturn
+
     from explainer.kb.knowledge import KnowledgeBase
 
 PROG = "explainer"
 
-# Commands that live in their own modules, by name: each module has register(subparsers) -> None
-# (or register(subparsers, kb=...) for commands with factor flags), which adds its parser and
-# sets ``handler`` (a function of the parsed args returning an exit code). Only the module of
-# the command being run is imported, so `explainer explain` does not load the web server or
-# the linter; `explainer --help` imports them all to list them.
-# Listed by --help in this order: what a first-time reader uses first, then the tools for
-# learners, then those for maintainers and reviewers.
-COMMAND_MODULES: dict[str, str] = {
-    "interview": "explainer.cli.interview",
-    "explain": "explainer.cli.explain",
-    "serve": "explainer.cli.serve",
-    "why": "explainer.cli.why",
-    "compare": "explainer.cli.compare",
-    "demo": "explainer.cli.demo",
-    "factors": "explainer.cli.factors",
-    "schema": "explainer.cli.schema",
-    "lint": "explainer.cli.lint",
-    "review": "explainer.cli.review",
-    "report": "explainer.cli.report",
-}
 FIRST_TIME = ("New here? Run 'explainer interview': it asks one question at a time (any can be "
               "answered \"I don't know\") and then shows the short answer.")
 
@@ -80,14 +62,20 @@ def _unrecognized(words: Sequence[str], command: argparse.ArgumentParser,
             after_flag = False
             continue
         after_flag = "=" not in word
-        near = by_field.get(name) or next(
-            iter(difflib.get_close_matches(name, flags, n=1)), None)
+        near = by_field.get(name) or _closest(name, flags)
         if near:
             hints.append(f"{name}: did you mean {near}?")
     message = f"unrecognized arguments: {' '.join(words)}"
     if hints:
         message += " (" + "; ".join(hints) + ")"
     return InputError(f"{message} (see '{command.prog} --help')")
+
+
+def _closest(word: str, choices: Sequence[str]) -> str | None:
+    """The choice closest to ``word``, if one is close (difflib is imported only here)."""
+    import difflib
+
+    return next(iter(difflib.get_close_matches(word, choices, n=1)), None)
 
 
 def _load_kb_quietly(argv: Sequence[str]) -> tuple[KnowledgeBase | None, KnowledgeBaseError | None]:
@@ -113,7 +101,9 @@ def build_parser(kb: KnowledgeBase | None, command: str | None = None
     """The argument parser (factor flags come from ``kb``).
 
     With ``command`` (the command about to run), only that command's module is imported; the
-    other module commands get bare placeholders. Without it every command is registered fully.
+    other commands get placeholders that carry their one-line help, which is all that the
+    top-level ``--help`` shows (``command=""``: no command module is imported at all). Without
+    it every command is registered fully.
     """
     from explainer import __version__
 
@@ -126,9 +116,9 @@ def build_parser(kb: KnowledgeBase | None, command: str | None = None
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    for name, module_name in COMMAND_MODULES.items():
+    for name, (module_name, one_line) in COMMANDS.items():
         if command is not None and name != command:
-            commands.add_parser(name, add_help=False)
+            commands.add_parser(name, add_help=False, help=one_line)
             continue
         register: Callable[..., None] = importlib.import_module(module_name).register
         # A command with factor flags also takes the knowledge base they come from.
@@ -156,7 +146,7 @@ def _command_of(argv: Sequence[str]) -> str | None:
     """The command named on the command line, if it is a known one (None otherwise)."""
     for word in argv:
         if not word.startswith("-"):
-            return word if word in COMMAND_MODULES else None
+            return word if word in COMMANDS else None
     return None
 
 
@@ -208,7 +198,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         named = _command_of(argv)
         kb, kb_error = (_load_kb_quietly(argv) if _needs_kb_to_parse(argv, named)
                         else (None, None))
-        parser = build_parser(kb, named)
+        parser = build_parser(kb, "" if named is None else named)
         args, extras = parser.parse_known_args(argv)
         if extras:
             subparsers = next(action for action in parser._actions

@@ -188,14 +188,17 @@ def explainer_for(args: argparse.Namespace) -> Explainer:
     return get_explainer(knowledge_for(args))
 
 
-def add_command(commands: Any, name: str, *, help: str, description: str,
+def add_command(commands: Any, name: str, *, description: str,
                 handler: Callable[[argparse.Namespace], int],
                 epilog: str | None = None) -> argparse.ArgumentParser:
-    """Add a command's parser: its one-line help, its description, the function that runs it,
-    and (laid out as written) its examples. Abbreviated options are refused, so that a typo
-    is not taken for a flag."""
+    """Add a command's parser: its one-line help (from :data:`explainer.cli.commands.COMMANDS`),
+    its description, the function that runs it, and (laid out as written) its examples.
+    Abbreviated options are refused, so that a typo is not taken for a flag."""
+    from explainer.cli.commands import COMMANDS
+
     parser: argparse.ArgumentParser = commands.add_parser(
-        name, help=help, description=description, epilog=epilog, allow_abbrev=False,
+        name, help=COMMANDS[name][1], description=description, epilog=epilog,
+        allow_abbrev=False,
         formatter_class=(argparse.RawDescriptionHelpFormatter if epilog
                          else argparse.HelpFormatter))
     parser.set_defaults(handler=handler)

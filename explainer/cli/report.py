@@ -36,8 +36,7 @@ This is education, not medical advice: please check every result with your care 
 def register(commands: Any) -> None:
     """Add the ``report`` command."""
     parser = add_command(
-        commands, "report", help="read pathology-report wording and say what it means (ER, PR, "
-                                 "HER2, TNM, stage)",
+        commands, "report",
         description="Read the words of a pathology report (pasted, from a file, or piped in), "
                     "say in plain words what each item means and which guideline it follows, "
                     "and add up the factors it settles (stage, HR, HER2, nodes, BRCA).",

@@ -21,8 +21,6 @@ def register(subparsers: Any) -> None:
     """Add the ``review`` command and its ``apply`` and ``migrate`` subcommands."""
     parser = add_command(
         subparsers, "review",
-        help="write the clinician review packet (every statement, its source, review state, "
-             "rules and coverage); record a clinician's verdicts",
         description="Write the review packet a clinician reads and signs: every category and "
                     "kind, every rule as 'When ... then ...' with its reason, sources, review "
                     "state and cases, the factors, care team, glossary, fixed phrases, the "

@@ -14,7 +14,7 @@ from explainer.errors import ExitCode
 def register(commands: Any) -> None:
     """Add the ``schema`` command."""
     schema = add_command(
-        commands, "schema", help="print the JSON Schema of the profile and of the explanation",
+        commands, "schema",
         description="Print the JSON Schema of the profile (built from the knowledge base) and "
                     "of the explanation (the --format json output).",
         handler=run_schema)

@@ -32,7 +32,7 @@ Programs can use the JSON API (see /docs). Nothing entered is stored or logged.
 def register(commands: Any) -> None:
     """Add the ``serve`` command to the CLI's subparsers."""
     parser = add_command(
-        commands, "serve", help="serve the explainer as a local web page and JSON API",
+        commands, "serve",
         description="Serve the explainer as a web page and a JSON API. It listens on this "
                     "computer only (127.0.0.1) unless --host says otherwise.",
         epilog=EXAMPLES + EDUCATION_NOTE, handler=run_serve)

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 def register(subparsers: Any, kb: KnowledgeBase | None = None) -> None:
     """Add the ``why`` command (its factor flags come from ``kb``)."""
     parser = add_command(
-        subparsers, "why", help="why a category or kind has its relevance for a profile",
+        subparsers, "why",
         description="Explain why a category or kind of treatment has its relevance for the "
                     "factors given: the rules that decided it and the values that matched, the "
                     "rules that were outranked or did not fire (and which part of their "
