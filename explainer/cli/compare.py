@@ -7,7 +7,6 @@ the command line stays light.
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any
 
 from explainer.cli.options import (
     EDUCATION_NOTE,
@@ -23,7 +22,10 @@ from explainer.cli.options import (
 )
 from explainer.cli.output import emit
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a fast --help)
 if TYPE_CHECKING:
+    from typing import Any
+
     from explainer.explanation.models import Explanation
     from explainer.kb.knowledge import KnowledgeBase
 

@@ -16,7 +16,6 @@ import argparse
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
 
 from explainer.cli.options import (
     EDUCATION_NOTE,
@@ -29,7 +28,10 @@ from explainer.cli.options import (
 from explainer.cli.output import emit, write_stdout
 from explainer.errors import ExitCode, InputError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a fast --help)
 if TYPE_CHECKING:
+    from typing import Any
+
     from explainer.explanation.api import Explainer
     from explainer.kb.scenarios import LoadedScenario
 

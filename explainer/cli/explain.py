@@ -7,7 +7,6 @@ With ``--what-if FACTOR=VALUE`` it prints what changes instead (see
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any
 
 from explainer.cli.options import (
     EDUCATION_NOTE,
@@ -27,7 +26,10 @@ from explainer.cli.options import (
 from explainer.cli.output import emit
 from explainer.errors import ExitCode, InputError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a fast --help)
 if TYPE_CHECKING:
+    from typing import Any
+
     from explainer.kb.knowledge import KnowledgeBase
 
 EXAMPLES = """\

@@ -7,7 +7,6 @@ this module draws them with rich, reads the answers, and prints the explanation.
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any
 
 from explainer.cli.options import (
     EDUCATION_NOTE,
@@ -21,7 +20,10 @@ from explainer.cli.options import (
 from explainer.cli.output import emit
 from explainer.errors import ExitCode
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a fast --help)
 if TYPE_CHECKING:
+    from typing import Any
+
     from rich.console import Console
 
 EXAMPLES = """\

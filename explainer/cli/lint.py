@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from explainer.cli.options import add_command, add_knowledge_option, language_for
 from explainer.cli.output import emit
 from explainer.errors import InputError
 from explainer.render.formats import LIST_FORMATS
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a fast --help)
+if TYPE_CHECKING:
+    from typing import Any
 
 LINT_EPILOG = """\
 validators:

@@ -10,13 +10,14 @@ import os
 import re
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from explainer.errors import InputError
 from explainer.render.formats import AUDIENCES, DETAILS, FORMATS
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a fast --help)
 if TYPE_CHECKING:
+    from typing import Any
+
     from explainer.explanation.api import Explainer
     from explainer.explanation.report.model import ReportReading
     from explainer.kb.knowledge import KnowledgeBase
@@ -46,6 +47,8 @@ def _read_profile_file(path_text: str) -> Any:
     if not path_text:
         raise InputError("--profile needs a file name (an empty one was given); leave it out "
                          "to give the factors as flags")
+    from pathlib import Path  # here, not at the top: --help does not read files
+
     path = Path(path_text)
     try:
         data = read_bounded(path, MAX_PROFILE_BYTES)
@@ -94,6 +97,8 @@ def read_report_input(text: str | None, file: str | None) -> str:
     if text is not None and file is not None:
         raise InputError("give the report either as TEXT or with --file, not both")
     if file is not None:
+        from pathlib import Path
+
         path = Path(file)
         try:
             if path.is_dir():
@@ -142,6 +147,8 @@ def report_text_or_file(value: str) -> str:
     if value == "-":
         return read_report_input(None, None)
     if "\n" not in value and len(value) < 4096:
+        from pathlib import Path
+
         path = Path(value).expanduser()
         try:
             if path.is_file():

@@ -5,7 +5,6 @@ words of a pathology report mean, and the factors they settle (read in
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from explainer.cli.options import (
     add_command,
@@ -19,6 +18,10 @@ from explainer.cli.options import (
 from explainer.cli.output import emit
 from explainer.errors import ExitCode, InputError
 from explainer.render.formats import REPORT_FORMATS
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a fast --help)
+if TYPE_CHECKING:
+    from typing import Any
 
 EXAMPLES = """\
 examples:

@@ -9,12 +9,15 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Any
 
 from explainer.cli.options import add_command, add_knowledge_option, language_for
 from explainer.cli.output import emit
 from explainer.errors import ExitCode, InputError
 from explainer.render.formats import PACKET_FORMATS
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a fast --help)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def register(subparsers: Any) -> None:

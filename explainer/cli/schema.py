@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
 
 from explainer.cli.options import add_command, add_knowledge_option, knowledge_for
 from explainer.cli.output import emit
 from explainer.errors import ExitCode
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a fast --help)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def register(commands: Any) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import os
-from typing import Any
 
 from explainer.cli.options import (
     EDUCATION_NOTE,
@@ -16,6 +15,10 @@ from explainer.cli.options import (
     add_knowledge_option,
     language_for,
 )
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a fast --help)
+if TYPE_CHECKING:
+    from typing import Any
 
 EXAMPLES = """\
 examples:

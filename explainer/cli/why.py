@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any
 
 from explainer.cli.options import (
     add_command,
@@ -19,7 +18,10 @@ from explainer.cli.output import emit
 from explainer.errors import ExitCode
 from explainer.render.formats import WHY_FORMATS
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a fast --help)
 if TYPE_CHECKING:
+    from typing import Any
+
     from explainer.kb.knowledge import KnowledgeBase
 
 def register(subparsers: Any, kb: KnowledgeBase | None = None) -> None:

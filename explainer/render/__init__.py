@@ -12,8 +12,6 @@ Comparison, a scenario, the review packet) through one shared layout per kind of
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from explainer.render.dispatch import dispatch, document_writers
 from explainer.render.formats import (
     AUDIENCES,
@@ -25,6 +23,7 @@ from explainer.render.formats import (
     default_detail,
 )
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a fast --help)
 if TYPE_CHECKING:
     from explainer.explanation.models import Explanation
     from explainer.render.document import Document

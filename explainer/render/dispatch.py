@@ -8,10 +8,10 @@ from :func:`document_writers`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
 
 from explainer.render.formats import FORMATS
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a fast --help)
 if TYPE_CHECKING:
     from explainer.render.document import Document
 

@@ -1,18 +1,39 @@
 """The output formats and audiences, listed once.
 
 Every command and the web page pick formats from the lists here (the writers are chosen in
-:mod:`explainer.render.dispatch`). This module imports nothing, so the command line can read
-the lists without loading a renderer.
+:mod:`explainer.render.dispatch`). This module imports nothing (not even typing, until an alias
+is asked for), so the command line can read the lists without loading a renderer.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a fast --help)
+if TYPE_CHECKING:
+    from typing import Literal, TypeAlias
 
-Audience = Literal["patient", "clinician"]
+    Audience: TypeAlias = Literal["patient", "clinician"]
+    Detail: TypeAlias = Literal["brief", "full"]
+    Handout: TypeAlias = Literal["brief", "full"]
+
+# The same aliases at run time, made on first use (see __getattr__): the command line reads the
+# lists below before anything imports typing.
+_ALIASES = {"Audience": ("patient", "clinician"), "Detail": ("brief", "full"),
+            "Handout": ("brief", "full")}
+
+
+def __getattr__(name: str) -> object:
+    values = _ALIASES.get(name)
+    if values is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from typing import Literal
+
+    alias = Literal[values]  # type: ignore[valid-type]  # the values are data here
+    globals()[name] = alias
+    return alias
+
+
 AUDIENCES: tuple[Audience, ...] = ("patient", "clinician")
 
-Detail = Literal["brief", "full"]
 DETAILS: tuple[Detail, ...] = ("brief", "full")
 """How much an explanation shows: the short answer first (brief), or everything (full)."""
 BRIEF_FORMATS: tuple[str, ...] = ("rich", "text", "markdown")
@@ -24,7 +45,6 @@ def default_detail(fmt: str, audience: Audience) -> Detail:
     text or Markdown; full for clinicians, JSON (always the whole Explanation) and HTML."""
     return "brief" if audience == "patient" and fmt in BRIEF_FORMATS else "full"
 
-Handout = Literal["brief", "full"]
 HANDOUTS: tuple[Handout, ...] = ("brief", "full")
 """The printable handout (``--format html``): at most two pages (brief), or everything (full)."""
 
