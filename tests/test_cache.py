@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 from pathlib import Path
 
@@ -30,12 +31,33 @@ def _forbid_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_second_load_comes_from_the_cache(kb_copy: Path, cache_folder: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     first = load_knowledge(kb_copy)
-    assert [path.suffix for path in cache_folder.iterdir()] == [".pickle"]
+    assert sorted(path.suffix for path in cache_folder.iterdir()) == [".digest", ".pickle"]
     _forbid_parsing(monkeypatch)
+    # The files are unchanged: their digest is remembered, so they are not even read.
+    monkeypatch.setattr(cache, "digest", lambda root: pytest.fail("read every file again"))
     second = load_knowledge(kb_copy)
     assert second.fingerprint == first.fingerprint
     assert [rule.id for rule in second.rules] == [rule.id for rule in first.rules]
     assert second.categories == first.categories
+    # The review states were worked out once, before the knowledge base was cached.
+    assert "statement_reviews" in vars(second)
+    assert second.statement_reviews == first.statement_reviews
+
+
+def test_an_edit_that_keeps_size_and_time_misses_the_cache(kb_copy: Path,
+                                                           cache_folder: Path) -> None:
+    first = load_knowledge(kb_copy)
+    disclaimer = kb_copy / "knowledge" / "disclaimer.yaml"
+    before = disclaimer.stat()
+    text = disclaimer.read_text(encoding="utf-8")
+    assert "This is education" in text
+    disclaimer.write_text(text.replace("This is education", "This is EDUCATION"),
+                          encoding="utf-8")
+    os.utime(disclaimer, ns=(before.st_atime_ns, before.st_mtime_ns))  # as `cp -p` would
+    assert disclaimer.stat().st_size == before.st_size
+    second = load_knowledge(kb_copy)
+    assert second.fingerprint != first.fingerprint
+    assert second.disclaimer.disclaimer.startswith("This is EDUCATION")
 
 
 def test_any_edit_misses_the_cache(kb_copy: Path, cache_folder: Path) -> None:

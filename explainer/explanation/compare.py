@@ -38,7 +38,7 @@ from explainer.kb.phrases import phrases
 TEXT = phrases("compare")
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class FactorChange(_Model):

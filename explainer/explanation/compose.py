@@ -21,7 +21,7 @@ profile against the models instead).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -64,6 +64,18 @@ _JSON_ORDER = tuple(name for name in (*Explanation.model_fields,
 M = TypeVar("M")
 
 
+class _Lazy(dict[str, Reason]):
+    """Each rule's Reason, made the first time an explanation needs it: a command explains one
+    profile, and making all of them up front cost more than that explanation."""
+
+    def __init__(self, make: Callable[[str], Reason]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, rule_id: str) -> Reason:
+        made = self[rule_id] = self._make(rule_id)
+        return made
+
 
 @dataclass(frozen=True)
 class _Decision:
@@ -84,7 +96,7 @@ class Composer:
         self._interned: dict[Any, Any] = {}
         self._adapters: dict[str, TypeAdapter[Any]] | None = None
         self.parts = Parts(kb, self._intern, self.citations)
-        self._reasons = {loaded.id: self._reason(loaded) for loaded in kb.rules}
+        self._reasons = _Lazy(lambda rule_id: self._reason(kb.rule(rule_id)))
         self._deciders: dict[str | None, list[LoadedRule]] = {}
         self._notes: dict[str | None, list[LoadedRule]] = {}
         for loaded in kb.rules:
@@ -100,6 +112,7 @@ class Composer:
         self._glossary_patterns = [
             (GlossaryEntry.model_construct(term=term.term, definition=term.definition,
                                            aliases=term.aliases),
+             tuple(spelling.lower() for spelling in (term.term, *term.aliases)),
              re.compile(r"(?<![\w-])(?:" + "|".join(
                  re.escape(spelling) for spelling in sorted(
                      (term.term, *term.aliases), key=len, reverse=True)
@@ -184,8 +197,12 @@ class Composer:
     def _terms_in(self, text: str) -> frozenset[int]:
         found = self._terms_cache.get(text)
         if found is None:
-            found = frozenset(index for index, (_, pattern) in enumerate(self._glossary_patterns)
-                              if pattern.search(text))
+            # A term's words must be in the text for its pattern to match: checking that first
+            # spares most of the searches (a first explanation makes about 5,000).
+            lowered = text.lower()
+            found = frozenset(
+                index for index, (_, spellings, pattern) in enumerate(self._glossary_patterns)
+                if any(spelling in lowered for spelling in spellings) and pattern.search(text))
             self._terms_cache[text] = found
         return found
 

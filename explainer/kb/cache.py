@@ -4,6 +4,8 @@ Parsing some 170 YAML files and validating them takes tens of milliseconds, abou
 everything else a short command does. The validated :class:`KnowledgeBase` is therefore kept as
 a pickle in the user's cache folder, under a key made from the knowledge base's folder, the bytes
 of every YAML file in it, and the explainer's own model code, so any edit makes a new entry.
+That key is itself remembered (a ``.digest`` file) under the files' times and sizes, so that an
+unchanged knowledge base is found without reading it.
 
 It holds only the knowledge base: nothing a person enters is ever written. Set
 ``EXPLAINER_NO_CACHE=1`` to turn it off, or ``EXPLAINER_CACHE_DIR`` to move it. A cache that
@@ -50,17 +52,69 @@ def knowledge_files(root: Path) -> list[Path]:
     return sorted(files)
 
 
-def stat_signature(root: Path) -> tuple[tuple[str, int, int], ...]:
-    """Each YAML file of ``root`` with its size and modification time: a cheap way (no reading)
-    to notice that the knowledge base changed."""
-    signature = []
-    for path in knowledge_files(root):
+def stat_signature(root: Path) -> tuple[tuple[str, int, int, int], ...]:
+    """Each YAML file of ``root`` with its modification and change times and its size: a cheap
+    way (no reading) to notice that the knowledge base changed. The change time moves with
+    every write, even one that puts back an old modification time (``cp -p``, ``rsync -t``)."""
+    signature: list[tuple[str, int, int, int]] = []
+    for folder in ("knowledge", "rules"):
+        _scan(os.path.join(root, folder), signature)
+    return tuple(sorted(signature))
+
+
+def _scan(folder: str, found: list[tuple[str, int, int, int]]) -> None:
+    """Add every YAML file below ``folder`` (os.scandir: several times faster than rglob)."""
+    try:
+        with os.scandir(folder) as listing:
+            for entry in listing:
+                try:
+                    if entry.is_dir():
+                        _scan(entry.path, found)
+                    elif entry.name.endswith((".yaml", ".yml")) and entry.is_file():
+                        info = entry.stat()
+                        found.append((entry.path, info.st_mtime_ns, info.st_ctime_ns,
+                                      info.st_size))
+                except OSError:
+                    continue
+    except OSError:
+        return
+
+
+def fingerprint(root: Path) -> tuple[str, bool]:
+    """:func:`digest` of ``root``, and whether it was remembered: it is, without reading the
+    files, when their times and sizes (and those of the model code) are the ones seen when
+    :func:`remember` last stored it. Reading and hashing some 170 files costs as much as
+    loading the cached knowledge base itself."""
+    known = _remembered(root)
+    if known is not None:
         try:
-            info = path.stat()
-        except OSError:
-            continue
-        signature.append((str(path), info.st_mtime_ns, info.st_size))
-    return tuple(signature)
+            found = known.read_text(encoding="ascii")
+            if len(found) == 64 and all(char in "0123456789abcdef" for char in found):
+                return found, True
+        except (OSError, UnicodeDecodeError):
+            pass  # not seen yet: work it out
+    return digest(root), False
+
+
+def remember(root: Path, key: str) -> None:
+    """Store ``key`` (the digest of ``root``, which has just loaded without a problem) under the
+    files' current times and sizes, for :func:`fingerprint`."""
+    known = _remembered(root)
+    if known is not None:
+        _write(known.parent, known, key.encode("ascii"), "*.digest")
+
+
+def _remembered(root: Path) -> Path | None:
+    """Where the digest of ``root`` as its files are now is kept, or None (caching is off)."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    code = [(str(path), info.st_mtime_ns, info.st_ctime_ns, info.st_size)
+            for path in (_PACKAGE / name for name in _MODEL_SOURCES)
+            for info in [path.stat()]]
+    seen = hashlib.sha256(repr((str(root), sys.version_info[:2], code,
+                                stat_signature(root))).encode()).hexdigest()
+    return folder / f"{seen}.digest"
 
 
 def digest(root: Path) -> str:
@@ -99,6 +153,16 @@ def store(kb: KnowledgeBase) -> None:
     folder = cache_dir()
     if folder is None:
         return
+    try:
+        data = pickle.dumps(kb, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # caching is an optimisation; never let it fail a command
+        return
+    _write(folder, folder / f"{kb.fingerprint}.pickle", data, "*.pickle")
+
+
+def _write(folder: Path, target: Path, data: bytes, kind: str) -> None:
+    """Write ``target`` whole or not at all, then keep the newest _KEEP files of its ``kind``;
+    failures (read-only home, full disk) are ignored."""
     import tempfile  # only when writing: most commands just read the cache
 
     temporary = None
@@ -106,10 +170,10 @@ def store(kb: KnowledgeBase) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=folder, suffix=".partial")
         with os.fdopen(handle, "wb") as out:
-            pickle.dump(kb, out, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, folder / f"{kb.fingerprint}.pickle")
+            out.write(data)
+        os.replace(temporary, target)
         temporary = None
-        entries = sorted(folder.glob("*.pickle"), key=lambda path: path.stat().st_mtime)
+        entries = sorted(folder.glob(kind), key=lambda path: path.stat().st_mtime)
         for old in entries[:-_KEEP]:
             old.unlink(missing_ok=True)
     except Exception:  # caching is an optimisation; never let it fail a command

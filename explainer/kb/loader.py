@@ -29,8 +29,10 @@ def load_knowledge(path: str | Path | None = None, lang: str = "en") -> Knowledg
     :func:`explainer.kb.interface.use`).
     """
     root = resolve_root(path)
-    fingerprint = cache.digest(root)
+    fingerprint, remembered = cache.fingerprint(root)
     kb = _english(root, fingerprint)
+    if not remembered:
+        cache.remember(root, fingerprint)
     if lang != "en":
         kb = _translated(kb, lang)
     interface.use(kb.interface)
@@ -44,6 +46,7 @@ def _english(root: Path, fingerprint: str) -> KnowledgeBase:
     from explainer.kb.builder import build_knowledge
 
     kb = build_knowledge(root, fingerprint)
+    kb.statement_reviews  # noqa: B018  worked out once, kept in the cache with the rest
     cache.store(kb)
     return kb
 

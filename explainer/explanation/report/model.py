@@ -14,7 +14,7 @@ PROFILE_KEYS = ("stage", "hr_status", "her2_status", "nodes", "brca_mutation")
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Finding(_Model):
