@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 from explainer import get_explainer
-from explainer.kb.paths import bundled_root
+from explainer.kb.files import bundled_root
 from explainer.lint.base import LintContext, LintOptions
 from explainer.lint.reading import REPRESENTATIVE_PROFILES, measure
 from explainer.lint.texts import collect_texts, read_raw

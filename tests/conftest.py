@@ -18,7 +18,7 @@ import pytest
 
 from explainer import Explainer, KnowledgeBase, get_explainer
 from explainer.cli.main import run
-from explainer.kb.paths import bundled_root
+from explainer.kb.files import bundled_root
 
 if TYPE_CHECKING:  # the web extra is optional: imported where a fixture needs it
     from starlette.testclient import TestClient

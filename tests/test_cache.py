@@ -31,7 +31,7 @@ def _forbid_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_second_load_comes_from_the_cache(kb_copy: Path, cache_folder: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     first = load_knowledge(kb_copy)
-    assert sorted(path.suffix for path in cache_folder.iterdir()) == [".digest", ".pickle"]
+    assert sorted(path.suffix for path in cache_folder.iterdir()) == [".index", ".pickle"]
     _forbid_parsing(monkeypatch)
     # The files are unchanged: their digest is remembered, so they are not even read.
     monkeypatch.setattr(cache, "digest", lambda root: pytest.fail("read every file again"))
@@ -128,4 +128,51 @@ def test_default_explainer_is_kept_and_follows_file_changes(kb_copy: Path,
     path.write_text(path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     changed = api.get_explainer()
     assert changed is not first and changed.kb.fingerprint != first.kb.fingerprint
+    interface.use(load_knowledge().interface)  # the bundled phrases again, for later tests
+
+
+def _factors(capsys: pytest.CaptureFixture[str], *words: str) -> tuple[int, str, str]:
+    from explainer.cli.main import run
+
+    code = run(["factors", *words])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_the_factor_listing_comes_from_the_cache(kb_copy: Path, cache_folder: Path,
+                                                 monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    from explainer.kb import files, loader, paths
+
+    monkeypatch.setattr(files, "bundled_root", lambda: kb_copy)
+    monkeypatch.setattr(paths, "bundled_root", lambda: kb_copy)
+    code, first, _ = _factors(capsys)
+    assert code == 0 and "--stage  (stage), always asked" in first
+    code, first_json, _ = _factors(capsys, "--format", "json")
+    assert code == 0 and first_json.lstrip().startswith("[")
+    assert sorted(path.name.split("-", 1)[1] for path in cache_folder.glob("*.txt")) == [
+        "factors.en.json.txt", "factors.en.text.txt"]
+
+    # Unchanged: answered from the cache, without loading the knowledge base.
+    def refuse(*args: object, **kwargs: object) -> object:
+        raise AssertionError("loaded the knowledge base although the listing was cached")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(loader, "load_knowledge", refuse)
+        assert _factors(capsys) == (0, first, "")
+        assert _factors(capsys, "--format", "json") == (0, first_json, "")
+
+    # An edit to a factor's question shows at once.
+    factors_file = kb_copy / "knowledge" / "factors.yaml"
+    text = factors_file.read_text(encoding="utf-8")
+    question = load_knowledge(kb_copy).factors["stage"].question
+    factors_file.write_text(text.replace(question, "Which stage? (edited)", 1), encoding="utf-8")
+    code, edited, _ = _factors(capsys)
+    assert code == 0 and "Which stage? (edited)" in edited and edited != first
+
+    # A knowledge base broken after its listing was cached is reported, not listed.
+    factors_file.write_text("factors: [", encoding="utf-8")
+    code, out, err = _factors(capsys)
+    assert code == 3 and out == "" and "factors.yaml" in err
+    monkeypatch.undo()
     interface.use(load_knowledge().interface)  # the bundled phrases again, for later tests

@@ -125,7 +125,7 @@ def test_json_profiles_refuse_huge_numbers_and_duplicate_keys(tmp_path: Path, co
 
 def test_the_bundled_knowledge_base_parses_the_same_with_aliases_refused() -> None:
     # Files without a '*' take the fast C loader; the others the checking one. Same result.
-    from explainer.kb.paths import bundled_root
+    from explainer.kb.files import bundled_root
     from explainer.kb.yamlio import _FAST_LOADER, _NO_ALIAS_LOADER
 
     files = sorted(bundled_root().rglob("*.yaml"))

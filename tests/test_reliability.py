@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from explainer import Explainer, Explanation, KnowledgeBaseError, ProfileError, load_knowledge
 from explainer.errors import ExitCode
-from explainer.kb.paths import bundled_root
+from explainer.kb.files import bundled_root
 from explainer.lint.factor_space import factor_space
 
 KEYS = ["stage", "menopausal_status", "age", "hr_status", "her2_status", "general_health",

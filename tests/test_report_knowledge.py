@@ -10,8 +10,8 @@ import pytest
 
 from explainer.errors import KnowledgeBaseError
 from explainer.explanation.report.parse import read_report
+from explainer.kb.files import bundled_root
 from explainer.kb.loader import load_report_knowledge
-from explainer.kb.paths import bundled_root
 from explainer.kb.reportfiles import REQUIRED_MEANINGS
 from explainer.kb.yamlio import read_yaml_file
 from explainer.lint.grades import Vocabulary, grade, grade_passage, unexplained_terms

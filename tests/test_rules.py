@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from explainer import Explainer, KnowledgeBase, get_explainer, load_knowledge
-from explainer.kb.paths import CASES_SUFFIX, bundled_root
+from explainer.kb.files import bundled_root
+from explainer.kb.paths import CASES_SUFFIX
 from explainer.lint.base import ProblemCode
 from explainer.lint.cases import case_file_problems, run_rule_cases
 

@@ -20,15 +20,12 @@ import yaml
 from conftest import CliResult, run_process
 
 from explainer import Explainer, KnowledgeBase, get_explainer
+from explainer.kb.files import bundled_root
 from explainer.kb.interface import current, using
+from explainer.kb.language import choose_language
 from explainer.kb.loader import load_knowledge
-from explainer.kb.paths import bundled_root
 from explainer.kb.reviews import normalise, text_hash
-from explainer.kb.translation import (
-    NOTICE_ID,
-    choose_language,
-    read_layer,
-)
+from explainer.kb.translation import NOTICE_ID, read_layer
 from explainer.lint.base import LintOptions
 from explainer.lint.reading import REPRESENTATIVE_PROFILES
 from explainer.lint.runner import run_lint

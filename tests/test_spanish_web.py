@@ -14,9 +14,9 @@ from test_web_browser import Visit, browser, server  # noqa: F401 (fixtures)
 from test_web_serve import Served
 
 from explainer import Explainer, get_explainer
+from explainer.kb.files import bundled_root
 from explainer.kb.interface import using
 from explainer.kb.loader import load_knowledge
-from explainer.kb.paths import bundled_root
 from explainer.kb.translation import NOTICE_ID, read_layer
 from explainer.render.html import render_html
 from explainer.web.app import build

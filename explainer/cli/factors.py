@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import argparse
 
-from explainer.cli.options import add_command, add_knowledge_option, knowledge_for
+from explainer.cli.options import (
+    add_command,
+    add_knowledge_option,
+    knowledge_for,
+    language_for,
+)
 from explainer.cli.output import emit
 from explainer.errors import ExitCode
 from explainer.render.formats import LIST_FORMATS
@@ -26,8 +31,24 @@ def register(commands: Any) -> None:
 
 
 def run_factors(args: argparse.Namespace) -> int:
-    """Print every factor, its flag, question and values."""
-    from explainer.render.listings import render_factors
+    """Print every factor, its flag, question and values.
 
-    emit(render_factors(knowledge_for(args), args.format), None)
+    The listing depends on the knowledge base alone, so the bundled one's is kept in the cache
+    (see :func:`explainer.kb.cache.rendering`): a second run need not load the knowledge base.
+    """
+
+    def draw() -> str:
+        from explainer.render.listings import render_factors
+
+        return render_factors(knowledge_for(args), args.format)
+
+    if args.knowledge is None and getattr(args, "kb", None) is None:
+        from explainer.kb import cache
+        from explainer.kb.files import bundled_root
+
+        text = cache.rendering(bundled_root(), f"factors.{language_for(args)}.{args.format}",
+                               draw)
+    else:
+        text = draw()
+    emit(text, None)
     return ExitCode.OK

@@ -83,7 +83,7 @@ def _load_kb_quietly(argv: Sequence[str]) -> tuple[KnowledgeBase | None, Knowled
     pre.add_argument("--knowledge")
     pre.add_argument("--lang")
     known, _ = pre.parse_known_args(argv)
-    from explainer.kb.translation import choose_language
+    from explainer.kb.language import choose_language
 
     lang = choose_language(known.lang)  # a bad language is one line (exit 2), here already
     try:

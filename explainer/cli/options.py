@@ -182,7 +182,7 @@ def knowledge_for(args: argparse.Namespace) -> KnowledgeBase:
 def language_for(args: argparse.Namespace) -> str:
     """The language asked for: ``--lang``, else ``$EXPLAINER_LANG``, else English (see
     :func:`explainer.kb.translation.choose_language`; a bad value is one line, exit 2)."""
-    from explainer.kb.translation import choose_language
+    from explainer.kb.language import choose_language
 
     return choose_language(getattr(args, "lang", None))
 

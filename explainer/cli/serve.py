@@ -65,7 +65,7 @@ def run_serve(args: argparse.Namespace) -> int:
             "with: pip install -e '.[web]'") from None
     # The language of a first visit whose browser asks for no language the site has; the
     # worker processes read it from the environment.
-    from explainer.kb.translation import LANG_ENV
+    from explainer.kb.language import LANG_ENV
 
     os.environ[LANG_ENV] = language_for(args)
     return serve(args.host, args.port, args.workers, args.knowledge, args.access_log)

@@ -12,9 +12,10 @@ from explainer.engine.host import RulesEngine
 from explainer.explanation.compose import Composer
 from explainer.explanation.models import Explanation
 from explainer.kb import cache
+from explainer.kb.files import bundled_root
 from explainer.kb.knowledge import KnowledgeBase
 from explainer.kb.loader import load_knowledge
-from explainer.kb.paths import bundled_root, resolve_root
+from explainer.kb.paths import resolve_root
 from explainer.kb.profiles import Profile, allowed_values, parse_profile, to_fact
 
 if TYPE_CHECKING:

@@ -4,8 +4,8 @@ Parsing some 170 YAML files and validating them takes tens of milliseconds, abou
 everything else a short command does. The validated :class:`KnowledgeBase` is therefore kept as
 a pickle in the user's cache folder, under a key made from the knowledge base's folder, the bytes
 of every YAML file in it, and the explainer's own model code, so any edit makes a new entry.
-That key is itself remembered (a ``.digest`` file) under the files' times and sizes, so that an
-unchanged knowledge base is found without reading it.
+That key is itself remembered (an ``.index`` file) under the files' times and sizes, so that an
+unchanged knowledge base is found without reading it; so is the factor listing (``.txt``).
 
 It holds only the knowledge base: nothing a person enters is ever written. Set
 ``EXPLAINER_NO_CACHE=1`` to turn it off, or ``EXPLAINER_CACHE_DIR`` to move it. A cache that
@@ -14,16 +14,16 @@ cannot be read or written is simply not used.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import pickle
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from explainer.kb.files import MAX_KNOWLEDGE_FILE_BYTES, UnreadableFile, read_bounded
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see rendering)
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from explainer.kb.knowledge import KnowledgeBase
 
 _PACKAGE = Path(__file__).resolve().parent  # explainer/kb
@@ -62,15 +62,18 @@ def stat_signature(root: Path) -> tuple[tuple[str, int, int, int], ...]:
     return tuple(sorted(signature))
 
 
-def _scan(folder: str, found: list[tuple[str, int, int, int]]) -> None:
-    """Add every YAML file below ``folder`` (os.scandir: several times faster than rglob)."""
+def _scan(folder: str, found: list[tuple[str, int, int, int]],
+          suffixes: tuple[str, ...] = (".yaml", ".yml")) -> None:
+    """Add every file with one of ``suffixes`` below ``folder`` (os.scandir: several times
+    faster than rglob)."""
     try:
         with os.scandir(folder) as listing:
             for entry in listing:
                 try:
                     if entry.is_dir():
-                        _scan(entry.path, found)
-                    elif entry.name.endswith((".yaml", ".yml")) and entry.is_file():
+                        if entry.name not in ("__pycache__", "_data"):
+                            _scan(entry.path, found, suffixes)
+                    elif entry.name.endswith(suffixes) and entry.is_file():
                         info = entry.stat()
                         found.append((entry.path, info.st_mtime_ns, info.st_ctime_ns,
                                       info.st_size))
@@ -82,43 +85,100 @@ def _scan(folder: str, found: list[tuple[str, int, int, int]]) -> None:
 
 def fingerprint(root: Path) -> tuple[str, bool]:
     """:func:`digest` of ``root``, and whether it was remembered: it is, without reading the
-    files, when their times and sizes (and those of the model code) are the ones seen when
-    :func:`remember` last stored it. Reading and hashing some 170 files costs as much as
+    files, when their times and sizes (and those of the explainer's code) are the ones seen
+    when :func:`remember` last stored it. Reading and hashing some 170 files costs as much as
     loading the cached knowledge base itself."""
-    known = _remembered(root)
-    if known is not None:
-        try:
-            found = known.read_text(encoding="ascii")
-            if len(found) == 64 and all(char in "0123456789abcdef" for char in found):
-                return found, True
-        except (OSError, UnicodeDecodeError):
-            pass  # not seen yet: work it out
+    folder = cache_dir()
+    if folder is not None:
+        found = _read_stamped(_index(folder, root), _state(root))
+        if found is not None and len(found) == 64 and all(
+                char in "0123456789abcdef" for char in found):
+            return found, True
     return digest(root), False
 
 
 def remember(root: Path, key: str) -> None:
     """Store ``key`` (the digest of ``root``, which has just loaded without a problem) under the
     files' current times and sizes, for :func:`fingerprint`."""
-    known = _remembered(root)
-    if known is not None:
-        _write(known.parent, known, key.encode("ascii"), "*.digest")
+    folder = cache_dir()
+    if folder is not None:
+        _write(folder, _index(folder, root), _stamped(_state(root), key), "*.index")
 
 
-def _remembered(root: Path) -> Path | None:
-    """Where the digest of ``root`` as its files are now is kept, or None (caching is off)."""
+def rendering(root: Path, name: str, make: Callable[[], str]) -> str:
+    """``make()``, a text drawn from the knowledge base at ``root`` alone (such as the factor
+    listing, never anything a person entered), kept under the knowledge base's digest, ``name``
+    and the state of the explainer's code; so that a listing command answers without loading
+    the knowledge base (and pydantic with it). ``name`` says what the text is: the command,
+    its format and language."""
+    key, remembered = fingerprint(root)
     folder = cache_dir()
     if folder is None:
+        return make()
+    from explainer import __version__
+
+    entry = folder / f"{key}-{name}.txt"
+    stamp = repr((__version__, _code()))
+    if remembered:
+        found = _read_stamped(entry, stamp)
+        if found is not None:
+            return found
+    text = make()
+    # Kept only when the knowledge base make() read is the one the key names: it loaded
+    # without a problem (so its digest is remembered) and nothing changed in the meantime.
+    if fingerprint(root) == (key, True):
+        _write(folder, entry, _stamped(stamp, text), "*.txt")
+    return text
+
+
+# Remembered files start with a stamp, one line: the state (paths, times, sizes) they were
+# written for. The whole state is compared, not a hash of it, so no two states can be mistaken
+# for each other (and no hash module is imported on this path).
+
+
+def _stamped(stamp: str, body: str) -> bytes:
+    return f"{stamp}\n{body}".encode()
+
+
+def _read_stamped(path: Path, stamp: str) -> str | None:
+    """The body of ``path`` when it was written for ``stamp``, else None."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
         return None
-    code = [(str(path), info.st_mtime_ns, info.st_ctime_ns, info.st_size)
-            for path in (_PACKAGE / name for name in _MODEL_SOURCES)
-            for info in [path.stat()]]
-    seen = hashlib.sha256(repr((str(root), sys.version_info[:2], code,
-                                stat_signature(root))).encode()).hexdigest()
-    return folder / f"{seen}.digest"
+    head, newline, body = text.partition("\n")
+    return body if newline and head == stamp else None
+
+
+def _index(folder: Path, root: Path) -> Path:
+    """Where the digest of the knowledge base at ``root`` is remembered."""
+    import zlib
+
+    return folder / f"{zlib.crc32(str(root).encode()):08x}.index"
+
+
+def _state(root: Path) -> str:
+    """The state of ``root``'s files and of the explainer's code, on one line (repr escapes
+    every line break a path could hold)."""
+    return repr((str(root), sys.version_info[:2], _code(), stat_signature(root)))
+
+
+_CODE: list[tuple[tuple[str, int, int, int], ...]] = []
+
+
+def _code() -> tuple[tuple[str, int, int, int], ...]:
+    """Every module of the explainer with its times and size (looked at once per process)."""
+    if not _CODE:
+        found: list[tuple[str, int, int, int]] = []
+        _scan(str(_PACKAGE.parent), found, (".py",))
+        _CODE.append(tuple(sorted(found)))
+    return _CODE[0]
 
 
 def digest(root: Path) -> str:
     """A hash of the knowledge base's folder, files and the code that models them."""
+    import hashlib
+
     hasher = hashlib.sha256()
     hasher.update(f"{root}\0{sys.version_info[:2]}\0".encode())
     for name in _MODEL_SOURCES:
@@ -138,6 +198,8 @@ def load(key: str) -> KnowledgeBase | None:
     folder = cache_dir()
     if folder is None:
         return None
+    import pickle
+
     try:
         with (folder / f"{key}.pickle").open("rb") as handle:
             loaded = pickle.load(handle)
@@ -153,6 +215,8 @@ def store(kb: KnowledgeBase) -> None:
     folder = cache_dir()
     if folder is None:
         return
+    import pickle
+
     try:
         data = pickle.dumps(kb, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # caching is an optimisation; never let it fail a command

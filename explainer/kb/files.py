@@ -13,6 +13,26 @@ import os
 import stat
 from pathlib import Path
 
+# The package folder (explainer/), one level above this file's kb/ folder.
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def bundled_root() -> Path:
+    """The folder holding the bundled ``knowledge/`` and ``rules/``.
+
+    A wheel carries them in ``explainer/_data``; a source checkout (or an editable install) has
+    them beside the package, at the top of the repository.
+    """
+    for candidate in (_PACKAGE / "_data", _PACKAGE.parent):
+        if (candidate / "knowledge").is_dir() and (candidate / "rules").is_dir():
+            return candidate
+    from explainer.errors import KnowledgeBaseError, KnowledgeIssue
+
+    raise KnowledgeBaseError([KnowledgeIssue(
+        _PACKAGE, None, "the bundled knowledge base is missing from this installation",
+        "reinstall the package (pip install .) or pass --knowledge DIR")])
+
+
 MAX_KNOWLEDGE_FILE_BYTES = 2_000_000
 """The largest knowledge-base, rule or scenario file read (the largest real one is ~30 KB)."""
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from explainer.kb import cache, interface
 from explainer.kb.knowledge import KnowledgeBase
+from explainer.kb.language import choose_language
 from explainer.kb.paths import resolve_root
 from explainer.kb.report import ReportKnowledge
 
@@ -54,7 +55,7 @@ def _english(root: Path, fingerprint: str) -> KnowledgeBase:
 def _translated(english: KnowledgeBase, lang: str) -> KnowledgeBase:
     from explainer.kb import overlay, translation
 
-    lang = translation.choose_language(lang)
+    lang = choose_language(lang)
     if lang == "en":
         return english
     cached = cache.load(overlay.fingerprint(english.fingerprint, lang))

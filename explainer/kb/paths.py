@@ -11,7 +11,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from explainer.errors import KnowledgeBaseError, KnowledgeIssue
-from explainer.kb.files import MAX_KNOWLEDGE_FILE_BYTES
+from explainer.kb.files import MAX_KNOWLEDGE_FILE_BYTES, bundled_root
 from explainer.kb.interface import InterfaceFile
 from explainer.kb.models import (
     CareTeamFile,
@@ -24,23 +24,6 @@ from explainer.kb.models import (
     StageMeaningsFile,
     SupportFile,
 )
-
-# The package folder (explainer/), one level above this file's kb/ folder.
-_PACKAGE = Path(__file__).resolve().parent.parent
-
-
-def bundled_root() -> Path:
-    """The folder holding the bundled ``knowledge/`` and ``rules/``.
-
-    A wheel carries them in ``explainer/_data``; a source checkout (or an editable install) has
-    them beside the package, at the top of the repository.
-    """
-    for candidate in (_PACKAGE / "_data", _PACKAGE.parent):
-        if (candidate / "knowledge").is_dir() and (candidate / "rules").is_dir():
-            return candidate
-    raise KnowledgeBaseError([KnowledgeIssue(
-        _PACKAGE, None, "the bundled knowledge base is missing from this installation",
-        "reinstall the package (pip install .) or pass --knowledge DIR")])
 
 KNOWLEDGE_FILES: dict[str, type[BaseModel]] = {
     "source.yaml": SourceFile,

@@ -35,7 +35,6 @@ and are shown as published.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,7 +42,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, StrictStr, field_validator
 
-from explainer.errors import InputError, KnowledgeBaseError
+from explainer.errors import KnowledgeBaseError
 from explainer.kb.interface import SCREENS
 from explainer.kb.models import (
     Frozen,
@@ -56,12 +55,6 @@ from explainer.kb.reviews import (
     text_hash,
 )
 
-LANGUAGES: tuple[str, ...] = ("en", "es")
-"""The languages the tool speaks: English (the source) and the layers under knowledge/."""
-SOURCE_LANGUAGE = "en"
-LANG_ENV = "EXPLAINER_LANG"
-"""The environment variable that sets the default of ``--lang``."""
-
 NOTICE_ID = "translation:notice/text"
 """The layer's own status line: the translation has not been reviewed by a professional."""
 NOTICE_REVIEWED_ID = "translation:notice_reviewed/text"
@@ -72,18 +65,6 @@ NOT_KNOWN_ID = "factor:_not_known/label"
 """How an unknown factor is shown under "what you entered" (``not_known_label``)."""
 LAYER_IDS = (NOTICE_ID, NOTICE_REVIEWED_ID, NOTICE_INCOMPLETE_ID)
 """Ids that exist only in a translation (no English counterpart)."""
-
-
-def choose_language(value: str | None) -> str:
-    """The language asked for: ``value`` (from ``--lang``), else ``$EXPLAINER_LANG``, else
-    English. Raises :class:`InputError` (one line, exit 2) for a language the tool lacks."""
-    chosen = value if value is not None else os.environ.get(LANG_ENV) or SOURCE_LANGUAGE
-    wanted = chosen.strip().lower()
-    if wanted not in LANGUAGES:
-        where = "--lang" if value is not None else LANG_ENV
-        raise InputError(f"{where}: '{chosen[:40]}' is not a language this tool speaks; "
-                         f"use one of: {', '.join(LANGUAGES)}")
-    return wanted
 
 
 # --- the layer's files -------------------------------------------------------------------------

@@ -13,20 +13,22 @@ Comparison, a scenario, the review packet) through one shared layout per kind of
 from __future__ import annotations
 
 from explainer.render.dispatch import dispatch, document_writers
-from explainer.render.formats import (
-    AUDIENCES,
-    DETAILS,
-    FORMATS,
-    Audience,
-    Detail,
-    Handout,
-    default_detail,
-)
+from explainer.render.formats import AUDIENCES, DETAILS, FORMATS, default_detail
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a fast --help)
 if TYPE_CHECKING:
     from explainer.explanation.models import Explanation
     from explainer.render.document import Document
+    from explainer.render.formats import Audience, Detail, Handout
+
+
+def __getattr__(name: str) -> object:
+    # Audience and Detail (typing.Literal aliases) are made on first use: see formats.py.
+    if name in ("Audience", "Detail", "Handout"):
+        from explainer.render import formats
+
+        return getattr(formats, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def build_document(explanation: Explanation, audience: Audience = "patient",

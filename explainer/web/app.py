@@ -17,9 +17,10 @@ from explainer import __version__
 from explainer.errors import InputError
 from explainer.explanation.api import get_explainer
 from explainer.kb import interface
+from explainer.kb.language import LANGUAGES, choose_language
 from explainer.kb.loader import load_knowledge
 from explainer.kb.paths import resolve_root
-from explainer.kb.translation import LANGUAGES, choose_language, layer_folder
+from explainer.kb.translation import layer_folder
 from explainer.web.api import add_api_routes
 from explainer.web.errors import add_error_handlers
 from explainer.web.guard import MAX_BODY_BYTES, Guard

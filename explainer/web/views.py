@@ -21,10 +21,10 @@ from explainer.explanation.models import Explanation, topics_in_order
 from explainer.explanation.reader import READERS, Reader
 from explainer.explanation.report.model import ReportReading
 from explainer.kb.knowledge import KnowledgeBase
+from explainer.kb.language import LANGUAGES
 from explainer.kb.models import RELEVANCE_ORDER
 from explainer.kb.phrases import language, phrases
 from explainer.kb.profiles import Profile
-from explainer.kb.translation import LANGUAGES
 from explainer.render import html as handout
 from explainer.render.compare import build_comparison_document
 from explainer.render.document import Document, Marks, TermMark, apply_marks
