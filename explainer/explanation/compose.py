@@ -113,12 +113,15 @@ class Composer:
             (GlossaryEntry.model_construct(term=term.term, definition=term.definition,
                                            aliases=term.aliases),
              tuple(spelling.lower() for spelling in (term.term, *term.aliases)),
-             re.compile(r"(?<![\w-])(?:" + "|".join(
+             r"(?<![\w-])(?:" + "|".join(
                  re.escape(spelling) for spelling in sorted(
                      (term.term, *term.aliases), key=len, reverse=True)
-             ) + r")(?![\w-])", re.IGNORECASE))
+             ) + r")(?![\w-])")
             for term in kb.glossary
         ]
+        # Each term's pattern is compiled when a text first holds its words: compiling them all
+        # cost more than the rest of setting up.
+        self._compiled: dict[int, re.Pattern[str]] = {}
         self._terms_cache: dict[str, frozenset[int]] = {}
         # Bounded by bytes (EXPLAINER_MEMORY_CACHE_MB): see explainer.explanation.memo.
         self._parts_cache: SizedCache[tuple[frozenset[str], tuple[str, ...], object],
@@ -201,10 +204,18 @@ class Composer:
             # spares most of the searches (a first explanation makes about 5,000).
             lowered = text.lower()
             found = frozenset(
-                index for index, (_, spellings, pattern) in enumerate(self._glossary_patterns)
-                if any(spelling in lowered for spelling in spellings) and pattern.search(text))
+                index for index, (_, spellings, _pattern) in enumerate(self._glossary_patterns)
+                if any(spelling in lowered for spelling in spellings)
+                and self._term_pattern(index).search(text))
             self._terms_cache[text] = found
         return found
+
+    def _term_pattern(self, index: int) -> re.Pattern[str]:
+        pattern = self._compiled.get(index)
+        if pattern is None:
+            source = self._glossary_patterns[index][2]
+            pattern = self._compiled[index] = re.compile(source, re.IGNORECASE)
+        return pattern
 
     # -- deciding ----------------------------------------------------------------------------
 
