@@ -62,6 +62,9 @@ def test_the_dockerfile_installs_starts_and_passes_its_health_check(tmp_path: Pa
     froms = [rest for name, rest in steps if name == "FROM"]
     assert froms and all(base.startswith("python:3.12-slim") for base in froms)
     assert ("USER", "explainer") in steps  # never runs as root
+    # The build stage compiles durable-rules with the flag that lets it build for Python 3.13.
+    build_stage = steps[:[name for name, _ in steps].index("FROM", 1)]
+    assert ("ENV", 'CPPFLAGS="-DPyEval_CallObject=PyObject_CallObject"') in build_stage
     image = tmp_path / "image"  # stands for / in the image
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
@@ -73,8 +76,17 @@ def test_the_dockerfile_installs_starts_and_passes_its_health_check(tmp_path: Pa
     workdir = image
     command: list[str] = []
     health: list[str] = []
+    build_env: dict[str, str] = {}  # the ENV lines, for the pip commands after them
     for name, rest in steps:
-        if name == "WORKDIR":
+        if name == "FROM":
+            build_env = {}  # each stage starts afresh
+        elif name == "ENV":
+            for pair in shlex.split(rest):
+                key, _, value = pair.partition("=")
+                build_env[key] = value
+            if build_env.get("CPPFLAGS"):
+                assert build_env["CPPFLAGS"] == "-DPyEval_CallObject=PyObject_CallObject"
+        elif name == "WORKDIR":
             workdir = where(rest)
             workdir.mkdir(parents=True, exist_ok=True)
         elif name == "COPY":
@@ -102,7 +114,7 @@ def test_the_dockerfile_installs_starts_and_passes_its_health_check(tmp_path: Pa
                          for word in words[1:] if word != "--no-cache-dir"]
                 done = subprocess.run([str(python), "-m", "pip", "-q", *words], cwd=workdir,
                                       capture_output=True, text=True, timeout=1200,
-                                      check=False)
+                                      check=False, env={**os.environ, **build_env})
                 if done.returncode != 0 and ("NewConnectionError" in done.stderr
                                              or "Network is unreachable" in done.stderr):
                     if os.environ.get("EXPLAINER_REQUIRE_DEPLOY") == "1":
