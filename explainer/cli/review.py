@@ -44,7 +44,11 @@ def register(subparsers: Any) -> None:
     add_knowledge_option(parser)
     actions = parser.add_subparsers(dest="review_action", metavar="ACTION",
                                     parser_class=type(parser))
+    _register_apply(actions)
+    _register_migrate(actions)
 
+
+def _register_apply(actions: Any) -> None:
     apply = actions.add_parser(
         "apply", help="record a clinician's verdicts from the packet's CSV",
         description="Read the packet's CSV with the clinician's verdict (approve, change or "
@@ -68,6 +72,8 @@ def register(subparsers: Any) -> None:
     add_knowledge_option(apply)
     apply.set_defaults(handler=_run_apply)
 
+
+def _register_migrate(actions: Any) -> None:
     migrate = actions.add_parser(
         "migrate", help="rewrite 'status: reviewed' as source_checked (or draft)",
         description="Rewrite the old review fields (status: reviewed, reviewed_by, "
