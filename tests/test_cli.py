@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import ast
+import importlib
+import inspect
 import json
 import re
 from collections.abc import Callable
@@ -11,6 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, CliResult, run_process
 
+from explainer.cli.commands import COMMANDS
 from explainer.cli.main import build_parser
 from explainer.errors import ExitCode
 
@@ -297,6 +301,48 @@ def test_commands_that_do_not_explain_do_not_load_the_rules_engine(argv: list[st
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=ROOT, timeout=120, check=True)
     assert done.stdout.strip() == "0 []"
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_every_command_module_has_the_same_shape(name: str) -> None:
+    module = importlib.import_module(COMMANDS[name][0])
+    assert isinstance(module.DESCRIPTION, str) and module.DESCRIPTION.endswith(".")
+    assert module.EPILOG is None or "example" in module.EPILOG
+    parameters = list(inspect.signature(module.add_arguments).parameters)
+    assert parameters == (["parser", "kb"] if name in ("explain", "why") else ["parser"])
+    assert list(inspect.signature(module.run).parameters) == ["args"]
+    assert module.run.__doc__, f"{name}.run has no docstring"
+
+
+@pytest.mark.parametrize(("argv", "allowed"), [
+    (["--help"], ()), (["--version"], ()),
+    (["lint", "--help"], ("explainer.cli.lint", "explainer.cli.options", "explainer.cli.output",
+                          "explainer.lint", "explainer.render")),
+])
+def test_help_and_version_import_only_what_they_print(argv: list[str],
+                                                      allowed: tuple[str, ...]) -> None:
+    import subprocess
+    import sys
+
+    # No command module, no knowledge base, no pydantic, and not even typing or dataclasses:
+    # the start-up figures of docs/performance.md depend on it.
+    code = ("import io, sys, contextlib\n"
+            "from explainer.cli.main import run\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            f"    code = run({argv!r})\n"
+            "print(code, sorted(m for m in sys.modules if m.startswith('explainer')))\n"
+            "print(sorted(m for m in ('typing', 'dataclasses', 'pydantic', 'yaml', 'rich', "
+            "'pathlib') if m in sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120, check=True)
+    first, second = done.stdout.strip().splitlines()
+    code_text, _, modules = first.partition(" ")
+    assert code_text == "0"
+    base = {"explainer", "explainer.cli", "explainer.cli.main", "explainer.cli.commands",
+            "explainer.errors"}
+    extra = set(ast.literal_eval(modules)) - base
+    assert all(module.startswith(allowed) for module in extra), sorted(extra)
+    assert second == "[]"
 
 
 def test_explain_loads_neither_the_web_server_nor_the_linter() -> None:

@@ -1,10 +1,16 @@
 """The ``explainer`` commands: for each, the module that holds it and its one-line help.
 
 This table is all that ``explainer --help`` and ``--version`` need, so they import no command
-module. Each module has ``register(subparsers)`` (or ``register(subparsers, kb=...)`` for a
-command with factor flags), which adds its parser through
-:func:`explainer.cli.options.add_command` (that takes the one-line help from here) and sets
-``handler``, a function of the parsed arguments that returns an exit code.
+module. Every command module has the same shape:
+
+- ``DESCRIPTION``, what ``explainer COMMAND --help`` says first, and ``EPILOG``, its examples
+  (or None);
+- ``add_arguments(parser)`` (``add_arguments(parser, kb)`` for a command with a flag per factor
+  of the knowledge base ``kb``), which adds its options;
+- ``run(args)``, which runs it and returns the exit status.
+
+:func:`explainer.cli.main.build_parser` puts them together (with
+:func:`explainer.cli.options.add_command`).
 
 Listed by --help in this order: what a first-time reader uses first, then the tools for
 learners, then those for maintainers and reviewers.

@@ -7,10 +7,10 @@ the command line stays light.
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from explainer.cli.options import (
     EDUCATION_NOTE,
-    add_command,
     add_output_options,
     add_report_option,
     explainer_for,
@@ -22,10 +22,7 @@ from explainer.cli.options import (
 )
 from explainer.cli.output import emit
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a fast --help)
 if TYPE_CHECKING:
-    from typing import Any
-
     from explainer.explanation.models import Explanation
     from explainer.kb.knowledge import KnowledgeBase
 
@@ -43,13 +40,13 @@ the report settles, and each file's own values win. To change a factor or two of
 """
 
 
-def register(commands: Any) -> None:
-    """Add the ``compare`` command to the CLI's subparsers."""
-    parser = add_command(
-        commands, "compare",
-        description="Show which treatment categories and kinds change how likely they are to "
-                    "come up between two profiles, from what to what, and why on each side.",
-        epilog=EXAMPLES + EDUCATION_NOTE, handler=run_compare)
+DESCRIPTION = ("Show which treatment categories and kinds change how likely they are to "
+               "come up between two profiles, from what to what, and why on each side.")
+EPILOG = EXAMPLES + EDUCATION_NOTE
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``compare``."""
     parser.add_argument("profile_a", metavar="PROFILE_A",
                         help="the first profile (a YAML or JSON file)")
     parser.add_argument("profile_b", metavar="PROFILE_B",
@@ -66,7 +63,7 @@ def _label(path: str, explanation: Explanation, kb: KnowledgeBase) -> str:
     return f"{path}, with {names} from your report"
 
 
-def run_compare(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     """Explain both profiles and print what changes between them."""
     from explainer.errors import ExitCode, ProfileError
     from explainer.explanation.compare import compare

@@ -16,10 +16,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from explainer.cli.options import (
     EDUCATION_NOTE,
-    add_command,
     add_output_options,
     explainer_for,
     output_width,
@@ -28,10 +28,7 @@ from explainer.cli.options import (
 from explainer.cli.output import emit, write_stdout
 from explainer.errors import ExitCode, InputError
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a fast --help)
 if TYPE_CHECKING:
-    from typing import Any
-
     from explainer.explanation.api import Explainer
     from explainer.kb.scenarios import LoadedScenario
 
@@ -47,13 +44,13 @@ The scenarios live in knowledge/scenarios.yaml (with --knowledge DIR, in DIR's c
 """
 
 
-def register(commands: Any) -> None:
-    """Add the ``demo`` command to the CLI's subparsers."""
-    parser = add_command(
-        commands, "demo",
-        description="Show named teaching scenarios: each a set of factors with a one-line "
-                    "teaching point. --walkthrough steps through all of them.",
-        epilog=EXAMPLES + EDUCATION_NOTE, handler=run_demo)
+DESCRIPTION = ("Show named teaching scenarios: each a set of factors with a one-line "
+               "teaching point. --walkthrough steps through all of them.")
+EPILOG = EXAMPLES + EDUCATION_NOTE
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``demo``."""
     parser.add_argument("name", nargs="?", metavar="NAME",
                         help="the scenario to show (see --list)")
     mode = parser.add_mutually_exclusive_group()
@@ -65,7 +62,7 @@ def register(commands: Any) -> None:
     add_output_options(parser)
 
 
-def run_demo(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     """Handle ``explainer demo``."""
     from explainer.kb.scenarios import find_scenario, load_scenarios
 

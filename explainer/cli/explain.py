@@ -7,10 +7,10 @@ With ``--what-if FACTOR=VALUE`` it prints what changes instead (see
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from explainer.cli.options import (
     EDUCATION_NOTE,
-    add_command,
     add_factor_options,
     add_output_options,
     add_report_option,
@@ -26,10 +26,7 @@ from explainer.cli.options import (
 from explainer.cli.output import emit
 from explainer.errors import ExitCode, InputError
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a fast --help)
 if TYPE_CHECKING:
-    from typing import Any
-
     from explainer.kb.knowledge import KnowledgeBase
 
 EXAMPLES = """\
@@ -49,30 +46,30 @@ and common spellings work (--stage 4 means IV; --hr + means positive).
 """
 
 
-def register(commands: Any, kb: KnowledgeBase | None) -> None:
-    """Add the ``explain`` command (one flag per factor of ``kb``)."""
-    explain = add_command(
-        commands, "explain",
-        description="Explain which treatment categories are often discussed for the factors "
-                    "given, why, and where each statement comes from.",
-        epilog=EXAMPLES + EDUCATION_NOTE, handler=run_explain)
-    add_factor_options(explain, kb)
-    explain.add_argument("--profile", metavar="FILE",
+DESCRIPTION = ("Explain which treatment categories are often discussed for the factors "
+               "given, why, and where each statement comes from.")
+EPILOG = EXAMPLES + EDUCATION_NOTE
+
+
+def add_arguments(parser: argparse.ArgumentParser, kb: KnowledgeBase | None) -> None:
+    """The options of ``explain`` (one flag per factor of ``kb``)."""
+    add_factor_options(parser, kb)
+    parser.add_argument("--profile", metavar="FILE",
                          help="read factors from a YAML or JSON file (keys as in the JSON "
                               "profile: stage, hr_status, ...); flags override it")
-    explain.add_argument("--what-if", metavar="FACTOR=VALUE", action="append", default=[],
+    parser.add_argument("--what-if", metavar="FACTOR=VALUE", action="append", default=[],
                          dest="what_if",
                          help="show what changes if FACTOR had VALUE (e.g. her2=positive); "
                               "repeat it to change several factors at once")
-    explain.add_argument("--handout", choices=("brief", "full"), default=None,
+    parser.add_argument("--handout", choices=("brief", "full"), default=None,
                          help="with --format html: the handout to print; brief (a patient's "
                               "default) fits two pages, full holds everything (a clinician's "
                               "default)")
-    add_report_option(explain)
-    add_output_options(explain, detail=True)
+    add_report_option(parser)
+    add_output_options(parser, detail=True)
 
 
-def run_explain(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     """Explain the profile given (or what changes with --what-if) and print it."""
     explainer = explainer_for(args)
     data = profile_from_args(args)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 from explainer.cli.options import (
-    add_command,
     add_knowledge_option,
     knowledge_for,
     language_for,
@@ -16,21 +15,21 @@ from explainer.render.formats import LIST_FORMATS
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a fast --help)
 if TYPE_CHECKING:
-    from typing import Any
+    pass
 
 
-def register(commands: Any) -> None:
-    """Add the ``factors`` command."""
-    factors = add_command(
-        commands, "factors",
-        description="List every factor, its question, its flag and its allowed values.",
-        handler=run_factors)
-    factors.add_argument("--format", choices=list(LIST_FORMATS), default="text",
+DESCRIPTION = ("List every factor, its question, its flag and its allowed values.")
+EPILOG = None
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``factors``."""
+    parser.add_argument("--format", choices=list(LIST_FORMATS), default="text",
                          help="output format (default: text)")
-    add_knowledge_option(factors)
+    add_knowledge_option(parser)
 
 
-def run_factors(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     """Print every factor, its flag, question and values.
 
     The listing depends on the knowledge base alone, so the bundled one's is kept in the cache

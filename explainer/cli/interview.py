@@ -7,10 +7,10 @@ this module draws them with rich, reads the answers, and prints the explanation.
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from explainer.cli.options import (
     EDUCATION_NOTE,
-    add_command,
     add_output_options,
     explainer_for,
     render_detail,
@@ -20,10 +20,7 @@ from explainer.cli.options import (
 from explainer.cli.output import emit
 from explainer.errors import ExitCode
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a fast --help)
 if TYPE_CHECKING:
-    from typing import Any
-
     from explainer.explanation.models import Explanation
     from explainer.explanation.reader import ReaderKind
 
@@ -42,14 +39,14 @@ report's own words (HER2 score, ISH, ER, PR, TNM or stage) fill in the answers t
 """
 
 
-def register(commands: Any) -> None:
-    """Add the ``interview`` command to the CLI's subparsers."""
-    parser = add_command(
-        commands, "interview",
-        description="A guided questionnaire: one factor at a time, each with why it is asked "
-                    "and an \"I don't know\" choice; then a summary of the answers, the "
-                    "explanation, and a printable handout if you want one.",
-        epilog=EXAMPLES + EDUCATION_NOTE, handler=run_interview)
+DESCRIPTION = ("A guided questionnaire: one factor at a time, each with why it is asked "
+               "and an \"I don't know\" choice; then a summary of the answers, the "
+               "explanation, and a printable handout if you want one.")
+EPILOG = EXAMPLES + EDUCATION_NOTE
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``interview``."""
     parser.add_argument("--handout", metavar="FILE",
                         help="also write the printable HTML handout to FILE (no question "
                              "asked at the end)")
@@ -105,7 +102,7 @@ class _Screen:
             self.show(TEXT["reader_bad"], "yellow")
 
 
-def run_interview(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     """Handle ``explainer interview``."""
     from explainer.explanation.interview import TEXT, Stop
 

@@ -1,17 +1,14 @@
-"""The ``explainer lint`` command (registered through explainer.cli.commands.COMMANDS)."""
+"""The ``explainer lint`` command."""
 
 from __future__ import annotations
 
 import argparse
 
-from explainer.cli.options import add_command, add_knowledge_option, language_for
+from explainer.cli.options import add_knowledge_option, language_for
 from explainer.cli.output import emit
 from explainer.errors import InputError
+from explainer.lint.catalog import CATALOG
 from explainer.render.formats import LIST_FORMATS
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a fast --help)
-if TYPE_CHECKING:
-    from typing import Any
 
 LINT_EPILOG = """\
 validators:
@@ -29,19 +26,16 @@ examples:
 """
 
 
-def register(subparsers: Any) -> None:
-    """Add the ``lint`` command."""
-    from explainer.lint.catalog import CATALOG
+DESCRIPTION = ("Check every statement of the knowledge base: schema and references, "
+               "sources, directive wording, reading level, terms of art, rule cases, "
+               "unused entries, what no profile can show, and review metadata. Each issue "
+               "has a severity, a file:line and a fix; a summary table ends the report.")
+EPILOG = LINT_EPILOG.format(validators="\n".join(f"  {name:<15} {concern}"
+                                                 for name, concern in CATALOG))
 
-    listing = "\n".join(f"  {name:<15} {concern}" for name, concern in CATALOG)
-    parser = add_command(
-        subparsers, "lint",
-        description="Check every statement of the knowledge base: schema and references, "
-                    "sources, directive wording, reading level, terms of art, rule cases, "
-                    "unused entries, what no profile can show, and review metadata. Each issue "
-                    "has a severity, a file:line and a fix; a summary table ends the report.",
-        epilog=LINT_EPILOG.format(validators=listing),
-        handler=run_lint_command)
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``lint``."""
     add_knowledge_option(parser)
     parser.add_argument("--format", choices=list(LIST_FORMATS), default="text",
                         help="report format (default: text)")
@@ -58,7 +52,7 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(reports_broken_knowledge=True)
 
 
-def run_lint_command(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     """Run the validators and print the report; the exit code follows the report's outcome."""
     from explainer.lint.base import LintOptions
     from explainer.lint.runner import VALIDATOR_NAMES, format_report, run_lint

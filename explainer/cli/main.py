@@ -17,7 +17,7 @@ import importlib
 import io
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from explainer.cli.commands import COMMANDS
 from explainer.errors import ExitCode, ExplainerError, InputError, KnowledgeBaseError
@@ -120,12 +120,16 @@ def build_parser(kb: KnowledgeBase | None, command: str | None = None
         if command is not None and name != command:
             commands.add_parser(name, add_help=False, help=one_line)
             continue
-        register: Callable[..., None] = importlib.import_module(module_name).register
+        from explainer.cli.options import add_command
+
+        module = importlib.import_module(module_name)
+        command_parser = add_command(commands, name, description=module.DESCRIPTION,
+                                     epilog=module.EPILOG, handler=module.run)
         # A command with factor flags also takes the knowledge base they come from.
         if name in FACTOR_FLAG_COMMANDS:
-            register(commands, kb=kb)
+            module.add_arguments(command_parser, kb)
         else:
-            register(commands)
+            module.add_arguments(command_parser)
     return parser
 
 

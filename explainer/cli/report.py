@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 
 from explainer.cli.options import (
-    add_command,
     add_knowledge_option,
     knowledge_for,
     language_for,
@@ -18,10 +17,6 @@ from explainer.cli.options import (
 from explainer.cli.output import emit
 from explainer.errors import ExitCode, InputError
 from explainer.render.formats import REPORT_FORMATS
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a fast --help)
-if TYPE_CHECKING:
-    from typing import Any
 
 EXAMPLES = """\
 examples:
@@ -36,14 +31,14 @@ This is education, not medical advice: please check every result with your care 
 """
 
 
-def register(commands: Any) -> None:
-    """Add the ``report`` command."""
-    parser = add_command(
-        commands, "report",
-        description="Read the words of a pathology report (pasted, from a file, or piped in), "
-                    "say in plain words what each item means and which guideline it follows, "
-                    "and add up the factors it settles (stage, HR, HER2, nodes, BRCA).",
-        epilog=EXAMPLES, handler=run_report)
+DESCRIPTION = ("Read the words of a pathology report (pasted, from a file, or piped in), "
+               "say in plain words what each item means and which guideline it follows, "
+               "and add up the factors it settles (stage, HR, HER2, nodes, BRCA).")
+EPILOG = EXAMPLES
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``report``."""
     parser.add_argument("text", metavar="TEXT", nargs="?",
                         help="the report wording (quote it); leave out to use --file or "
                              "standard input")
@@ -57,7 +52,7 @@ def register(commands: Any) -> None:
     add_knowledge_option(parser)
 
 
-def run_report(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     """Read the report given on the command line and print the reading."""
     # Reading a report needs the knowledge base only, not the rules engine.
     from explainer.explanation.report import read_report

@@ -8,49 +8,40 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from explainer.cli.options import add_command, add_knowledge_option, language_for
+from explainer.cli.options import add_knowledge_option, language_for
 from explainer.cli.output import emit
 from explainer.errors import ExitCode, InputError
 from explainer.render.formats import PACKET_FORMATS
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a fast --help)
-if TYPE_CHECKING:
-    from typing import Any
+DESCRIPTION = ("Write the review packet a clinician reads and signs: every category and "
+               "kind, every rule as 'When ... then ...' with its reason, sources, review "
+               "state and cases, the factors, care team, glossary, fixed phrases, the "
+               "disclaimer, and a coverage table. CSV gives one row per statement, with "
+               "its id, the hash of its words, and empty verdict and comment columns for "
+               "the clinician; 'explainer review apply' records them.")
+EPILOG = ("examples:\n  explainer review --output packet.md\n"
+          "  explainer review --format html --output packet.html\n"
+          "  explainer review --format csv --output statements.csv\n"
+          "  explainer review apply statements.csv --reviewer 'Dr A. Jones' "
+          "--role 'breast oncologist'\n"
+          "  explainer review migrate --baseline checked-copy/\n"
+          "  explainer review --knowledge my-kb --format html --output my-packet.html")
 
 
-def register(subparsers: Any) -> None:
-    """Add the ``review`` command and its ``apply`` and ``migrate`` subcommands."""
-    parser = add_command(
-        subparsers, "review",
-        description="Write the review packet a clinician reads and signs: every category and "
-                    "kind, every rule as 'When ... then ...' with its reason, sources, review "
-                    "state and cases, the factors, care team, glossary, fixed phrases, the "
-                    "disclaimer, and a coverage table. CSV gives one row per statement, with "
-                    "its id, the hash of its words, and empty verdict and comment columns for "
-                    "the clinician; 'explainer review apply' records them.",
-        epilog="examples:\n  explainer review --output packet.md\n"
-               "  explainer review --format html --output packet.html\n"
-               "  explainer review --format csv --output statements.csv\n"
-               "  explainer review apply statements.csv --reviewer 'Dr A. Jones' "
-               "--role 'breast oncologist'\n"
-               "  explainer review migrate --baseline checked-copy/\n"
-               "  explainer review --knowledge my-kb --format html --output my-packet.html",
-        handler=_run_review)
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``review``, and its ``apply`` and ``migrate`` actions."""
     parser.add_argument("--format", choices=list(PACKET_FORMATS), default="markdown",
                         help="markdown (default), html, or csv (one row per statement)")
     parser.add_argument("--output", metavar="FILE", help="write to FILE instead of the screen")
     add_knowledge_option(parser)
     actions = parser.add_subparsers(dest="review_action", metavar="ACTION",
                                     parser_class=type(parser))
-    _register_apply(actions)
-    _register_migrate(actions)
-
-
-def _register_apply(actions: Any) -> None:
-    apply = actions.add_parser(
-        "apply", help="record a clinician's verdicts from the packet's CSV",
+    apply = _action(
+        actions, "apply", _run_apply, help="record a clinician's verdicts from the packet's CSV",
         description="Read the packet's CSV with the clinician's verdict (approve, change or "
                     "reject) and comment filled in. Approvals are recorded in "
                     "knowledge/reviews/clinician.yaml, change and reject comments in "
@@ -58,8 +49,7 @@ def _register_apply(actions: Any) -> None:
                     "nothing: any bad row, or a row whose statement changed since the packet "
                     "was exported, writes nothing and is named.",
         epilog="example:\n  explainer review apply statements.csv --reviewer 'Dr A. Jones' "
-               "--role 'breast oncologist' --date 2026-12-01 --dry-run",
-        formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
+               "--role 'breast oncologist' --date 2026-12-01 --dry-run")
     apply.add_argument("file", metavar="FILE.csv", help="the filled-in CSV")
     apply.add_argument("--reviewer", required=True, metavar="NAME",
                        help="the clinician's name, as it should appear in the record")
@@ -70,20 +60,16 @@ def _register_apply(actions: Any) -> None:
     apply.add_argument("--dry-run", action="store_true",
                        help="show what would be recorded, and write nothing")
     add_knowledge_option(apply)
-    apply.set_defaults(handler=_run_apply)
-
-
-def _register_migrate(actions: Any) -> None:
-    migrate = actions.add_parser(
-        "migrate", help="rewrite 'status: reviewed' as source_checked (or draft)",
+    migrate = _action(
+        actions, "migrate", _run_migrate,
+        help="rewrite 'status: reviewed' as source_checked (or draft)",
         description="Rewrite the old review fields (status: reviewed, reviewed_by, "
                     "last_reviewed) as status: source_checked with checked_by, checked_on and "
                     "text_hash. With --baseline, entries whose words differ from the copy "
                     "that was checked become draft. Only review keys change; comments and "
                     "layout stay. Running it again changes nothing.",
         epilog="example:\n  git archive <checked-commit> knowledge rules | tar -x -C /tmp/base\n"
-               "  explainer review migrate --baseline /tmp/base",
-        formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
+               "  explainer review migrate --baseline /tmp/base")
     migrate.add_argument("--baseline", metavar="DIR",
                          help="the knowledge base as it was when it was checked (a folder "
                               "holding knowledge/ and rules/)")
@@ -91,10 +77,21 @@ def _register_migrate(actions: Any) -> None:
                          help="show what would change, and write nothing")
     add_knowledge_option(migrate)
     # The knowledge base cannot load before it is migrated.
-    migrate.set_defaults(handler=_run_migrate, reports_broken_knowledge=True)
+    migrate.set_defaults(reports_broken_knowledge=True)
 
 
-def _run_review(args: argparse.Namespace) -> int:
+def _action(actions: Any, name: str, handler: Callable[[argparse.Namespace], int], *,
+            help: str, description: str, epilog: str) -> argparse.ArgumentParser:
+    """An action of ``review`` (its examples laid out as written)."""
+    parser: argparse.ArgumentParser = actions.add_parser(
+        name, help=help, description=description, epilog=epilog, allow_abbrev=False,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the review packet (markdown, html or csv) of the knowledge base."""
     from explainer.kb.loader import load_knowledge
     from explainer.lint.packet import review_packet
 

@@ -11,14 +11,9 @@ import os
 
 from explainer.cli.options import (
     EDUCATION_NOTE,
-    add_command,
     add_knowledge_option,
     language_for,
 )
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a fast --help)
-if TYPE_CHECKING:
-    from typing import Any
 
 EXAMPLES = """\
 examples:
@@ -32,13 +27,13 @@ Programs can use the JSON API (see /docs). Nothing entered is stored or logged.
 """
 
 
-def register(commands: Any) -> None:
-    """Add the ``serve`` command to the CLI's subparsers."""
-    parser = add_command(
-        commands, "serve",
-        description="Serve the explainer as a web page and a JSON API. It listens on this "
-                    "computer only (127.0.0.1) unless --host says otherwise.",
-        epilog=EXAMPLES + EDUCATION_NOTE, handler=run_serve)
+DESCRIPTION = ("Serve the explainer as a web page and a JSON API. It listens on this "
+               "computer only (127.0.0.1) unless --host says otherwise.")
+EPILOG = EXAMPLES + EDUCATION_NOTE
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``serve``."""
     parser.add_argument("--host", default="127.0.0.1",
                         help="address to listen on (default: 127.0.0.1, this computer only; "
                              "0.0.0.0 lets other computers on the network open the page)")
@@ -52,7 +47,7 @@ def register(commands: Any) -> None:
     add_knowledge_option(parser)
 
 
-def run_serve(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     """Check the knowledge base, bind the port, and serve until Ctrl-C."""
     from explainer.errors import ExplainerError
 

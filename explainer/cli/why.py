@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from explainer.cli.options import (
-    add_command,
     add_factor_options,
     add_knowledge_option,
     add_report_option,
@@ -18,25 +18,21 @@ from explainer.cli.output import emit
 from explainer.errors import ExitCode
 from explainer.render.formats import WHY_FORMATS
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a fast --help)
 if TYPE_CHECKING:
-    from typing import Any
-
     from explainer.kb.knowledge import KnowledgeBase
 
-def register(subparsers: Any, kb: KnowledgeBase | None = None) -> None:
-    """Add the ``why`` command (its factor flags come from ``kb``)."""
-    parser = add_command(
-        subparsers, "why",
-        description="Explain why a category or kind of treatment has its relevance for the "
-                    "factors given: the rules that decided it and the values that matched, the "
-                    "rules that were outranked or did not fire (and which part of their "
-                    "condition failed), and which change of one factor would change it.",
-        epilog="examples:\n  explainer why cdk46_inhibitors --stage IV --hr positive --her2 low\n"
-               "  explainer why chemotherapy --stage II --her2 positive --health poor\n"
-               "  explainer why \"hormone therapy\" --hr unknown --format json\n"
-               "  explainer why targeted_therapy --report \"HER2 IHC 2+, FISH not amplified\"",
-        handler=_run_why)
+DESCRIPTION = ("Explain why a category or kind of treatment has its relevance for the "
+               "factors given: the rules that decided it and the values that matched, the "
+               "rules that were outranked or did not fire (and which part of their "
+               "condition failed), and which change of one factor would change it.")
+EPILOG = ("examples:\n  explainer why cdk46_inhibitors --stage IV --hr positive --her2 low\n"
+          "  explainer why chemotherapy --stage II --her2 positive --health poor\n"
+          "  explainer why \"hormone therapy\" --hr unknown --format json\n"
+          "  explainer why targeted_therapy --report \"HER2 IHC 2+, FISH not amplified\"")
+
+
+def add_arguments(parser: argparse.ArgumentParser, kb: KnowledgeBase | None) -> None:
+    """The options of ``why`` (one flag per factor of ``kb``)."""
     parser.add_argument("target", metavar="CATEGORY",
                         help="a category or kind id or name (e.g. chemotherapy, "
                              "cdk46_inhibitors, \"PARP inhibitors\")")
@@ -50,7 +46,8 @@ def register(subparsers: Any, kb: KnowledgeBase | None = None) -> None:
     add_factor_options(parser, kb)
 
 
-def _run_why(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
+    """Say why a category or kind has its relevance for the factors given."""
     from explainer.explanation.why import explain_why, resolve_target
     from explainer.render.why import render_why
 

@@ -10,7 +10,8 @@ reads only :mod:`explainer.lint.catalog`) does not load every validator.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a fast lint --help)
 
 _EXPORTS = {
     "LintIssue": "explainer.lint.base", "LintOptions": "explainer.lint.base",
@@ -21,6 +22,8 @@ _EXPORTS = {
 }
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from explainer.lint.base import LintIssue, LintOptions, Severity
     from explainer.lint.runner import (
         VALIDATOR_NAMES,
