@@ -127,3 +127,30 @@ def test_terms_found_through_an_alias_are_marked(explainer: Explainer) -> None:
     # comes first in the surgery description, so that use carries the mark.
     assert "breast-conserving surgery" in marks
     assert "lumpectomy" not in marks
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_term_search_without_patterns_matches_the_pattern(lang: str) -> None:
+    """The composer finds glossary terms with plain string search (explanation.compose.mentions);
+    over every text of the knowledge base, in both languages, it finds exactly what the
+    whole-word pattern finds."""
+    from explainer.explanation.compose import mentions
+    from explainer.kb.loader import load_knowledge
+    from explainer.kb.reviews import entries
+
+    kb = load_knowledge(lang=lang)
+    texts = [text for entry in entries(kb) for _, text in entry.fields]
+    texts += ["HER2-low cancer", "a HER2 test.", "(HER2)", "her2", "HER2s", "xHER2", "HER2_",
+              "hormone therapy's", "Chemotherapy", "chemotherapy-free", "", "ductal carcinoma"]
+    checked = 0
+    for term in kb.glossary:
+        spellings = (term.term, *term.aliases)
+        pattern = re.compile(r"(?<![\w-])(?:" + "|".join(
+            re.escape(spelling) for spelling in sorted(spellings, key=len, reverse=True))
+            + r")(?![\w-])", re.IGNORECASE)
+        lowered = tuple(spelling.lower() for spelling in spellings)
+        for text in texts:
+            expected = pattern.search(text) is not None
+            assert mentions(text.lower(), lowered) is expected, (term.term, text)
+            checked += expected
+    assert checked > 200  # the texts do hold many of the terms

@@ -20,7 +20,6 @@ profile against the models instead).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -112,16 +111,9 @@ class Composer:
         self._glossary_patterns = [
             (GlossaryEntry.model_construct(term=term.term, definition=term.definition,
                                            aliases=term.aliases),
-             tuple(spelling.lower() for spelling in (term.term, *term.aliases)),
-             r"(?<![\w-])(?:" + "|".join(
-                 re.escape(spelling) for spelling in sorted(
-                     (term.term, *term.aliases), key=len, reverse=True)
-             ) + r")(?![\w-])")
+             tuple(spelling.lower() for spelling in (term.term, *term.aliases)))
             for term in kb.glossary
         ]
-        # Each term's pattern is compiled when a text first holds its words: compiling them all
-        # cost more than the rest of setting up.
-        self._compiled: dict[int, re.Pattern[str]] = {}
         self._terms_cache: dict[str, frozenset[int]] = {}
         # Bounded by bytes (EXPLAINER_MEMORY_CACHE_MB): see explainer.explanation.memo.
         self._parts_cache: SizedCache[tuple[frozenset[str], tuple[str, ...], object],
@@ -200,22 +192,12 @@ class Composer:
     def _terms_in(self, text: str) -> frozenset[int]:
         found = self._terms_cache.get(text)
         if found is None:
-            # A term's words must be in the text for its pattern to match: checking that first
-            # spares most of the searches (a first explanation makes about 5,000).
             lowered = text.lower()
             found = frozenset(
-                index for index, (_, spellings, _pattern) in enumerate(self._glossary_patterns)
-                if any(spelling in lowered for spelling in spellings)
-                and self._term_pattern(index).search(text))
+                index for index, (_, spellings) in enumerate(self._glossary_patterns)
+                if mentions(lowered, spellings))
             self._terms_cache[text] = found
         return found
-
-    def _term_pattern(self, index: int) -> re.Pattern[str]:
-        pattern = self._compiled.get(index)
-        if pattern is None:
-            source = self._glossary_patterns[index][2]
-            pattern = self._compiled[index] = re.compile(source, re.IGNORECASE)
-        return pattern
 
     # -- deciding ----------------------------------------------------------------------------
 
@@ -459,6 +441,27 @@ class Composer:
                    or any(sub.draft for sub in subtypes)),
         )
         return result, shown_rules
+
+def mentions(lowered: str, spellings: Sequence[str]) -> bool:
+    """Whether ``lowered`` (a text in lower case) holds one of ``spellings`` (in lower case) as
+    a whole word or phrase: not inside a longer word or a hyphenated one. It is what the pattern
+    ``(?<![\\w-])(?:SPELLINGS)(?![\\w-])`` (ignoring case) matches, found without compiling
+    one pattern per glossary term: that cost more than composing a first explanation."""
+    for spelling in spellings:
+        start = lowered.find(spelling)
+        while start != -1:
+            end = start + len(spelling)
+            if ((start == 0 or not _in_word(lowered[start - 1]))
+                    and (end == len(lowered) or not _in_word(lowered[end]))):
+                return True
+            start = lowered.find(spelling, start + 1)
+    return False
+
+
+def _in_word(char: str) -> bool:
+    """A character of a word as a regular expression's ``[\\w-]`` sees it."""
+    return char.isalnum() or char in "_-"
+
 
 def _merge(base: tuple[Citation, ...], *groups: tuple[Reason, ...]) -> tuple[Citation, ...]:
     merged = {_citation_key(citation): citation for citation in base}
