@@ -20,8 +20,6 @@ from explainer.kb.knowledge import KnowledgeBase
 from explainer.kb.models import (
     CareTeamFile,
     CategoriesFile,
-    ClinicianFile,
-    CommentsFile,
     DisclaimerFile,
     Factor,
     FactorsFile,
@@ -41,6 +39,7 @@ from explainer.kb.paths import (
 )
 from explainer.kb.profiles import Profile
 from explainer.kb.reportfiles import build_report_knowledge
+from explainer.kb.review_meta import ClinicianFile, CommentsFile
 from explainer.kb.rulefiles import load_rules
 from explainer.kb.validation import FAILED, Collector, M, read, validate
 from explainer.kb.yamlio import line_for

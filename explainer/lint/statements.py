@@ -13,7 +13,8 @@ from typing import Any
 from explainer.explanation.plain import plain_condition
 from explainer.kb.interface import SCREENS
 from explainer.kb.knowledge import KnowledgeBase, LoadedRule
-from explainer.kb.models import CareTeamRole, Category, Review, ReviewComment, SourceRef, Subtype
+from explainer.kb.models import CareTeamRole, Category, SourceRef, Subtype
+from explainer.kb.review_meta import Review, ReviewComment
 from explainer.kb.reviews import (
     RELEVANCE_MANY,
     SUPPORT_INTRO,

@@ -13,8 +13,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from explainer.kb.models import Review, SourceRef
+from explainer.kb.models import SourceRef
 from explainer.kb.profiles import describe_profile
+from explainer.kb.review_meta import Review
 from explainer.kb.yamlio import LineDict, line_for
 from explainer.lint.base import LintContext, LintIssue, ProblemCode, Severity, Validator
 from explainer.lint.factor_space import Coverage, coverage, satisfiable
