@@ -10,7 +10,7 @@ each entry carries, and the review ledger's records, in :mod:`explainer.kb.revie
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, StrictInt, StrictStr, model_validator
 
@@ -20,7 +20,6 @@ from explainer.kb.review_meta import (
     ReviewStatus,
     SelfChecked,
     TextHash,
-    require_who_when_what,
 )
 
 Relevance = Literal["often_discussed", "may_be_discussed", "less_likely", "needs_more_information"]
@@ -360,16 +359,14 @@ class Rule(SelfChecked):
     checked_by: ShortText | None = None
     checked_on: dt.date | None = None
     text_hash: TextHash | None = None
+    checked_noun: ClassVar[str] = "rule"
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Rule:
+    def check_other_fields(self) -> None:
+        """A relevance needs a target, and ``when`` at least one condition."""
         if self.relevance is not None and self.target is None:
             raise ValueError("a rule with a relevance needs a target")
         if not self.when:
             raise ValueError("'when' needs at least one condition")
-        require_who_when_what(self.status, self.checked_by, self.checked_on, self.text_hash,
-                              "rule")
-        return self
 
     @property
     def review(self) -> Review:

@@ -8,7 +8,7 @@ How these combine into the effective state of each statement is :mod:`explainer.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import Field, StrictStr, model_validator
 
@@ -29,7 +29,21 @@ TextHash = Annotated[StrictStr, Field(pattern=r"^[0-9a-f]{12}$")]
 class SelfChecked(Frozen):
     """Base of the models that state their own check (``status``, ``checked_by``,
     ``checked_on``, ``text_hash``): :class:`Review`, and a rule, whose YAML writes the same keys
-    at its top level. Each subclass declares the fields itself, in the order its YAML reads."""
+    at its top level. Old status values are refused, and a ``source_checked`` one needs who
+    checked, when, and the hash of the texts they checked.
+
+    Each subclass declares the four fields itself, where its YAML has them, so that the
+    problems of a file are reported in the order of its keys.
+    """
+
+    checked_noun: ClassVar[str] = "entry"
+    """What the error about a ``source_checked`` check calls the model."""
+
+    if TYPE_CHECKING:
+        status: ReviewStatus
+        checked_by: str | None
+        checked_on: dt.date | None
+        text_hash: str | None
 
     @model_validator(mode="before")
     @classmethod
@@ -49,16 +63,17 @@ class SelfChecked(Frozen):
                                  "use 'source_checked' or 'draft' here")
         return data
 
+    @model_validator(mode="after")
+    def _consistent(self) -> SelfChecked:
+        self.check_other_fields()
+        if self.status == "source_checked" and (
+                self.checked_by is None or self.checked_on is None or self.text_hash is None):
+            raise ValueError(f"a 'source_checked' {self.checked_noun} needs checked_by, "
+                             "checked_on and text_hash")
+        return self
 
-def require_who_when_what(status: ReviewStatus, checked_by: str | None,
-                          checked_on: dt.date | None, text_hash: str | None,
-                          what: str) -> None:
-    """Raise the error of a ``source_checked`` ``what`` (an entry, a rule) that does not say who
-    checked it, when, and the hash of the texts they checked."""
-    if status == "source_checked" and (
-            checked_by is None or checked_on is None or text_hash is None):
-        raise ValueError(f"a 'source_checked' {what} needs checked_by, checked_on and "
-                         "text_hash")
+    def check_other_fields(self) -> None:
+        """Raise ValueError for a problem among the subclass's other fields (checked first)."""
 
 
 class Review(SelfChecked):
@@ -70,12 +85,6 @@ class Review(SelfChecked):
     checked_by: ShortText | None = None
     checked_on: dt.date | None = None
     text_hash: TextHash | None = None
-
-    @model_validator(mode="after")
-    def _checked_needs_who_when_what(self) -> Review:
-        require_who_when_what(self.status, self.checked_by, self.checked_on, self.text_hash,
-                              "entry")
-        return self
 
 
 # --- the review ledger (knowledge/reviews/) ----------------------------------------------------
