@@ -9,8 +9,9 @@ reads only :mod:`explainer.lint.catalog`) does not load every validator.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from explainer.lazy import lazy_exports
 
 _EXPORTS = {
     "LintIssue": "explainer.lint.base", "LintOptions": "explainer.lint.base",
@@ -32,13 +33,7 @@ if TYPE_CHECKING:
     )
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'explainer.lint' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _EXPORTS, globals())
 
 
 __all__ = ["VALIDATORS", "VALIDATOR_NAMES", "LintIssue", "LintOptions", "LintResult", "Severity",

@@ -4,7 +4,7 @@ OpenAPI description of their bodies and errors."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
@@ -40,8 +40,9 @@ def examples(base: str) -> dict[str, str]:
     }
 
 
-def request_bodies(site: Site) -> dict[str, dict[str, Any]]:
-    """The OpenAPI description of the POST routes' bodies, by operation id."""
+def post_routes(site: Site) -> dict[str, dict[str, Any]]:
+    """The OpenAPI description of each POST route (summary, description, answers, body), by
+    operation id: the route of ``explain`` is POST /api/explain."""
     profile_body = {"required": True, "content": {JSON: {
         "schema": profile_schema(site.explainer), "example": PROFILE_EXAMPLE}}}
     compare_body = {"required": True, "content": {JSON: {"schema": {
@@ -63,53 +64,63 @@ def request_bodies(site: Site) -> dict[str, dict[str, Any]]:
                                 "description": "The words of a pathology report (not "
                                                "blank; plain text)."}}},
         "example": {"text": REPORT_EXAMPLE}}}}
-    return {"explain": profile_body, "compare": compare_body, "report": report_body}
+    return {
+        "explain": {
+            "summary": "Explain a profile",
+            "description": "The body is a profile: factor: value, as `explainer explain "
+                           "--profile FILE` reads (any factor left out is unknown). The answer "
+                           "is the explanation JSON, the same as `explainer explain --format "
+                           "json`.",
+            "responses": {200: {"model": Explanation, "description": "The explanation."},
+                          **ERROR_RESPONSES},
+            "openapi_extra": {"requestBody": profile_body}},
+        "compare": {
+            "summary": "What changes between profiles",
+            "description": "Send two profiles (`before`, `after`), or one `profile` and "
+                           "`what_if` (the factors to change). The answer is the comparison "
+                           "JSON, the same as `explainer compare --format json`.",
+            "responses": {200: {"model": Comparison, "description": "The comparison."},
+                          **ERROR_RESPONSES},
+            "openapi_extra": {"requestBody": compare_body}},
+        "report": {
+            "summary": "Read a pathology report's words",
+            "description": "The body is `{\"text\": ...}`: the words of a pathology report. "
+                           "The answer is what `explainer report --format json` prints: each "
+                           "item found and what it means, the factors it settles (`profile`), "
+                           "what was not understood, and results that disagree. Nothing is "
+                           "kept.",
+            "responses": {200: {"description": "The reading (schema_version, disclaimer, "
+                                               "profile, findings, not_understood, "
+                                               "conflicts)."},
+                          **ERROR_RESPONSES},
+            "openapi_extra": {"requestBody": report_body}},
+    }
 
 
-def post_json(app: FastAPI, path: str, *, operation_id: str, summary: str, description: str,
-              ok: dict[str, Any], body: dict[str, Any], answer: Callable[[Any], bytes],
-              threaded: bool = False) -> None:
-    """Add a POST route (named ``api_<operation_id>``) that reads a JSON body and answers with
-    the JSON ``answer`` writes for it, in a worker thread when ``threaded``."""
+def json_route(answer: Callable[[Any], bytes], threaded: bool
+               ) -> Callable[[Request], Awaitable[Response]]:
+    """A route that reads a JSON body and answers with the JSON ``answer`` writes for it, in a
+    worker thread when ``threaded``."""
 
     async def route(request: Request) -> Response:
         data = parse_json(await read_body(request.receive), request.headers.get("content-type"))
         written = await run_in_threadpool(answer, data) if threaded else answer(data)
         return Response(written, media_type=JSON)
 
-    app.post(path, operation_id=operation_id, summary=summary, description=description,
-             responses={200: ok, **ERROR_RESPONSES}, openapi_extra={"requestBody": body},
-             name=f"api_{operation_id}")(route)
+    return route
 
 
 def add_api_routes(app: FastAPI, site: Site) -> None:
     """POST /api/explain, /api/compare and /api/report, GET /api/factors, /api/categories and
     /healthz."""
-    bodies = request_bodies(site)
-
-    post_json(app, "/api/explain", operation_id="explain", summary="Explain a profile",
-              description="The body is a profile: factor: value, as `explainer explain "
-                          "--profile FILE` reads (any factor left out is unknown). The answer "
-                          "is the explanation JSON, the same as `explainer explain --format "
-                          "json`.",
-              ok={"model": Explanation, "description": "The explanation."}, body=bodies["explain"],
-              answer=site.explain_json)
-
-    post_json(app, "/api/compare", operation_id="compare", summary="What changes between profiles",
-              description="Send two profiles (`before`, `after`), or one `profile` and "
-                          "`what_if` (the factors to change). The answer is the comparison "
-                          "JSON, the same as `explainer compare --format json`.",
-              ok={"model": Comparison, "description": "The comparison."}, body=bodies["compare"],
-              answer=site.compare_json)
-
-    post_json(app, "/api/report", operation_id="report", summary="Read a pathology report's words",
-              description="The body is `{\"text\": ...}`: the words of a pathology report. The "
-                          "answer is what `explainer report --format json` prints: each item "
-                          "found and what it means, the factors it settles (`profile`), what "
-                          "was not understood, and results that disagree. Nothing is kept.",
-              ok={"description": "The reading (schema_version, disclaimer, profile, findings, "
-                                 "not_understood, conflicts)."},
-              body=bodies["report"], answer=site.report_json, threaded=True)
+    described = post_routes(site)
+    # Each POST route reads a JSON body and answers with the JSON a Site method writes for it
+    # (reading a report takes longer, so it runs in a worker thread).
+    for operation_id, answer, threaded in (("explain", site.explain_json, False),
+                                           ("compare", site.compare_json, False),
+                                           ("report", site.report_json, True)):
+        app.post(f"/api/{operation_id}", operation_id=operation_id, name=f"api_{operation_id}",
+                 **described[operation_id])(json_route(answer, threaded))
 
     @app.get("/api/factors", operation_id="factors", summary="The factors",
              description="Every factor of the knowledge base: its question, help text and "
