@@ -45,6 +45,8 @@ from explainer.kb.validation import FAILED, Collector, M, read, validate
 from explainer.kb.yamlio import line_for
 
 
+# Over 60 lines on purpose: it reads, checks and assembles the files in the order they depend
+# on each other, collecting every problem before it raises (the checks are _CrossChecker's).
 def build_knowledge(root: Path, fingerprint: str) -> KnowledgeBase:
     """Parse, validate and cross-check the knowledge base in ``root``.
 
