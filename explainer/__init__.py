@@ -12,7 +12,9 @@ source behind every line. It is education, not medical advice.
 
 from __future__ import annotations
 
-import importlib
+from explainer.lazy import lazy_exports
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a fast --help)
 
 __version__ = "0.1.0"
 
@@ -29,10 +31,7 @@ _EXPORTS = {
     "Profile": "explainer.kb.profiles",
 }
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: --help stays light
 if TYPE_CHECKING:
-    from typing import Any
-
     from explainer.errors import (
         EngineError,
         ExitCode,
@@ -49,13 +48,7 @@ if TYPE_CHECKING:
     from explainer.kb.profiles import Profile
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'explainer' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _EXPORTS, globals())
 
 
 def parse_profile(data: object, knowledge: KnowledgeBase | None = None) -> Profile:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from explainer.kb.models import GlossaryTerm, Review, SourceRef
+from explainer.kb.models import GlossaryTerm, SourceRef
+from explainer.kb.review_meta import Review
 from explainer.lint import VALIDATOR_NAMES, run_lint
 from explainer.lint.glossary import declared
 

@@ -2,7 +2,8 @@
 
     kb -> engine -> explanation -> render -> lint -> web -> cli
 
-(``explainer.errors`` and the package's own ``__init__`` are shared by every stage.) Imports are
+(``explainer.errors``, ``explainer.lazy`` and the package's own ``__init__`` are shared by every
+stage.) Imports are
 read with :mod:`ast` from every module, including imports inside functions and under
 ``TYPE_CHECKING``, so a lazy import cannot hide a backwards dependency.
 """
@@ -17,7 +18,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "explainer"
 
 STAGES = ("kb", "engine", "explanation", "render", "lint", "web", "cli")
-SHARED = {"explainer", "explainer.errors", "explainer.__main__"}
+SHARED = {"explainer", "explainer.errors", "explainer.lazy", "explainer.__main__"}
 # The interfaces talk to the library through Explainer: never to the engine or the composer.
 INTERFACES = ("cli", "web")
 PAST_EXPLAINER = ("explainer.engine", "explainer.explanation.compose")

@@ -1,5 +1,3 @@
-# Over 400 lines for now: deciding relevance and the byte-bounded parts cache live together
-# because the cache keys follow the decision; the cache is the piece to move out (issue 11).
 """Composing an Explanation from the rules that fired and the knowledge base.
 
 Deciding which relevance a category or subtype gets is deterministic:
@@ -24,10 +22,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from pydantic import TypeAdapter
-
 from explainer.errors import DecisionGap, KnowledgeIssue
-from explainer.explanation.memo import SizedCache, memory_cache_bytes
+from explainer.explanation.memo import PartsCache
 from explainer.explanation.models import (
     CategoryResult,
     Citation,
@@ -49,17 +45,6 @@ from explainer.kb.models import RELEVANCE_ORDER, QuestionOrder, Relevance, Sourc
 from explainer.kb.profiles import Profile, describe_profile, to_fact
 
 _CACHE_LIMIT = 4096
-_PARTS_OVERHEAD = 3_000
-"""Estimated bytes of one entry of the parts cache before its JSON is kept: the containers of
-its parts (the parts themselves are shared between entries)."""
-# Fields of an Explanation that come from the cached parts (the rest depend on the profile).
-_PART_FIELDS = ("categories", "unknown_factors", "notes", "questions", "care_team", "knowledge",
-                "in_short")
-# The order model_dump_json() writes the fields in: the model's fields, then computed ones
-# (from_report is excluded from the dump; see models.explanation_json).
-_JSON_ORDER = tuple(name for name in (*Explanation.model_fields,
-                                      *Explanation.model_computed_fields)
-                    if name != "from_report")
 M = TypeVar("M")
 
 
@@ -87,13 +72,14 @@ class _Decision:
 class Composer:
     """Turns fired rule ids into an :class:`Explanation` for one knowledge base."""
 
+    # Long on purpose: it prepares, once per knowledge base, everything that does not depend
+    # on a profile (a flat list of independent tables), so that composing is mostly picking.
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self._citation_cache: dict[tuple[SourceRef, ...], tuple[Citation, ...]] = {}
         # One shared instance per distinct question, care-team line, unknown factor... keeps the
         # cached parts of many explanations small.
         self._interned: dict[Any, Any] = {}
-        self._adapters: dict[str, TypeAdapter[Any]] | None = None
         self.parts = Parts(kb, self._intern, self.citations)
         self._reasons = _Lazy(lambda rule_id: self._reason(kb.rule(rule_id)))
         self._deciders: dict[str | None, list[LoadedRule]] = {}
@@ -116,9 +102,7 @@ class Composer:
         ]
         self._terms_cache: dict[str, frozenset[int]] = {}
         # Bounded by bytes (EXPLAINER_MEMORY_CACHE_MB): see explainer.explanation.memo.
-        self._parts_cache: SizedCache[tuple[frozenset[str], tuple[str, ...], object],
-                                       dict[str, Any]] = (
-            SizedCache(memory_cache_bytes()))
+        self._parts_cache = PartsCache()
         # A category's result depends only on which of its own rules fired: keep it by that.
         self._category_rules = {
             category.id: frozenset(
@@ -128,8 +112,6 @@ class Composer:
             for category in kb.categories.values()}
         self._category_cache: dict[tuple[str, frozenset[str]],
                                    tuple[CategoryResult, list[LoadedRule]]] = {}
-        self._category_json_cache: dict[int, tuple[CategoryResult, bytes]] = {}
-        self._category_adapter: TypeAdapter[CategoryResult] | None = None
         self._own_citations = {category.id: self.citations(category.sources)
                                for category in kb.categories.values()}
         self._own_citations.update({subtype_id: self.citations(subtype.sources)
@@ -247,9 +229,7 @@ class Composer:
 
     def compose(self, profile: Profile, fired_ids: Sequence[str]) -> Explanation:
         """The explanation for ``profile`` given the ids of the rules that fired for it."""
-        cached, fields = self._assemble(profile, fired_ids)
-        return Explanation.model_construct(
-            **fields, **{name: cached[name] for name in _PART_FIELDS})
+        return self._parts_cache.explanation(*self._assemble(profile, fired_ids))
 
     def compose_json(self, profile: Profile, fired_ids: Sequence[str]) -> bytes:
         """``compose(profile, fired_ids).model_dump_json()``, faster.
@@ -258,45 +238,7 @@ class Composer:
         once and kept with them; only the fields that depend on the profile are serialised on
         each call. The tests check that the bytes are identical to ``model_dump_json()``.
         """
-        cached, fields = self._assemble(profile, fired_ids)
-        adapters = self._json_adapters()
-        fragments = cached.get("json")
-        if fragments is None:
-            fragments = {name: adapters[name].dump_json(cached[name])
-                         for name in _PART_FIELDS if name != "categories"}
-            fragments["questions_for_doctor"] = adapters["questions_for_doctor"].dump_json(
-                [question.text for question in cached["questions"]])
-            cached["json"] = fragments
-            self._parts_cache.grow(cached["key"], sum(map(len, fragments.values())))
-        # The categories, most of every answer, are serialised once per distinct category
-        # result and shared by every answer that has it, instead of once per cached entry.
-        categories = b"[" + b",".join(self._category_json(category)
-                                      for category in cached["categories"]) + b"]"
-        fragments = {**fragments, "categories": categories,
-                     **{name: adapters[name].dump_json(value) for name, value in fields.items()}}
-        return b"{" + b",".join(b'"' + name.encode() + b'":' + fragments[name]
-                                for name in _JSON_ORDER) + b"}"
-
-    def _category_json(self, category: CategoryResult) -> bytes:
-        # Keyed by identity: category results are shared objects of the category cache (which
-        # holds one per category and combination of its own fired rules, about a hundred).
-        kept = self._category_json_cache.get(id(category))
-        if kept is None or kept[0] is not category:
-            if self._category_adapter is None:
-                self._category_adapter = TypeAdapter(CategoryResult)
-            kept = (category, self._category_adapter.dump_json(category))
-            self._category_json_cache[id(category)] = kept
-        return kept[1]
-
-    def _json_adapters(self) -> dict[str, TypeAdapter[Any]]:
-        if self._adapters is None:
-            adapters: dict[str, TypeAdapter[Any]] = {}
-            for name, field in Explanation.model_fields.items():
-                assert field.annotation is not None
-                adapters[name] = TypeAdapter(field.annotation)
-            adapters["questions_for_doctor"] = TypeAdapter(list[str])
-            self._adapters = adapters
-        return self._adapters
+        return self._parts_cache.json(*self._assemble(profile, fired_ids))
 
     def _assemble(self, profile: Profile, fired_ids: Sequence[str]
                   ) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -321,8 +263,7 @@ class Composer:
         cached = self._parts_cache.get(key)
         if cached is None:
             cached = self._parts(profile, fired, unknown_ids, order)
-            cached["key"] = key
-            self._parts_cache.put(key, cached, _PARTS_OVERHEAD)
+            self._parts_cache.keep(key, cached)
         entered = self.parts.entered(profile)
         term_ids = set(cached["term_ids"])
         for item in entered:

@@ -10,7 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
-from explainer.kb.models import CategoryKind, Relevance, ReviewState, ReviewStatus
+from explainer.kb.models import CategoryKind, Relevance
+from explainer.kb.review_meta import ReviewState, ReviewStatus
 
 
 class Model(BaseModel):

@@ -199,19 +199,7 @@ class Parts:
                     tuple(result.id for result in named))
             else:
                 add(general.text, f"general:{general.id}", general.sources, "general")
-        # What matters most first: what is not known yet, then the worries entered, then the
-        # treatments that come up, then what anyone could ask (a stable sort keeps the order
-        # within each topic).
-        questions.sort(key=lambda question: QUESTION_TOPICS.index(question.topic))
-        if order is not None:
-            # For some profiles (older age, poor health) a few questions lead and a few close
-            # the list; the others keep the order above, between them.
-            first = {origin: index for index, origin in enumerate(order.first)}
-            last = {origin: index for index, origin in enumerate(order.last)}
-            questions.sort(key=lambda question: (
-                (0, first[question.origin]) if question.origin in first
-                else (2, last[question.origin]) if question.origin in last else (1, 0)))
-        return tuple(questions)
+        return _in_order(questions, order)
 
     def in_short(self, categories: Sequence[CategoryResult],
                  unknown: Sequence[UnknownFactor]) -> tuple[str, ...]:
@@ -286,3 +274,20 @@ def _target_order(categories: Sequence[CategoryResult]) -> list[str]:
 def plain_value(value: object) -> object:
     """A profile value as JSON writes it (a tuple of a multi factor becomes a list)."""
     return list(value) if isinstance(value, tuple) else value
+
+
+def _in_order(questions: list[Question], order: QuestionOrder | None) -> tuple[Question, ...]:
+    """``questions`` by topic, then as ``order`` (if any) puts a few first and a few last."""
+    # What matters most first: what is not known yet, then the worries entered, then the
+    # treatments that come up, then what anyone could ask (a stable sort keeps the order
+    # within each topic).
+    questions.sort(key=lambda question: QUESTION_TOPICS.index(question.topic))
+    if order is not None:
+        # For some profiles (older age, poor health) a few questions lead and a few close
+        # the list; the others keep the order above, between them.
+        first = {origin: index for index, origin in enumerate(order.first)}
+        last = {origin: index for index, origin in enumerate(order.last)}
+        questions.sort(key=lambda question: (
+            (0, first[question.origin]) if question.origin in first
+            else (2, last[question.origin]) if question.origin in last else (1, 0)))
+    return tuple(questions)

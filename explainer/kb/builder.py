@@ -20,8 +20,6 @@ from explainer.kb.knowledge import KnowledgeBase
 from explainer.kb.models import (
     CareTeamFile,
     CategoriesFile,
-    ClinicianFile,
-    CommentsFile,
     DisclaimerFile,
     Factor,
     FactorsFile,
@@ -41,11 +39,14 @@ from explainer.kb.paths import (
 )
 from explainer.kb.profiles import Profile
 from explainer.kb.reportfiles import build_report_knowledge
+from explainer.kb.review_meta import ClinicianFile, CommentsFile
 from explainer.kb.rulefiles import load_rules
 from explainer.kb.validation import FAILED, Collector, M, read, validate
 from explainer.kb.yamlio import line_for
 
 
+# Over 60 lines on purpose: it reads, checks and assembles the files in the order they depend
+# on each other, collecting every problem before it raises (the checks are _CrossChecker's).
 def build_knowledge(root: Path, fingerprint: str) -> KnowledgeBase:
     """Parse, validate and cross-check the knowledge base in ``root``.
 

@@ -30,7 +30,8 @@ _PACKAGE = Path(__file__).resolve().parent  # explainer/kb
 # The code whose classes end up in the pickle: a change to any of it must miss the cache.
 _MODEL_SOURCES = ("models.py", "knowledge.py", "conditions.py", "profiles.py", "cache.py",
                   "builder.py", "rulefiles.py", "validation.py", "interface.py",
-                  "reviews.py", "report.py", "reportfiles.py", "translation.py", "overlay.py")
+                  "reviews.py", "report.py", "reportfiles.py", "translation.py", "overlay.py",
+                  "base.py", "review_meta.py")
 _KEEP = 8  # entries kept per cache folder; older ones are removed
 
 

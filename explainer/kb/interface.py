@@ -21,7 +21,7 @@ import difflib
 from collections.abc import Iterator, Mapping
 from typing import Any, Literal
 
-from explainer.kb.models import Frozen, Text
+from explainer.kb.base import Frozen, Text
 
 Screen = Literal["document", "brief", "handout", "web", "compare", "demo", "interview",
                  "api_docs"]

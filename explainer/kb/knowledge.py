@@ -12,12 +12,10 @@ from explainer.kb.interface import InterfaceFile
 from explainer.kb.models import (
     CareTeamRole,
     Category,
-    ClinicianReview,
     DisclaimerFile,
     Factor,
     GlossaryTerm,
     RelevanceLevel,
-    ReviewComment,
     Rule,
     RuleCases,
     Source,
@@ -29,6 +27,7 @@ from explainer.kb.models import (
     SupportFile,
 )
 from explainer.kb.report import ReportKnowledge
+from explainer.kb.review_meta import ClinicianReview, ReviewComment
 
 if TYPE_CHECKING:
     from explainer.kb.reviews import StatementReview

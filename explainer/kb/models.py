@@ -1,19 +1,26 @@
-# Over 400 lines on purpose for now: one file holds every YAML file's schema, so a reader sees
-# the whole knowledge-base contract in one place. Split by file (factors, rules, review) when
-# the next model is added (issue 11 follow-up).
 """Pydantic models of the YAML knowledge base and rules.
 
 Every model is frozen and forbids unknown keys, so a typo in a YAML key is an error with its
 file and line rather than a silently ignored setting. Cross-references between files (a rule
 naming a category, a factor value, a source section) are checked by :mod:`explainer.kb.loader`.
+The base model and the id and text types are in :mod:`explainer.kb.base`; the review metadata
+each entry carries, and the review ledger's records, in :mod:`explainer.kb.review_meta`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, model_validator
+from pydantic import Field, StrictInt, StrictStr, model_validator
+
+from explainer.kb.base import Frozen, Id, RuleId, ShortText, Text, ValueId
+from explainer.kb.review_meta import (
+    Review,
+    ReviewStatus,
+    SelfChecked,
+    TextHash,
+)
 
 Relevance = Literal["often_discussed", "may_be_discussed", "less_likely", "needs_more_information"]
 RELEVANCE_ORDER: tuple[Relevance, ...] = (
@@ -25,71 +32,6 @@ RELEVANCE_ORDER: tuple[Relevance, ...] = (
 """Relevance values from strongest to weakest, used to roll subtypes up into their category."""
 
 CategoryKind = Literal["local", "systemic", "supportive", "research"]
-ReviewStatus = Literal["draft", "source_checked"]
-"""What an entry's YAML can say about its own check: ``draft`` (written, not checked) or
-``source_checked`` (a maintainer checked it against the cited sources). A clinician's approval
-is not written in the entry: it is a record in ``knowledge/reviews/clinician.yaml``."""
-ReviewState = Literal["draft", "source_checked", "clinician_reviewed"]
-"""The effective state of one statement (see :mod:`explainer.kb.reviews`)."""
-REVIEW_STATES: tuple[ReviewState, ...] = ("clinician_reviewed", "source_checked", "draft")
-"""Review states from the most to the least checked."""
-TextHash = Annotated[StrictStr, Field(pattern=r"^[0-9a-f]{12}$")]
-"""The first 12 hex digits of the SHA-256 of a normalised text (see :mod:`explainer.kb.reviews`)."""
-
-Id = Annotated[StrictStr, Field(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=60)]
-RuleId = Annotated[StrictStr, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
-ValueId = Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_]*$", max_length=40)]
-Text = Annotated[StrictStr, Field(min_length=1, max_length=2000)]
-ShortText = Annotated[StrictStr, Field(min_length=1, max_length=200)]
-
-
-class Frozen(BaseModel):
-    """Base for knowledge models: immutable, and unknown keys are errors."""
-
-    # defer_build: a schema is built on first validation, not at import, so a command that
-    # never validates (the knowledge base comes from the cache) does not pay for it.
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
-
-
-def refuse_old_status(data: Any) -> Any:
-    """One clear error for the review values this version no longer reads (``reviewed``,
-    which did not say who had checked what, and ``clinician_reviewed``, which is a ledger
-    record, not an entry's own claim)."""
-    if isinstance(data, dict):
-        status = data.get("status")
-        if status == "reviewed":
-            raise ValueError("status 'reviewed' is no longer used: write 'source_checked' with "
-                             "checked_by, checked_on and text_hash (explainer review migrate "
-                             "converts old files), or 'draft'")
-        if status == "clinician_reviewed":
-            raise ValueError("a clinician's review is recorded in knowledge/reviews/"
-                             "clinician.yaml by explainer review apply, not in the entry: "
-                             "use 'source_checked' or 'draft' here")
-    return data
-
-
-class Review(Frozen):
-    """What the entry says about its own check. ``source_checked`` needs who checked it, when,
-    and the hash of the texts they checked: when the texts change, the check no longer counts.
-    """
-
-    status: ReviewStatus
-    checked_by: ShortText | None = None
-    checked_on: dt.date | None = None
-    text_hash: TextHash | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _no_old_status(cls, data: Any) -> Any:
-        return refuse_old_status(data)
-
-    @model_validator(mode="after")
-    def _checked_needs_who_when_what(self) -> Review:
-        if self.status == "source_checked" and (
-                self.checked_by is None or self.checked_on is None or self.text_hash is None):
-            raise ValueError("a 'source_checked' entry needs checked_by, checked_on and "
-                             "text_hash")
-        return self
 
 
 class SourceRef(Frozen):
@@ -396,7 +338,7 @@ class DisclaimerFile(Frozen):
 ConditionValue = StrictStr | tuple[StrictStr, ...]
 
 
-class Rule(Frozen):
+class Rule(SelfChecked):
     """One declarative rule (rules/<category>/<id>.yaml).
 
     ``when`` maps factor ids to a value, a list of values (any of them), or ``{not: ...}``;
@@ -417,23 +359,14 @@ class Rule(Frozen):
     checked_by: ShortText | None = None
     checked_on: dt.date | None = None
     text_hash: TextHash | None = None
+    checked_noun: ClassVar[str] = "rule"
 
-    @model_validator(mode="before")
-    @classmethod
-    def _no_old_status(cls, data: Any) -> Any:
-        return refuse_old_status(data)
-
-    @model_validator(mode="after")
-    def _consistent(self) -> Rule:
+    def check_other_fields(self) -> None:
+        """A relevance needs a target, and ``when`` at least one condition."""
         if self.relevance is not None and self.target is None:
             raise ValueError("a rule with a relevance needs a target")
         if not self.when:
             raise ValueError("'when' needs at least one condition")
-        if self.status == "source_checked" and (
-                self.checked_by is None or self.checked_on is None or self.text_hash is None):
-            raise ValueError("a 'source_checked' rule needs checked_by, checked_on and "
-                             "text_hash")
-        return self
 
     @property
     def review(self) -> Review:
@@ -453,45 +386,3 @@ class RuleCases(Frozen):
     fires: tuple[dict[StrictStr, object], ...] = ()
     overridden: tuple[dict[StrictStr, object], ...] = ()
     silent: tuple[dict[StrictStr, object], ...] = ()
-
-
-# --- the review ledger (knowledge/reviews/) ----------------------------------------------------
-
-StatementId = Annotated[StrictStr, Field(pattern=r"^[a-z_]+:[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$",
-                                         max_length=200)]
-
-
-class ClinicianReview(Frozen):
-    """A clinician approved these exact words of one statement (``text_hash``)."""
-
-    statement: StatementId
-    text_hash: TextHash
-    verdict: Literal["approve"]
-    reviewer: ShortText
-    role: ShortText
-    date: dt.date
-
-
-class ClinicianFile(Frozen):
-    """knowledge/reviews/clinician.yaml: one record per approval, written by
-    ``explainer review apply``."""
-
-    reviews: tuple[ClinicianReview, ...] = ()
-
-
-class ReviewComment(Frozen):
-    """A clinician asked for a change to, or rejected, these exact words of one statement."""
-
-    statement: StatementId
-    text_hash: TextHash
-    verdict: Literal["change", "reject"]
-    comment: Text
-    reviewer: ShortText
-    role: ShortText
-    date: dt.date
-
-
-class CommentsFile(Frozen):
-    """knowledge/reviews/comments.yaml: the clinicians' change and reject comments."""
-
-    comments: tuple[ReviewComment, ...] = ()

@@ -32,18 +32,15 @@ from typing import Any, Protocol
 from explainer.kb.models import (
     CareTeamRole,
     Category,
-    ClinicianReview,
     DisclaimerFile,
     Factor,
     GlossaryTerm,
     RelevanceLevel,
-    Review,
-    ReviewComment,
-    ReviewState,
     Rule,
     StageMeaning,
     SupportFile,
 )
+from explainer.kb.review_meta import ClinicianReview, Review, ReviewComment, ReviewState
 
 
 class _LoadedRule(Protocol):

@@ -22,9 +22,11 @@ from typing import Annotated, Any
 from pydantic import Field, StrictStr, ValidationError
 
 from explainer.errors import KnowledgeBaseError, KnowledgeIssue, ProfileError
+from explainer.kb.base import Frozen, ShortText, Text
 from explainer.kb.knowledge import KnowledgeBase
-from explainer.kb.models import Frozen, Relevance, Review, ShortText, Sources, Text
+from explainer.kb.models import Relevance, Sources
 from explainer.kb.profiles import Profile, parse_profile
+from explainer.kb.review_meta import Review
 from explainer.kb.reviews import normalise
 from explainer.kb.yamlio import YamlReadError, line_for, read_yaml_file
 

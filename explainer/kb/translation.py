@@ -43,12 +43,9 @@ from typing import Annotated, Any
 from pydantic import Field, StrictStr, field_validator
 
 from explainer.errors import KnowledgeBaseError
+from explainer.kb.base import Frozen
 from explainer.kb.interface import SCREENS
-from explainer.kb.models import (
-    Frozen,
-    ReviewState,
-    TextHash,
-)
+from explainer.kb.review_meta import ReviewState, TextHash
 from explainer.kb.reviews import (
     entries,
     slug,

@@ -9,7 +9,7 @@ reads only :mod:`explainer.lint.catalog`) does not load every validator.
 
 from __future__ import annotations
 
-import importlib
+from explainer.lazy import lazy_exports
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a fast lint --help)
 
@@ -22,8 +22,6 @@ _EXPORTS = {
 }
 
 if TYPE_CHECKING:
-    from typing import Any
-
     from explainer.lint.base import LintIssue, LintOptions, Severity
     from explainer.lint.runner import (
         VALIDATOR_NAMES,
@@ -35,13 +33,7 @@ if TYPE_CHECKING:
     )
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'explainer.lint' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _EXPORTS, globals())
 
 
 __all__ = ["VALIDATORS", "VALIDATOR_NAMES", "LintIssue", "LintOptions", "LintResult", "Severity",

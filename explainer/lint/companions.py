@@ -17,9 +17,10 @@ from typing import Annotated, Any
 from pydantic import Field, StrictStr, ValidationError
 
 from explainer.errors import DecisionGap
+from explainer.kb.base import Frozen, Id, Text
 from explainer.kb.conditions import Condition, ConditionError, holds, parse_condition
 from explainer.kb.knowledge import KnowledgeBase
-from explainer.kb.models import RELEVANCE_ORDER, Frozen, Id, Sources, Text
+from explainer.kb.models import RELEVANCE_ORDER, Sources
 from explainer.kb.profiles import describe_profile, parse_profile, to_fact
 from explainer.kb.yamlio import line_for
 from explainer.lint.base import LintContext, LintIssue, Severity, Validator

@@ -15,6 +15,8 @@ _NOTATION_NAMES = {
     "ignorable": "Words skipped (headers, not results)"}
 
 
+# Over 60 lines on purpose: the packet's report section, block by block in the order it is
+# printed; its helpers are closures over the blocks being built.
 def report_blocks(kb: KnowledgeBase) -> list[Block]:
     """What ``explainer report`` knows: its thresholds, the spellings it recognises, every
     result it can show with its plain meaning and source, and the anatomic stage table."""

@@ -21,15 +21,11 @@ from explainer.lint.base import LintContext, LintIssue, LintOptions, Severity, V
 from explainer.lint.companions import CompanionsValidator
 from explainer.lint.glossary import GlossaryValidator
 from explainer.lint.reading import ReadingLevelValidator, ReadingReport, TermsValidator, measure
+from explainer.lint.review_meta import ReviewMetadataValidator
 from explainer.lint.structure import CitationsValidator, KnowledgeBaseValidator
 from explainer.lint.texts import collect_texts, read_raw
 from explainer.lint.translation import TranslationValidator
-from explainer.lint.usage import (
-    ReachabilityValidator,
-    ReviewMetadataValidator,
-    RuleCasesValidator,
-    UnusedEntriesValidator,
-)
+from explainer.lint.usage import ReachabilityValidator, RuleCasesValidator, UnusedEntriesValidator
 from explainer.lint.wording import WordingValidator
 
 VALIDATORS: tuple[type[Validator], ...] = (

@@ -13,7 +13,8 @@ from typing import Any
 from explainer.explanation.plain import plain_condition
 from explainer.kb.interface import SCREENS
 from explainer.kb.knowledge import KnowledgeBase, LoadedRule
-from explainer.kb.models import CareTeamRole, Category, Review, ReviewComment, SourceRef, Subtype
+from explainer.kb.models import CareTeamRole, Category, SourceRef, Subtype
+from explainer.kb.review_meta import Review, ReviewComment
 from explainer.kb.reviews import (
     RELEVANCE_MANY,
     SUPPORT_INTRO,
@@ -116,6 +117,8 @@ class _Gatherer:
                     review, self.where(path, (*location, name.split("[")[0])),
                     self.reviews[ident]))
 
+    # Over 60 lines on purpose: every kind of statement, in the order the packet lists them,
+    # a few lines each.
     def gather(self) -> list[Statement]:
         kb = self.kb
         knowledge = kb.root / "knowledge"

@@ -99,6 +99,8 @@ def _table(source: TableData, compact: bool = False) -> Table:
     return table
 
 
+# Over 60 lines on purpose: it draws the document's parts in the order they are shown; the
+# other writers (text, markdown) follow the same walk and are read beside it.
 def render_rich(document: Document, width: int = 100, color: bool = True) -> str:
     """The document rendered by rich to a string (ANSI colour when ``color``)."""
     buffer = io.StringIO()

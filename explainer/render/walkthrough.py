@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from explainer.explanation.api import Explainer
+    from explainer.explanation.compare import Comparison
     from explainer.explanation.models import Explanation
     from explainer.kb.scenarios import LoadedScenario
     from explainer.render.document import Document
@@ -102,7 +103,6 @@ def walkthrough_steps(explainer: Explainer, scenarios: Sequence[LoadedScenario]
     """The walkthrough as plain data: an opening, one step per scenario, and a closing."""
     from explainer.explanation.compare import compare
     from explainer.kb.models import RELEVANCE_ORDER
-    from explainer.render.brief import first_sentence
     from explainer.render.entered import labelled
 
     explanations = {item.id: explainer.explain(item.profile) for item in scenarios}
@@ -132,26 +132,8 @@ def walkthrough_steps(explainer: Explainer, scenarios: Sequence[LoadedScenario]
         bullets: list[str] = []
         bullets_title = None
         if scenario.compare_with is not None:
-            comparison = compare(explanations[scenario.compare_with], explanation)
             bullets_title = TEXT["changed_from"].format(title=titles[scenario.compare_with])
-            # One screen per scenario (100x40): the first changes with the first sentence of
-            # why, the rest counted (the scenario's own page shows them all).
-            for change in comparison.changes[:MAX_CHANGES]:
-                bullets.append(f"{change.name}: {change.before_label} → {change.after_label}")
-                if change.reasons_after and not any(
-                        other.category == change.id for other in comparison.changes):
-                    bullets.append("    " + TEXT["why_now"].format(
-                        text=first_sentence(change.reasons_after[0].text)))
-            if len(comparison.changes) > MAX_CHANGES:
-                bullets.append(TEXT["more_changes"].format(
-                    count=len(comparison.changes) - MAX_CHANGES))
-            if not comparison.changes:
-                bullets.append(TEXT["no_change"])
-            if comparison.reasons_changed:
-                bullets.append(TEXT["same_but"].format(names=", ".join(
-                    change.name for change in comparison.reasons_changed)))
-            bullets += [TEXT["new_question"].format(text=text)
-                        for text in comparison.questions_added[:2]]
+            bullets = _change_bullets(compare(explanations[scenario.compare_with], explanation))
         footer = []
         if scenario.ask_the_room:
             footer.append((TEXT["ask_the_room"], scenario.ask_the_room))
@@ -164,6 +146,32 @@ def walkthrough_steps(explainer: Explainer, scenarios: Sequence[LoadedScenario]
     steps.append(Step(heading=TEXT["end_title"], paragraphs=(("", TEXT["end_text"]),),
                       disclaimer=first.disclaimer))
     return steps
+
+
+def _change_bullets(comparison: Comparison) -> list[str]:
+    """What changed since the scenario compared with, as a step's bullets."""
+    from explainer.render.brief import first_sentence
+
+    bullets: list[str] = []
+    # One screen per scenario (100x40): the first changes with the first sentence of
+    # why, the rest counted (the scenario's own page shows them all).
+    for change in comparison.changes[:MAX_CHANGES]:
+        bullets.append(f"{change.name}: {change.before_label} → {change.after_label}")
+        if change.reasons_after and not any(
+                other.category == change.id for other in comparison.changes):
+            bullets.append("    " + TEXT["why_now"].format(
+                text=first_sentence(change.reasons_after[0].text)))
+    if len(comparison.changes) > MAX_CHANGES:
+        bullets.append(TEXT["more_changes"].format(
+            count=len(comparison.changes) - MAX_CHANGES))
+    if not comparison.changes:
+        bullets.append(TEXT["no_change"])
+    if comparison.reasons_changed:
+        bullets.append(TEXT["same_but"].format(names=", ".join(
+            change.name for change in comparison.reasons_changed)))
+    bullets += [TEXT["new_question"].format(text=text)
+                for text in comparison.questions_added[:2]]
+    return bullets
 
 
 def _rich_step(step: Step, console: Console) -> None:

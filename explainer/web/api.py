@@ -4,6 +4,7 @@ OpenAPI description of their bodies and errors."""
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
@@ -39,26 +40,11 @@ def examples(base: str) -> dict[str, str]:
     }
 
 
-
-
-def add_api_routes(app: FastAPI, site: Site) -> None:
-    """POST /api/explain, /api/compare and /api/report, GET /api/factors, /api/categories and
-    /healthz."""
+def post_routes(site: Site) -> dict[str, dict[str, Any]]:
+    """The OpenAPI description of each POST route (summary, description, answers, body), by
+    operation id: the route of ``explain`` is POST /api/explain."""
     profile_body = {"required": True, "content": {JSON: {
         "schema": profile_schema(site.explainer), "example": PROFILE_EXAMPLE}}}
-
-    @app.post("/api/explain", operation_id="explain", summary="Explain a profile",
-              description="The body is a profile: factor: value, as `explainer explain "
-                          "--profile FILE` reads (any factor left out is unknown). The answer "
-                          "is the explanation JSON, the same as `explainer explain --format "
-                          "json`.",
-              responses={200: {"model": Explanation, "description": "The explanation."},
-                         **ERROR_RESPONSES},
-              openapi_extra={"requestBody": profile_body})
-    async def api_explain(request: Request) -> Response:
-        data = parse_json(await read_body(request.receive), request.headers.get("content-type"))
-        return Response(site.explain_json(data), media_type=JSON)
-
     compare_body = {"required": True, "content": {JSON: {"schema": {
         "oneOf": [
             {"type": "object", "additionalProperties": False, "required": ["before", "after"],
@@ -72,37 +58,69 @@ def add_api_routes(app: FastAPI, site: Site) -> None:
                                         "description": "factor: new value, for each factor "
                                                        "to change"}}}]},
         "example": {"profile": PROFILE_EXAMPLE, "what_if": {"her2_status": "negative"}}}}}
-
-    @app.post("/api/compare", operation_id="compare", summary="What changes between profiles",
-              description="Send two profiles (`before`, `after`), or one `profile` and "
-                          "`what_if` (the factors to change). The answer is the comparison "
-                          "JSON, the same as `explainer compare --format json`.",
-              responses={200: {"model": Comparison, "description": "The comparison."},
-                         **ERROR_RESPONSES},
-              openapi_extra={"requestBody": compare_body})
-    async def api_compare(request: Request) -> Response:
-        data = parse_json(await read_body(request.receive), request.headers.get("content-type"))
-        return Response(site.compare_json(data), media_type=JSON)
-
     report_body = {"required": True, "content": {JSON: {"schema": {
         "type": "object", "additionalProperties": False, "required": ["text"],
         "properties": {"text": {"type": "string", "pattern": "^[^\\u0000]*\\S[^\\u0000]*$",
                                 "description": "The words of a pathology report (not "
                                                "blank; plain text)."}}},
         "example": {"text": REPORT_EXAMPLE}}}}
+    return {
+        "explain": {
+            "summary": "Explain a profile",
+            "description": "The body is a profile: factor: value, as `explainer explain "
+                           "--profile FILE` reads (any factor left out is unknown). The answer "
+                           "is the explanation JSON, the same as `explainer explain --format "
+                           "json`.",
+            "responses": {200: {"model": Explanation, "description": "The explanation."},
+                          **ERROR_RESPONSES},
+            "openapi_extra": {"requestBody": profile_body}},
+        "compare": {
+            "summary": "What changes between profiles",
+            "description": "Send two profiles (`before`, `after`), or one `profile` and "
+                           "`what_if` (the factors to change). The answer is the comparison "
+                           "JSON, the same as `explainer compare --format json`.",
+            "responses": {200: {"model": Comparison, "description": "The comparison."},
+                          **ERROR_RESPONSES},
+            "openapi_extra": {"requestBody": compare_body}},
+        "report": {
+            "summary": "Read a pathology report's words",
+            "description": "The body is `{\"text\": ...}`: the words of a pathology report. "
+                           "The answer is what `explainer report --format json` prints: each "
+                           "item found and what it means, the factors it settles (`profile`), "
+                           "what was not understood, and results that disagree. Nothing is "
+                           "kept.",
+            "responses": {200: {"description": "The reading (schema_version, disclaimer, "
+                                               "profile, findings, not_understood, "
+                                               "conflicts)."},
+                          **ERROR_RESPONSES},
+            "openapi_extra": {"requestBody": report_body}},
+    }
 
-    @app.post("/api/report", operation_id="report", summary="Read a pathology report's words",
-              description="The body is `{\"text\": ...}`: the words of a pathology report. The "
-                          "answer is what `explainer report --format json` prints: each item "
-                          "found and what it means, the factors it settles (`profile`), what "
-                          "was not understood, and results that disagree. Nothing is kept.",
-              responses={200: {"description": "The reading (schema_version, disclaimer, "
-                                              "profile, findings, not_understood, conflicts)."},
-                         **ERROR_RESPONSES},
-              openapi_extra={"requestBody": report_body})
-    async def api_report(request: Request) -> Response:
+
+def json_route(answer: Callable[[Any], bytes], threaded: bool
+               ) -> Callable[[Request], Awaitable[Response]]:
+    """A route that reads a JSON body and answers with the JSON ``answer`` writes for it, in a
+    worker thread when ``threaded``."""
+
+    async def route(request: Request) -> Response:
         data = parse_json(await read_body(request.receive), request.headers.get("content-type"))
-        return Response(await run_in_threadpool(site.report_json, data), media_type=JSON)
+        written = await run_in_threadpool(answer, data) if threaded else answer(data)
+        return Response(written, media_type=JSON)
+
+    return route
+
+
+def add_api_routes(app: FastAPI, site: Site) -> None:
+    """POST /api/explain, /api/compare and /api/report, GET /api/factors, /api/categories and
+    /healthz."""
+    described = post_routes(site)
+    # Each POST route reads a JSON body and answers with the JSON a Site method writes for it
+    # (reading a report takes longer, so it runs in a worker thread).
+    for operation_id, answer, threaded in (("explain", site.explain_json, False),
+                                           ("compare", site.compare_json, False),
+                                           ("report", site.report_json, True)):
+        app.post(f"/api/{operation_id}", operation_id=operation_id, name=f"api_{operation_id}",
+                 **described[operation_id])(json_route(answer, threaded))
 
     @app.get("/api/factors", operation_id="factors", summary="The factors",
              description="Every factor of the knowledge base: its question, help text and "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import HTMLResponse
@@ -33,6 +33,8 @@ def preferred_language(header: str, offered: Sequence[str], default: str = "en")
     return default
 
 
+# Over 60 lines on purpose: every route is a closure over this app's sites and the choice of
+# language among them; apart, each would take the same four values.
 def add_page_routes(app: FastAPI, site: Site, sites: Mapping[str, Site] | None = None,
                     default: str | None = None) -> None:
     """The start form, the result, report, change and what-if pages, the stylesheet and the API
@@ -52,18 +54,19 @@ def add_page_routes(app: FastAPI, site: Site, sites: Mapping[str, Site] | None =
                                         list(by_language), default or site.language)
         return by_language.get(wanted or "", site)
 
-    async def form_fields(request: Request) -> dict[str, list[str]]:
-        return parse_form(await read_body(request.receive))
+    def form_page(page_of: Callable[[Site, dict[str, list[str]]], tuple[int, str]]
+                  ) -> Callable[[Request], Awaitable[HTMLResponse]]:
+        """The route of a page a form posts to, answered by ``page_of`` with the site of the
+        form's language."""
 
-    async def answer(request: Request, work: Callable[[Site], Callable[..., tuple[int, str]]]
-                     ) -> HTMLResponse:
-        fields = await form_fields(request)
-        chosen_site = chosen(request, fields)
-        return page(await run_in_threadpool(chosen_site.localized(work(chosen_site)), fields))
+        async def route(request: Request) -> HTMLResponse:
+            fields = parse_form(await read_body(request.receive))
+            chosen_site = chosen(request, fields)
+            status, text = await run_in_threadpool(chosen_site.localized(page_of), chosen_site,
+                                                   fields)
+            return HTMLResponse(text, status_code=status)
 
-    def page(status_and_html: tuple[int, str]) -> HTMLResponse:
-        status, text = status_and_html
-        return HTMLResponse(text, status_code=status)
+        return route
 
     # Pages answer HEAD too (link checkers, curl -I); uvicorn sends no body for it.
     @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
@@ -77,21 +80,10 @@ def add_page_routes(app: FastAPI, site: Site, sites: Mapping[str, Site] | None =
                             headers={"Content-Language": chosen_site.language,
                                      "Vary": "Accept-Language"})
 
-    @app.post("/explain", include_in_schema=False)
-    async def explain_page(request: Request) -> HTMLResponse:
-        return await answer(request, lambda chosen_site: chosen_site.explain_page)
-
-    @app.post("/report", include_in_schema=False)
-    async def report_page(request: Request) -> HTMLResponse:
-        return await answer(request, lambda chosen_site: chosen_site.report_page)
-
-    @app.post("/change", include_in_schema=False)
-    async def change_page(request: Request) -> HTMLResponse:
-        return await answer(request, lambda chosen_site: chosen_site.change_page)
-
-    @app.post("/what-if", include_in_schema=False)
-    async def what_if_page(request: Request) -> HTMLResponse:
-        return await answer(request, lambda chosen_site: chosen_site.what_if_page)
+    # The pages a form posts to, each named (as a route) after the Site method that answers it.
+    for path, page_of in (("/explain", Site.explain_page), ("/report", Site.report_page),
+                          ("/change", Site.change_page), ("/what-if", Site.what_if_page)):
+        app.post(path, include_in_schema=False, name=page_of.__name__)(form_page(page_of))
 
     @app.api_route("/static/handout.css", methods=["GET", "HEAD"], include_in_schema=False)
     def handout_css(request: Request) -> Response:

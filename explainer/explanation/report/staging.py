@@ -136,6 +136,8 @@ class StagingRules(StateBase):
             self.profile["nodes"] = value
             self.find("nodes", value, "; ".join(dict.fromkeys(texts)))
 
+    # Over 60 lines on purpose: the order of trust between the full TNM group and each kind of
+    # stage line is one sequence of decisions, best read top to bottom.
     def _stage(self, group: str | None, y_group: str | None, lines: list[StageLine],
                tnm_texts: list[str]) -> None:
         kb = self.kb
