@@ -132,10 +132,10 @@ def test_terms_found_through_an_alias_are_marked(explainer: Explainer) -> None:
 @pytest.mark.parametrize("lang", ["en", "es"])
 @pytest.mark.usefixtures("english_phrases_after")
 def test_term_search_without_patterns_matches_the_pattern(lang: str) -> None:
-    """The composer finds glossary terms with plain string search (explanation.compose.mentions);
+    """The composer finds glossary terms with plain string search (explanation.terms.mentions);
     over every text of the knowledge base, in both languages, it finds exactly what the
     whole-word pattern finds."""
-    from explainer.explanation.compose import mentions
+    from explainer.explanation.terms import mentions
     from explainer.kb.loader import load_knowledge
     from explainer.kb.reviews import entries
 

@@ -29,7 +29,6 @@ from explainer.explanation.models import (
     Citation,
     Considered,
     Explanation,
-    GlossaryEntry,
     KnowledgeInfo,
     LegendEntry,
     Reason,
@@ -39,6 +38,7 @@ from explainer.explanation.models import (
     SupportEntry,
 )
 from explainer.explanation.parts import Parts, plain_value
+from explainer.explanation.terms import TermFinder
 from explainer.kb.conditions import UNKNOWN, Condition, describe, holds, parse_condition
 from explainer.kb.knowledge import KnowledgeBase, LoadedRule
 from explainer.kb.models import RELEVANCE_ORDER, QuestionOrder, Relevance, SourceRef
@@ -94,13 +94,7 @@ class Composer:
             for relevance in RELEVANCE_ORDER
             for level in [kb.relevance_levels[relevance]]
         )
-        self._glossary_patterns = [
-            (GlossaryEntry.model_construct(term=term.term, definition=term.definition,
-                                           aliases=term.aliases),
-             tuple(spelling.lower() for spelling in (term.term, *term.aliases)))
-            for term in kb.glossary
-        ]
-        self._terms_cache: dict[str, frozenset[int]] = {}
+        self._terms = TermFinder(kb.glossary)
         # Bounded by bytes (EXPLAINER_MEMORY_CACHE_MB): see explainer.explanation.memo.
         self._parts_cache = PartsCache()
         # A category's result depends only on which of its own rules fired: keep it by that.
@@ -170,16 +164,6 @@ class Composer:
             condition=describe(loaded.condition), priority=rule.priority, status=rule.status,
             review_state=self.kb.statement_reviews[f"rule:{rule.id}/reason"].state,
             sources=self.citations(rule.sources), subtype=subtype)
-
-    def _terms_in(self, text: str) -> frozenset[int]:
-        found = self._terms_cache.get(text)
-        if found is None:
-            lowered = text.lower()
-            found = frozenset(
-                index for index, (_, spellings) in enumerate(self._glossary_patterns)
-                if mentions(lowered, spellings))
-            self._terms_cache[text] = found
-        return found
 
     # -- deciding ----------------------------------------------------------------------------
 
@@ -267,7 +251,7 @@ class Composer:
         entered = self.parts.entered(profile)
         term_ids = set(cached["term_ids"])
         for item in entered:
-            term_ids |= self._terms_in(item.value_label)
+            term_ids |= self._terms.terms_in(item.value_label)
         stage_meaning = self._stage_meanings.get(stage) if isinstance(stage, str) else None
         fields = {
             "schema_version": 1,
@@ -277,7 +261,7 @@ class Composer:
                         for factor_id in kb.factors},
             "entered": entered,
             "legend": self._legend,
-            "glossary": tuple(self._glossary_patterns[index][0] for index in sorted(term_ids)),
+            "glossary": self._terms.entries(term_ids),
             "stage_meaning": stage_meaning,
             "support": self._support,
             "question_order": order.id if order is not None else None,
@@ -314,8 +298,8 @@ class Composer:
         texts.extend(member.why for member in care_team)
         term_ids: set[int] = set()
         for text in texts:
-            term_ids |= self._terms_in(text)
-        glossary = [self._glossary_patterns[index][0] for index in sorted(term_ids)]
+            term_ids |= self._terms.terms_in(text)
+        glossary = list(self._terms.entries(term_ids))
         return {
             "categories": tuple(categories),
             "in_short": self.parts.in_short(categories, unknown),
@@ -382,27 +366,6 @@ class Composer:
                    or any(sub.draft for sub in subtypes)),
         )
         return result, shown_rules
-
-def mentions(lowered: str, spellings: Sequence[str]) -> bool:
-    """Whether ``lowered`` (a text in lower case) holds one of ``spellings`` (in lower case) as
-    a whole word or phrase: not inside a longer word or a hyphenated one. It is what the pattern
-    ``(?<![\\w-])(?:SPELLINGS)(?![\\w-])`` (ignoring case) matches, found without compiling
-    one pattern per glossary term: that cost more than composing a first explanation."""
-    for spelling in spellings:
-        start = lowered.find(spelling)
-        while start != -1:
-            end = start + len(spelling)
-            if ((start == 0 or not _in_word(lowered[start - 1]))
-                    and (end == len(lowered) or not _in_word(lowered[end]))):
-                return True
-            start = lowered.find(spelling, start + 1)
-    return False
-
-
-def _in_word(char: str) -> bool:
-    """A character of a word as a regular expression's ``[\\w-]`` sees it."""
-    return char.isalnum() or char in "_-"
-
 
 def _merge(base: tuple[Citation, ...], *groups: tuple[Reason, ...]) -> tuple[Citation, ...]:
     merged = {_citation_key(citation): citation for citation in base}
