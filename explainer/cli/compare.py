@@ -13,12 +13,12 @@ from explainer.cli.options import (
     EDUCATION_NOTE,
     add_output_options,
     add_report_option,
+    explain_with_report,
     explainer_for,
     input_files,
-    output_width,
     profile_from_args,
+    render_comparison_for,
     report_reading,
-    use_color,
 )
 from explainer.cli.output import emit
 
@@ -67,16 +67,13 @@ def run(args: argparse.Namespace) -> int:
     """Explain both profiles and print what changes between them."""
     from explainer.errors import ExitCode, ProfileError
     from explainer.explanation.compare import compare
-    from explainer.render.compare import render_comparison
-
     explainer = explainer_for(args)
     reading = report_reading(args, explainer)
     explanations = []
     for path in (args.profile_a, args.profile_b):
         data = profile_from_args(argparse.Namespace(profile=path))
         try:
-            explanations.append(explainer.explain(data) if reading is None
-                                else explainer.explain_report(reading, data))
+            explanations.append(explain_with_report(explainer, reading, data))
         except ProfileError as error:
             # Say which of the two files holds the problem.
             raise ProfileError([type(problem)(f"{path}: {problem.field}", problem.message)
@@ -84,7 +81,5 @@ def run(args: argparse.Namespace) -> int:
     labels = [_label(path, explanation, explainer.kb) for path, explanation
               in zip((args.profile_a, args.profile_b), explanations, strict=True)]
     comparison = compare(*explanations, before_label=labels[0], after_label=labels[1])
-    emit(render_comparison(comparison, args.format, args.audience, width=output_width(args),
-                           color=use_color(args)), args.output,
-         input_files(args))
+    emit(render_comparison_for(args, comparison), args.output, input_files(args))
     return ExitCode.OK

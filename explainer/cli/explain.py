@@ -14,13 +14,13 @@ from explainer.cli.options import (
     add_factor_options,
     add_output_options,
     add_report_option,
+    explain_with_report,
     explainer_for,
     input_files,
-    output_width,
     profile_from_args,
+    render_comparison_for,
     render_for,
     report_reading,
-    use_color,
     use_pager,
 )
 from explainer.cli.output import emit
@@ -80,20 +80,17 @@ def run(args: argparse.Namespace) -> int:
     if args.what_if:
         # Not the explanation but what changes from it: both sides are checked first.
         from explainer.explanation.compare import apply_what_if, compare_what_if
-        from explainer.render.compare import render_comparison
 
         before = explainer.explain(data)
         after = explainer.explain(apply_what_if(data, args.what_if, explainer.kb.factors))
         comparison = compare_what_if(before, after)
-        emit(render_comparison(comparison, args.format, args.audience,
-                               width=output_width(args), color=use_color(args)), args.output,
-             input_files(args), pager=use_pager(args))
+        emit(render_comparison_for(args, comparison), args.output, input_files(args),
+             pager=use_pager(args))
         return ExitCode.OK
     if args.handout is not None and args.format != "html":
         raise InputError(f"--handout {args.handout} is for the printable handout; add "
                          "--format html (or leave --handout out)")
-    explanation = (explainer.explain(data) if reading is None
-                   else explainer.explain_report(reading, data))
+    explanation = explain_with_report(explainer, reading, data)
     if args.format == "html":
         from explainer.render import render
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from explainer.explanation.api import Explainer
+    from explainer.explanation.models import Explanation
     from explainer.explanation.report.model import ReportReading
     from explainer.kb.knowledge import KnowledgeBase
     from explainer.kb.models import Factor
@@ -282,6 +283,14 @@ def report_reading(args: argparse.Namespace, explainer: Explainer) -> ReportRead
     return reading
 
 
+def explain_with_report(explainer: Explainer, reading: ReportReading | None,
+                        data: dict[str, Any]) -> Explanation:
+    """``data`` explained; with a report's ``reading`` (``--report``), over the factors the
+    report settles (each value entered wins)."""
+    return (explainer.explain(data) if reading is None
+            else explainer.explain_report(reading, data))
+
+
 def add_factor_options(parser: argparse.ArgumentParser, kb: KnowledgeBase | None) -> None:
     """Add one flag per factor of ``kb`` (or the core factors if it could not be loaded)."""
     group = parser.add_argument_group(
@@ -361,6 +370,15 @@ def render_for(args: argparse.Namespace, explanation: Any) -> str:
 
     return render(explanation, plain_format(args), args.audience, width=output_width(args),
                   color=use_color(args), detail=getattr(args, "detail", None))
+
+
+def render_comparison_for(args: argparse.Namespace, comparison: Any) -> str:
+    """Render a comparison (``--what-if``, ``explainer compare``) with the shared output
+    options."""
+    from explainer.render.compare import render_comparison
+
+    return render_comparison(comparison, args.format, args.audience, width=output_width(args),
+                             color=use_color(args))
 
 
 def render_detail(args: argparse.Namespace) -> str:
