@@ -162,6 +162,12 @@ def test_the_factor_listing_comes_from_the_cache(kb_copy: Path, cache_folder: Pa
         assert _factors(capsys) == (0, first, "")
         assert _factors(capsys, "--format", "json") == (0, first_json, "")
 
+    # In Spanish too (the command line loads the knowledge base first, for its phrases).
+    code, spanish, _ = _factors(capsys, "--lang", "es")
+    assert code == 0 and spanish != first and "--stage  (stage)" in spanish
+    assert _factors(capsys, "--lang", "es") == (0, spanish, "")
+    assert list(cache_folder.glob("*factors.es.text.txt"))
+
     # An edit to a factor's question shows at once.
     factors_file = kb_copy / "knowledge" / "factors.yaml"
     text = factors_file.read_text(encoding="utf-8")

@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
 
         return render_factors(knowledge_for(args), args.format)
 
-    if args.knowledge is None and getattr(args, "kb", None) is None:
+    if args.knowledge is None:
         from explainer.kb import cache
         from explainer.kb.files import bundled_root
 
