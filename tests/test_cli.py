@@ -288,6 +288,14 @@ def test_piped_output_survives_a_closed_reader() -> None:
 
 @pytest.mark.parametrize("argv", [["--help"], ["factors"], ["schema", "--only", "profile"]])
 def test_commands_that_do_not_explain_do_not_load_the_rules_engine(argv: list[str]) -> None:
+    assert _in_fresh_process(argv, "sorted(m for m in sys.modules if m.startswith(('durable', "
+                                   "'explainer.engine', 'explainer.explanation.compose')))"
+                             ) == ["0", "[]"]
+
+
+def _in_fresh_process(argv: list[str], *shown: str) -> list[str]:
+    """Run ``explainer ARGV`` in a fresh interpreter: its exit status, then each of ``shown``
+    (Python expressions, ``sys`` imported) after it ran, a line each."""
     import subprocess
     import sys
 
@@ -295,12 +303,10 @@ def test_commands_that_do_not_explain_do_not_load_the_rules_engine(argv: list[st
             "from explainer.cli.main import run\n"
             "with contextlib.redirect_stdout(io.StringIO()):\n"
             f"    code = run({argv!r})\n"
-            "engine = sorted(m for m in sys.modules if m.startswith(('durable', "
-            "'explainer.engine', 'explainer.explanation.compose')))\n"
-            "print(code, engine)\n")
+            "print(code)\n" + "".join(f"print({expression})\n" for expression in shown))
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=ROOT, timeout=120, check=True)
-    assert done.stdout.strip() == "0 []"
+    return done.stdout.strip().splitlines()
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
@@ -321,22 +327,12 @@ def test_every_command_module_has_the_same_shape(name: str) -> None:
 ])
 def test_help_and_version_import_only_what_they_print(argv: list[str],
                                                       allowed: tuple[str, ...]) -> None:
-    import subprocess
-    import sys
-
     # No command module, no knowledge base, no pydantic, and not even typing or dataclasses:
     # the start-up figures of docs/performance.md depend on it.
-    code = ("import io, sys, contextlib\n"
-            "from explainer.cli.main import run\n"
-            "with contextlib.redirect_stdout(io.StringIO()):\n"
-            f"    code = run({argv!r})\n"
-            "print(code, sorted(m for m in sys.modules if m.startswith('explainer')))\n"
-            "print(sorted(m for m in ('typing', 'dataclasses', 'pydantic', 'yaml', 'rich', "
-            "'pathlib') if m in sys.modules))\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=ROOT, timeout=120, check=True)
-    first, second = done.stdout.strip().splitlines()
-    code_text, _, modules = first.partition(" ")
+    code_text, modules, second = _in_fresh_process(
+        argv, "sorted(m for m in sys.modules if m.startswith('explainer'))",
+        "sorted(m for m in ('typing', 'dataclasses', 'pydantic', 'yaml', 'rich', 'pathlib') "
+        "if m in sys.modules)")
     assert code_text == "0"
     base = {"explainer", "explainer.lazy", "explainer.cli", "explainer.cli.main",
             "explainer.cli.commands", "explainer.errors"}
