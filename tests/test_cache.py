@@ -182,3 +182,12 @@ def test_the_factor_listing_comes_from_the_cache(kb_copy: Path, cache_folder: Pa
     assert code == 3 and out == "" and "factors.yaml" in err
     monkeypatch.undo()
     interface.use(load_knowledge().interface)  # the bundled phrases again, for later tests
+
+
+def test_a_link_back_up_the_folder_tree_is_not_followed(kb_copy: Path, cache_folder: Path) -> None:
+    # As rglob and the loader do, the cache's look at the files does not follow a link to a
+    # folder: a link back up would otherwise make it loop for ever.
+    (kb_copy / "knowledge" / "loop").symlink_to(kb_copy, target_is_directory=True)
+    first = load_knowledge(kb_copy)
+    assert load_knowledge(kb_copy).fingerprint == first.fingerprint
+    assert not any("loop" in path for path, *_ in cache.stat_signature(kb_copy))
