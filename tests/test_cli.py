@@ -157,6 +157,23 @@ def test_bad_profile_files(cli: Cli, tmp_path: Path, content: str, name: str,
     assert message.startswith(expected.format(path=path)), message
 
 
+@pytest.mark.parametrize(("argv", "hint"), [
+    (["factrs"], "(did you mean 'factors'?)"),
+    (["factors", "--format", "jsn"], "(did you mean 'json'?)"),
+    (["demo", "--format", "rch"], "(did you mean 'rich'?)"),
+    (["factors", "--format", "xml"], None),
+])
+def test_a_mistyped_choice_names_the_closest(cli: Cli, argv: list[str],
+                                             hint: str | None) -> None:
+    result = cli(*argv)
+    message = _one_line_error(result)
+    assert result.code == ExitCode.BAD_INPUT and "invalid choice" in message
+    if hint is None:
+        assert "did you mean" not in message  # nothing close: the choices alone
+    else:
+        assert hint in message
+
+
 def test_unreadable_huge_and_binary_profile_files(cli: Cli, tmp_path: Path) -> None:
     assert _one_line_error(cli("explain", "--profile", str(tmp_path / "nope.yaml"))) == (
         f"cannot read profile file '{tmp_path / 'nope.yaml'}': No such file or directory; "

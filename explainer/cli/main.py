@@ -38,7 +38,19 @@ class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one clear line (raised, not printed and exited)."""
 
     def error(self, message: str) -> NoReturn:
-        raise InputError(f"{message} (see '{self.prog} --help')")
+        raise InputError(f"{_with_hint(message)} (see '{self.prog} --help')")
+
+
+def _with_hint(message: str) -> str:
+    """argparse's message, with the closest choice named when a choice was mistyped
+    ("invalid choice: 'factrs'" gets "did you mean 'factors'?")."""
+    import re
+
+    found = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)$", message)
+    if found is None:
+        return message
+    near = _closest(found.group(1), re.findall(r"'([^']*)'", found.group(2)))
+    return f"{message} (did you mean '{near}'?)" if near else message
 
 
 def _unrecognized(words: Sequence[str], command: argparse.ArgumentParser,
