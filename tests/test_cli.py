@@ -7,6 +7,7 @@ import ast
 import importlib
 import inspect
 import json
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -374,3 +375,46 @@ def test_explain_loads_neither_the_web_server_nor_the_linter() -> None:
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                               cwd=ROOT, timeout=120, check=True)
     assert done.stdout.strip() == "0 []"
+
+
+def test_no_pydantic_plugin_sees_what_was_entered(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    # A pydantic plugin (the entry point group "pydantic") installed beside the explainer: it
+    # writes down every value pydantic validates.
+    (tmp_path / "spy_plugin.py").write_text(
+        "import os\n"
+        "class _Handler:\n"
+        "    def on_enter(self, input, **kwargs):\n"
+        "        with open(os.environ['SPY_LOG'], 'a') as log:\n"
+        "            log.write(repr(input) + '\\n')\n"
+        "class _Plugin:\n"
+        "    def new_schema_validator(self, *args, **kwargs):\n"
+        "        return _Handler(), _Handler(), _Handler()\n"
+        "plugin = _Plugin()\n", encoding="utf-8")
+    info = tmp_path / "spy_plugin-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: spy-plugin\nVersion: 1.0\n",
+                                   encoding="utf-8")
+    (info / "entry_points.txt").write_text("[pydantic]\nspy = spy_plugin:plugin\n",
+                                           encoding="utf-8")
+    log = tmp_path / "seen.log"
+    env = {**os.environ, "PYTHONPATH": str(tmp_path), "SPY_LOG": str(log),
+           "EXPLAINER_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("PYDANTIC_DISABLE_PLUGINS", None)
+
+    # The plugin works: a plain pydantic program hands it what it validates.
+    probe = ("from pydantic import BaseModel\n"
+             "class Probe(BaseModel):\n    stage: str\nProbe(stage='marker-IIIC')\n")
+    subprocess.run([sys.executable, "-c", probe], env=env, check=True, timeout=120)
+    assert "marker-IIIC" in log.read_text(encoding="utf-8")
+    log.unlink()
+
+    # The explainer's command line loads no plugin: nothing it validates reaches it.
+    done = subprocess.run([sys.executable, "-m", "explainer", "explain", "--stage", "IV",
+                           "--age", "47", "--format", "json"], env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert '"age": 47' in done.stdout
+    assert not log.exists()

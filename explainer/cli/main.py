@@ -208,6 +208,11 @@ def _run_in_language(args: argparse.Namespace) -> int:
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the command line ``argv`` (default: sys.argv[1:]) and return the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    # A pydantic plugin installed beside the explainer (an observability tool, say) is handed
+    # every value pydantic validates, what a person entered included: the command line and the
+    # web server it starts load none (a program using the explainer as a library keeps its own
+    # choice). Set before anything builds a pydantic schema, the only time plugins are looked up.
+    os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
     if sys.stdout is None:  # started with standard output closed (`explainer ... >&-`)
         sys.stdout = _ClosedOutput()
     try:
