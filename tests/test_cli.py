@@ -418,3 +418,20 @@ def test_no_pydantic_plugin_sees_what_was_entered(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert '"age": 47' in done.stdout
     assert not log.exists()
+
+
+def test_pydantic_plugin_lookup_is_replaced_by_one_that_finds_none() -> None:
+    # The command line puts a stand-in in place of pydantic's plugin loader (see
+    # main._load_no_pydantic_plugin): pydantic must still look plugins up there, or the
+    # stand-in is silently unused and every start pays for reading all package metadata.
+    import pydantic.plugin._schema_validator as schema_validator
+
+    assert "from ._loader import get_plugins" in inspect.getsource(
+        schema_validator.create_schema_validator)
+    code, loader, metadata = _in_fresh_process(
+        ["explain", "--stage", "IV", "--format", "json"],
+        "sys.modules['pydantic.plugin._loader'].__doc__",
+        "'importlib.metadata' in sys.modules")
+    assert code == "0"
+    assert loader == "Finds no pydantic plugin (explainer.cli.main)."
+    assert metadata == "False"

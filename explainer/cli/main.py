@@ -205,14 +205,37 @@ def _run_in_language(args: argparse.Namespace) -> int:
         return int(args.handler(args))
 
 
+_PLUGIN_LOADER = "pydantic.plugin._loader"
+
+
+def _no_plugins() -> tuple[()]:
+    return ()
+
+
+def _load_no_pydantic_plugin() -> None:
+    """Keep every pydantic plugin out of this process.
+
+    A pydantic plugin installed beside the explainer (an observability tool, say) is handed
+    every value pydantic validates, what a person entered included: the command line and the
+    web server it starts load none (a program using the explainer as a library keeps its own
+    choice). The variable is set before anything builds a pydantic schema, the only time
+    plugins are looked up. pydantic looks them up in ``pydantic.plugin._loader``, whose import
+    alone reads the metadata of every installed package (importlib.metadata: about a sixth of
+    the start of ``explain --format json``) only to be told by the variable to load none; a
+    stand-in that finds none is put in its place. If a pydantic release looks plugins up
+    elsewhere, the variable still keeps them out (tests/test_cli.py checks both).
+    """
+    os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
+    if _PLUGIN_LOADER not in sys.modules:
+        stand_in = type(sys)(_PLUGIN_LOADER, "Finds no pydantic plugin (explainer.cli.main).")
+        stand_in.__dict__["get_plugins"] = _no_plugins
+        sys.modules[_PLUGIN_LOADER] = stand_in
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the command line ``argv`` (default: sys.argv[1:]) and return the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    # A pydantic plugin installed beside the explainer (an observability tool, say) is handed
-    # every value pydantic validates, what a person entered included: the command line and the
-    # web server it starts load none (a program using the explainer as a library keeps its own
-    # choice). Set before anything builds a pydantic schema, the only time plugins are looked up.
-    os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
+    _load_no_pydantic_plugin()
     if sys.stdout is None:  # started with standard output closed (`explainer ... >&-`)
         sys.stdout = _ClosedOutput()
     try:
