@@ -134,6 +134,30 @@ def test_factor_without_unknown_and_duplicate_flag(kb_copy: Path) -> None:
     assert any("duplicate cli_flag id 'stage'" in issue for issue in issues)
 
 
+def test_a_profile_field_of_the_wrong_kind_is_reported(kb_copy: Path) -> None:
+    # Profiles take the checked values of their own fields as they are, so age must be a number.
+    path = kb_copy / "knowledge" / "factors.yaml"
+    text = path.read_text(encoding="utf-8")
+    line = text.splitlines().index("    kind: number") + 1
+    _edit(path, "    kind: number\n", "    kind: choice\n    values:\n"
+                "      - {id: unknown, label: I don't know}\n")
+    issues = _issues(kb_copy)
+    assert f"knowledge/factors.yaml:{line}: the factor 'age' must be of kind number, not " \
+           "choice (fix: set kind: number)" in issues
+
+
+def test_parsed_profile_equals_a_validated_one() -> None:
+    from explainer import get_explainer
+    from explainer.kb.profiles import Profile
+
+    parsed = get_explainer().parse({"stage": "4", "hr_status": "+", "age": "47",
+                                    "brca_mutation": "yes"})
+    validated = Profile.model_validate(parsed.model_dump())
+    assert parsed == validated
+    assert parsed.model_fields_set == validated.model_fields_set
+    assert (parsed.stage, parsed.hr_status, parsed.age) == ("IV", "positive", 47)
+
+
 def test_not_a_knowledge_folder(tmp_path: Path) -> None:
     issues = _issues(tmp_path)
     assert issues == [f"{tmp_path}: not a knowledge base folder (fix: point at a folder that "

@@ -235,10 +235,17 @@ class _CrossChecker:
                 self.issue(name, ("factors", index, "not_asked_when", *error.path),
                             f"not_asked_when: {error.message}",
                             "fix the condition (factor: value, [values] or {not: value})")
-        for required in Profile.model_fields:
-            if required not in {factor.id for factor in factors}:
+        for required, field in Profile.model_fields.items():
+            # The profile's own fields take the factors' checked values as they are (see
+            # profiles.parse_profile), so each must be of the kind its field holds.
+            kind = "choice" if field.annotation is str else "number"
+            if required not in by_id:
                 self.issue(name, ("factors",), f"the factor '{required}' is missing",
                             "the CLI flags and the JSON profile rely on it; add it back")
+            elif by_id[required].kind != kind:
+                self.issue(name, ("factors", factors.index(by_id[required]), "kind"),
+                            f"the factor '{required}' must be of kind {kind}, not "
+                            f"{by_id[required].kind}", f"set kind: {kind}")
         return {factor.id: factor for factor in factors}
 
     def _bands(self, name: str, here: tuple[Any, ...], factor: Factor) -> None:
