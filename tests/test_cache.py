@@ -191,3 +191,28 @@ def test_a_link_back_up_the_folder_tree_is_not_followed(kb_copy: Path, cache_fol
     first = load_knowledge(kb_copy)
     assert load_knowledge(kb_copy).fingerprint == first.fingerprint
     assert not any("loop" in path for path, *_ in cache.stat_signature(kb_copy))
+
+
+def test_parts_few_commands_read_are_unpickled_when_first_read() -> None:
+    from explainer import get_explainer
+
+    kb = get_explainer().kb
+    again = pickle.loads(pickle.dumps(kb))
+    rule = again.rules[5]
+    # Not unpickled yet: the report knowledge, the file paths, each rule's path and cases.
+    assert not {"report", "files"} & vars(again).keys()
+    assert not {"path", "cases", "cases_path"} & vars(rule).keys()
+    # Pickled again before they were read, they stay pickled, and come back whole.
+    twice = pickle.loads(pickle.dumps(again))
+    for copy in (again, twice):
+        assert copy.files == kb.files and copy.report.report == kb.report.report
+        assert copy.report.class_of == kb.report.class_of
+        for loaded, original in zip(copy.rules, kb.rules, strict=True):
+            assert (loaded.path, loaded.cases, loaded.cases_path) == (
+                original.path, original.cases, original.cases_path)
+    assert "path" in vars(rule)
+    assert (copy.categories, copy.statement_reviews) == (kb.categories, kb.statement_reviews)
+    with pytest.raises(AttributeError, match="'LoadedRule' object has no attribute 'nope'"):
+        rule.nope  # noqa: B018
+    with pytest.raises(AttributeError, match="'KnowledgeBase' object has no attribute 'nope'"):
+        again.nope  # noqa: B018

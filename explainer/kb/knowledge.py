@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from explainer.kb.conditions import Condition
 from explainer.kb.interface import InterfaceFile
@@ -26,11 +26,44 @@ from explainer.kb.models import (
     Subtype,
     SupportFile,
 )
-from explainer.kb.report import ReportKnowledge
 from explainer.kb.review_meta import ClinicianReview, ReviewComment
 
 if TYPE_CHECKING:
+    from explainer.kb.report import ReportKnowledge
     from explainer.kb.reviews import StatementReview
+
+# The cache (explainer.kb.cache) pickles the knowledge base. What only some commands read is
+# pickled there as bytes of its own, unpickled when first read: where each rule came from and
+# its cases (lint), the file paths, and the pathology-report reader's knowledge (whose model
+# classes are then not even imported). An explanation's start skips about a tenth of loading.
+_LATER = "_pickled_for_later"
+
+
+def _state_for_later(instance: object, names: tuple[str, ...]) -> dict[str, Any]:
+    """The pickled state of ``instance``: its attributes, with ``names`` as one pickled bytes."""
+    state = dict(instance.__dict__)
+    if all(name in state for name in names):  # else still pickled, as it came from the cache
+        import pickle
+
+        later = {name: state.pop(name) for name in names}
+        state[_LATER] = pickle.dumps(later, protocol=pickle.HIGHEST_PROTOCOL)
+    return state
+
+
+def _unpickle_later(instance: object, name: str) -> Any:
+    """Attribute ``name`` of an unpickled ``instance``, from the bytes pickled for later."""
+    found = instance.__dict__
+    later = found.get(_LATER)
+    if later is not None:
+        import pickle
+
+        values = pickle.loads(later)
+        if name in values:
+            found.update(values)
+            found.pop(_LATER, None)
+    if name in found:  # also when another thread has just unpickled it
+        return found[name]
+    raise AttributeError(f"{type(instance).__name__!r} object has no attribute {name!r}")
 
 
 @dataclass(frozen=True, eq=False)
@@ -41,8 +74,16 @@ class LoadedRule:
     condition: Condition
     path: Path
     order: int
-    cases: RuleCases | None = None
-    cases_path: Path | None = None
+    cases: RuleCases | None
+    cases_path: Path | None
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled with its path and cases for later (see ``_LATER``)."""
+        return _state_for_later(self, _RULE_LATER)
+
+    if not TYPE_CHECKING:  # (a __getattr__ would let mypy accept any attribute name)
+        def __getattr__(self, name: str) -> Any:
+            return _unpickle_later(self, name)
 
     @property
     def id(self) -> str:
@@ -53,6 +94,10 @@ class LoadedRule:
     def decides(self) -> bool:
         """True for a rule that sets a relevance (not a note)."""
         return self.rule.relevance is not None
+
+
+# Pickled for later (no default: a class attribute would be read before __getattr__ is asked).
+_RULE_LATER = ("path", "cases", "cases_path")
 
 
 @dataclass(frozen=True)
@@ -99,6 +144,14 @@ class KnowledgeBase:
     """For a translation: each glossary term as shown -> the key of its statement ids."""
     translated_reviews: dict[str, StatementReview] | None = None
     """For a translation: the review state of each statement, from the translation's own."""
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled with its report knowledge and file paths for later (see ``_LATER``)."""
+        return _state_for_later(self, ("report", "files"))
+
+    if not TYPE_CHECKING:  # (a __getattr__ would let mypy accept any attribute name)
+        def __getattr__(self, name: str) -> Any:
+            return _unpickle_later(self, name)
 
     @property
     def version(self) -> str:

@@ -8,12 +8,15 @@ a command whose knowledge base is cached never loads the YAML parser.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from explainer.kb import cache, interface
 from explainer.kb.knowledge import KnowledgeBase
 from explainer.kb.language import choose_language
 from explainer.kb.paths import resolve_root
-from explainer.kb.report import ReportKnowledge
+
+if TYPE_CHECKING:
+    from explainer.kb.report import ReportKnowledge
 
 
 def load_knowledge(path: str | Path | None = None, lang: str = "en") -> KnowledgeBase:
