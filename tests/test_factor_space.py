@@ -3,10 +3,14 @@ round two added hr_status low and her2_status ultralow)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from pydantic import BaseModel
 
 from explainer import Explainer, Explanation, KnowledgeBase
 from explainer.engine.oracle import oracle_fired
+from explainer.explanation.models import explanation_json, json_data
 from explainer.kb.conditions import holds, parse_condition
 from explainer.kb.models import RELEVANCE_ORDER
 from explainer.kb.profiles import parse_profile, to_fact
@@ -90,6 +94,36 @@ def test_fast_json_is_byte_for_byte_model_dump_json(explainer: Explainer) -> Non
         assert composer.compose_json(profile, fired) == expected
     assert explainer.explain_json({"stage": "IV"}) == explainer.explain(
         {"stage": "IV"}).model_dump_json().encode()
+
+
+def test_json_output_is_model_dump_json(explainer: Explainer) -> None:
+    # explanation_json writes the models' JSON without building their schemas (json_data).
+    extras = [{}, {"age": 44, "brca_mutation": "positive"},
+              {"side_effect_concerns": ["fertility", "nausea"], "age": 80}]
+    for number, raw in enumerate(factor_space(explainer.kb)):
+        explanation = explainer.explain({**raw, **extras[number % len(extras)]})
+        assert explanation_json(explanation) == explanation.model_dump_json(indent=2) + "\n"
+        assert json_data(explanation) == explanation.model_dump(mode="json")
+    reported = explainer.explain({"stage": "II"}).model_copy(
+        update={"from_report": ("stage", "hr_status")})
+    assert json.loads(explanation_json(reported)) == {
+        **reported.model_dump(mode="json"), "from_report": ["stage", "hr_status"]}
+
+
+def test_explanation_models_have_no_alias_or_serializer() -> None:
+    # What json_data relies on to equal model_dump.
+    import explainer.explanation.models as models
+
+    found = [value for value in vars(models).values()
+             if isinstance(value, type) and issubclass(value, BaseModel)
+             and value.__module__ == models.__name__]
+    assert len(found) > 15
+    for model in found:
+        decorators = model.__pydantic_decorators__
+        assert not decorators.field_serializers and not decorators.model_serializers, model
+        for name, field in model.model_fields.items():
+            assert field.alias is None and field.serialization_alias is None, (model, name)
+        assert model.model_config.get("alias_generator") is None, model
 
 
 def test_category_relevance_is_the_strongest_subtype(

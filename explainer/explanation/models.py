@@ -325,10 +325,32 @@ def waiting_for(results: Sequence[CategoryResult | SubtypeResult],
 def explanation_json(explanation: Explanation) -> str:
     """The JSON output of an explanation: the contract's document, plus ``from_report`` (the
     factors read from a pathology report) when there are some."""
-    if not explanation.from_report:
-        return explanation.model_dump_json(indent=2) + "\n"
-    import json
+    from pydantic_core import to_json
 
-    data = explanation.model_dump(mode="json")
-    data["from_report"] = list(explanation.from_report)
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    data = json_data(explanation)
+    if explanation.from_report:
+        data["from_report"] = list(explanation.from_report)
+    return to_json(data, indent=2).decode() + "\n"
+
+
+def json_data(value: Any) -> Any:
+    """``value.model_dump(mode="json")`` for the explanation's models, which hold only text,
+    numbers, None, tuples, dicts and other such models, with no alias or serializer of their
+    own: fields in order, computed ones after them, excluded ones left out. It does not build
+    the models' schemas, which pydantic puts off until first use and which took a few
+    milliseconds of every ``--format json`` start. (tests/test_golden.py checks it equals
+    model_dump over every combination of the core factors, and that no model gains an alias
+    or a serializer.)"""
+    if isinstance(value, BaseModel):
+        model = type(value)
+        fields = model.model_fields
+        data = {name: json_data(item) for name, item in value.__dict__.items()
+                if not fields[name].exclude}
+        for name in model.model_computed_fields:
+            data[name] = json_data(getattr(value, name))
+        return data
+    if isinstance(value, (tuple, list)):
+        return [json_data(item) for item in value]
+    if isinstance(value, dict):
+        return {key: json_data(item) for key, item in value.items()}
+    return value
