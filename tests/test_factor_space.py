@@ -112,7 +112,7 @@ def test_json_output_is_model_dump_json(explainer: Explainer) -> None:
 
 def test_explanation_models_have_no_alias_or_serializer() -> None:
     # What json_data relies on to equal model_dump.
-    import explainer.explanation.models as models
+    from explainer.explanation import models
 
     found = [value for value in vars(models).values()
              if isinstance(value, type) and issubclass(value, BaseModel)

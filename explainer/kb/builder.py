@@ -17,30 +17,21 @@ from explainer.errors import KnowledgeBaseError
 from explainer.kb.conditions import ConditionError, parse_condition
 from explainer.kb.interface import InterfaceFile, check_phrases
 from explainer.kb.knowledge import KnowledgeBase
-from explainer.kb.models import (
-    CareTeamFile,
-    CategoriesFile,
-    DisclaimerFile,
-    Factor,
-    FactorsFile,
-    GlossaryFile,
-    RelevanceFile,
-    SourceFile,
-    SourceRef,
-    StageMeaningsFile,
-    SupportFile,
-)
-from explainer.kb.paths import (
-    CLINICIAN_FILE,
-    COMMENTS_FILE,
-    KNOWLEDGE_FILES,
-    RESERVED_FLAGS,
-    REVIEWS_FOLDER,
-)
+from explainer.kb.models import DisclaimerFile, Factor, SourceFile, SourceRef, SupportFile
+from explainer.kb.paths import CLINICIAN_FILE, COMMENTS_FILE, RESERVED_FLAGS, REVIEWS_FOLDER
 from explainer.kb.profiles import Profile
 from explainer.kb.reportfiles import build_report_knowledge
 from explainer.kb.review_meta import ClinicianFile, CommentsFile
 from explainer.kb.rulefiles import load_rules
+from explainer.kb.schema import (
+    KNOWLEDGE_FILES,
+    CareTeamFile,
+    CategoriesFile,
+    FactorsFile,
+    GlossaryFile,
+    RelevanceFile,
+    StageMeaningsFile,
+)
 from explainer.kb.validation import FAILED, Collector, M, read, validate
 from explainer.kb.yamlio import line_for
 

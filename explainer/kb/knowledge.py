@@ -17,7 +17,6 @@ from explainer.kb.models import (
     GlossaryTerm,
     RelevanceLevel,
     Rule,
-    RuleCases,
     Source,
     SourceFile,
     SourceRef,
@@ -31,6 +30,7 @@ from explainer.kb.review_meta import ClinicianReview, ReviewComment
 if TYPE_CHECKING:
     from explainer.kb.report import ReportKnowledge
     from explainer.kb.reviews import StatementReview
+    from explainer.kb.schema import RuleCases
 
 # The cache (explainer.kb.cache) pickles the knowledge base. What only some commands read is
 # pickled there as bytes of its own, unpickled when first read: where each rule came from and

@@ -130,12 +130,6 @@ class Factor(Frozen):
         return self
 
 
-class FactorsFile(Frozen):
-    """knowledge/factors.yaml."""
-
-    not_known_label: ShortText
-    """How an unknown factor is shown under "what you entered"."""
-    factors: Annotated[tuple[Factor, ...], Field(min_length=1)]
 
 
 class Treatment(Frozen):
@@ -165,10 +159,6 @@ class Category(Treatment):
     subtypes: tuple[Subtype, ...] = ()
 
 
-class CategoriesFile(Frozen):
-    """knowledge/categories.yaml."""
-
-    categories: Annotated[tuple[Category, ...], Field(min_length=1)]
 
 
 class RelevanceLevel(Frozen):
@@ -185,13 +175,6 @@ class RelevanceLevel(Frozen):
     (``{factors}`` becomes them)."""
 
 
-class RelevanceFile(Frozen):
-    """knowledge/relevance.yaml."""
-
-    levels: Annotated[tuple[RelevanceLevel, ...], Field(min_length=4, max_length=4)]
-    many: ShortText | None = None
-    """How "In short" names more than three treatments at once (``{count}`` becomes their
-    number); without it, it names them all."""
 
 
 class CareTeamRole(Frozen):
@@ -209,10 +192,6 @@ class CareTeamRole(Frozen):
     review: Review
 
 
-class CareTeamFile(Frozen):
-    """knowledge/care_team.yaml."""
-
-    roles: Annotated[tuple[CareTeamRole, ...], Field(min_length=1)]
 
 
 class GlossaryTerm(Frozen):
@@ -225,10 +204,6 @@ class GlossaryTerm(Frozen):
     review: Review
 
 
-class GlossaryFile(Frozen):
-    """knowledge/glossary.yaml."""
-
-    terms: tuple[GlossaryTerm, ...]
 
 
 class StageMeaning(Frozen):
@@ -243,10 +218,6 @@ class StageMeaning(Frozen):
     review: Review
 
 
-class StageMeaningsFile(Frozen):
-    """knowledge/stage_meanings.yaml: one meaning per stage value, "unknown" included."""
-
-    meanings: Annotated[tuple[StageMeaning, ...], Field(min_length=1)]
 
 
 class SupportItem(Frozen):
@@ -373,16 +344,3 @@ class Rule(SelfChecked):
         """The rule's review metadata as a :class:`Review`."""
         return Review(status=self.status, checked_by=self.checked_by,
                       checked_on=self.checked_on, text_hash=self.text_hash)
-
-
-class RuleCases(Frozen):
-    """rules/<category>/<id>.cases.yaml: profiles that must fire the rule, and must not.
-
-    ``fires``: the rule fires and (for a deciding rule) its relevance is the one shown.
-    ``overridden``: the rule fires but a higher-priority rule decides the target.
-    ``silent``: the rule does not fire.
-    """
-
-    fires: tuple[dict[StrictStr, object], ...] = ()
-    overridden: tuple[dict[StrictStr, object], ...] = ()
-    silent: tuple[dict[StrictStr, object], ...] = ()

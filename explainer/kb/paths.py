@@ -8,35 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel
-
 from explainer.errors import KnowledgeBaseError, KnowledgeIssue
 from explainer.kb.files import MAX_KNOWLEDGE_FILE_BYTES, bundled_root
-from explainer.kb.interface import InterfaceFile
-from explainer.kb.models import (
-    CareTeamFile,
-    CategoriesFile,
-    DisclaimerFile,
-    FactorsFile,
-    GlossaryFile,
-    RelevanceFile,
-    SourceFile,
-    StageMeaningsFile,
-    SupportFile,
-)
 
-KNOWLEDGE_FILES: dict[str, type[BaseModel]] = {
-    "source.yaml": SourceFile,
-    "factors.yaml": FactorsFile,
-    "categories.yaml": CategoriesFile,
-    "relevance.yaml": RelevanceFile,
-    "care_team.yaml": CareTeamFile,
-    "glossary.yaml": GlossaryFile,
-    "disclaimer.yaml": DisclaimerFile,
-    "stage_meanings.yaml": StageMeaningsFile,
-    "support.yaml": SupportFile,
-    "interface.yaml": InterfaceFile,
-}
 REVIEWS_FOLDER = "reviews"
 """knowledge/reviews/: the clinicians' review ledger (optional files)."""
 CLINICIAN_FILE = "clinician.yaml"

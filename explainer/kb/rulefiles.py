@@ -10,9 +10,10 @@ from typing import Any, Protocol
 from explainer.errors import ProfileError
 from explainer.kb.conditions import ConditionError, parse_condition
 from explainer.kb.knowledge import LoadedRule
-from explainer.kb.models import CategoriesFile, Factor, Rule, RuleCases, SourceRef
+from explainer.kb.models import Factor, Rule, SourceRef
 from explainer.kb.paths import CASES_SUFFIX, NOTES_FOLDER
 from explainer.kb.profiles import parse_profile
+from explainer.kb.schema import CategoriesFile, RuleCases
 from explainer.kb.validation import FAILED, Collector, read, validate
 from explainer.kb.yamlio import LineDict, line_for
 

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from explainer.kb.interface import DEVELOPER_SCREENS
-from explainer.kb.paths import CASES_SUFFIX, KNOWLEDGE_FILES
+from explainer.kb.paths import CASES_SUFFIX
+from explainer.kb.schema import KNOWLEDGE_FILES
 from explainer.kb.yamlio import LineDict, LineList, YamlReadError, read_yaml_file
 
 TextKind = Literal["prose", "question", "label"]
