@@ -3,7 +3,8 @@
 Parsing some 170 YAML files and validating them takes tens of milliseconds, about as long as
 everything else a short command does. The validated :class:`KnowledgeBase` is therefore kept as
 a pickle in the user's cache folder, under a key made from the knowledge base's folder, the bytes
-of every YAML file in it, and the explainer's own model code, so any edit makes a new entry.
+of every YAML file in it, and the code that reads and models it (``explainer/kb/``), so any
+edit makes a new entry.
 That key is itself remembered (an ``.index`` file) under the files' times and sizes, so that an
 unchanged knowledge base is found without reading it; so is the factor listing (``.txt``).
 
@@ -27,11 +28,9 @@ if TYPE_CHECKING:
     from explainer.kb.knowledge import KnowledgeBase
 
 _PACKAGE = Path(__file__).resolve().parent  # explainer/kb
-# The code whose classes end up in the pickle: a change to any of it must miss the cache.
-_MODEL_SOURCES = ("models.py", "knowledge.py", "conditions.py", "profiles.py", "cache.py",
-                  "builder.py", "rulefiles.py", "validation.py", "interface.py",
-                  "reviews.py", "report.py", "reportfiles.py", "translation.py", "overlay.py",
-                  "base.py", "review_meta.py")
+# The code that reads, builds and models the knowledge base (this folder, which imports
+# nothing of the explainer but its errors): a change to any of it must miss the cache.
+_KB_CODE = (str(_PACKAGE), str(_PACKAGE.parent / "errors.py"))
 _KEEP = 8  # entries kept per cache folder; older ones are removed
 
 
@@ -83,6 +82,14 @@ def _scan(folder: str, found: list[tuple[str, int, int, int]],
                     continue
     except OSError:
         return
+
+
+def _scan_file(path: str, found: list[tuple[str, int, int, int]]) -> None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return
+    found.append((path, info.st_mtime_ns, info.st_ctime_ns, info.st_size))
 
 
 def fingerprint(root: Path) -> tuple[str, bool]:
@@ -160,31 +167,43 @@ def _index(folder: Path, root: Path) -> Path:
 
 
 def _state(root: Path) -> str:
-    """The state of ``root``'s files and of the explainer's code, on one line (repr escapes
-    every line break a path could hold)."""
-    return repr((str(root), sys.version_info[:2], _code(), stat_signature(root)))
+    """The state of ``root``'s files and of the code the digest covers, on one line (repr
+    escapes every line break a path could hold)."""
+    return repr((str(root), sys.version_info[:2], _kb_code(), stat_signature(root)))
 
 
-_CODE: list[tuple[tuple[str, int, int, int], ...]] = []
+_CODE: dict[str, tuple[tuple[str, int, int, int], ...]] = {}
 
 
 def _code() -> tuple[tuple[str, int, int, int], ...]:
     """Every module of the explainer with its times and size (looked at once per process)."""
-    if not _CODE:
+    if "all" not in _CODE:
         found: list[tuple[str, int, int, int]] = []
         _scan(str(_PACKAGE.parent), found, (".py",), skip=("__pycache__", "_data"))
-        _CODE.append(tuple(sorted(found)))
-    return _CODE[0]
+        _CODE["all"] = tuple(sorted(found))
+    return _CODE["all"]
+
+
+def _kb_code() -> tuple[tuple[str, int, int, int], ...]:
+    """The modules of the knowledge-base stage (and errors.py) with their times and sizes:
+    about a seventh of the explainer's, so a look-up stats a seventh as many files."""
+    if "kb" not in _CODE:
+        found: list[tuple[str, int, int, int]] = []
+        _scan(_KB_CODE[0], found, (".py",), skip=("__pycache__",))
+        _scan_file(_KB_CODE[1], found)
+        _CODE["kb"] = tuple(sorted(found))
+    return _CODE["kb"]
 
 
 def digest(root: Path) -> str:
-    """A hash of the knowledge base's folder, files and the code that models them."""
+    """A hash of the knowledge base's folder, its files and the code that reads and models
+    them (``explainer/kb/`` and ``errors.py``)."""
     import hashlib
 
     hasher = hashlib.sha256()
     hasher.update(f"{root}\0{sys.version_info[:2]}\0".encode())
-    for name in _MODEL_SOURCES:
-        hasher.update((_PACKAGE / name).read_bytes())
+    for module, *_ in _kb_code():
+        hasher.update(Path(module).read_bytes())
     for path in knowledge_files(root):
         hasher.update(str(path.relative_to(root)).encode() + b"\0")
         try:
