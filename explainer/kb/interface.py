@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import difflib
 from collections.abc import Iterator, Mapping
 from typing import Any, Literal
 
@@ -341,6 +340,8 @@ def check_phrases(raw: Any) -> Iterator[tuple[tuple[Any, ...], str, str]]:
         expected = PHRASE_KEYS[screen]
         for key in table:
             if key not in expected:
+                import difflib  # only for a mistake, when the knowledge base is built
+
                 near = difflib.get_close_matches(str(key), expected, n=1)
                 yield ((screen, key), f"{screen}: unknown phrase '{key}'",
                        f"did you mean '{near[0]}'?" if near else

@@ -25,11 +25,11 @@ from explainer.kb.models import (
     Subtype,
     SupportFile,
 )
-from explainer.kb.review_meta import ClinicianReview, ReviewComment
+from explainer.kb.review_meta import ClinicianReview, ReviewComment, slug
 
 if TYPE_CHECKING:
     from explainer.kb.report import ReportKnowledge
-    from explainer.kb.reviews import StatementReview
+    from explainer.kb.review_meta import StatementReview
     from explainer.kb.schema import RuleCases
 
 # The cache (explainer.kb.cache) pickles the knowledge base. What only some commands read is
@@ -204,8 +204,6 @@ class KnowledgeBase:
         found = self.term_keys.get(term)
         if found is not None:
             return found
-        from explainer.kb.reviews import slug
-
         return slug(term)
 
     @cached_property

@@ -11,13 +11,8 @@ from typing import Any
 
 from explainer.kb.interface import SCREENS, InterfaceFile
 from explainer.kb.models import TailoredQuestion
-from explainer.kb.reviews import (
-    RELEVANCE_MANY,
-    SUPPORT_INTRO,
-    StatementReview,
-    slug,
-    text_hash,
-)
+from explainer.kb.review_meta import StatementReview, slug
+from explainer.kb.reviews import RELEVANCE_MANY, SUPPORT_INTRO, text_hash
 from explainer.kb.translation import (
     NOT_KNOWN_ID,
     NOTICE_ID,

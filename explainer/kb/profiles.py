@@ -8,7 +8,6 @@ names the field, the allowed values and, for a near miss, the likely intended va
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -68,6 +67,8 @@ def _shown(text: str) -> str:
 
 
 def _suggest(word: str, options: Iterable[str]) -> str:
+    import difflib  # only for a mistake: most profiles have none
+
     options = list(options)
     lowered = {option.lower(): option for option in options}
     match = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)

@@ -8,6 +8,8 @@ How these combine into the effective state of each statement is :mod:`explainer.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import Field, StrictStr, model_validator
@@ -24,6 +26,12 @@ REVIEW_STATES: tuple[ReviewState, ...] = ("clinician_reviewed", "source_checked"
 """Review states from the most to the least checked."""
 TextHash = Annotated[StrictStr, Field(pattern=r"^[0-9a-f]{12}$")]
 """The first 12 hex digits of the SHA-256 of a normalised text (see :mod:`explainer.kb.reviews`)."""
+
+
+def slug(name: str) -> str:
+    """An id-safe form of a glossary term, the key of its statement ids: lower case, other
+    characters as ``-``."""
+    return re.sub(r"[^a-z0-9+]+", "-", name.lower()).replace("+", "-plus").strip("-")
 
 
 class SelfChecked(Frozen):
@@ -127,3 +135,23 @@ class CommentsFile(Frozen):
     """knowledge/reviews/comments.yaml: the clinicians' change and reject comments."""
 
     comments: tuple[ReviewComment, ...] = ()
+
+
+@dataclass(frozen=True)
+class StatementReview:
+    """The effective review state of one statement, and the record behind it (worked out by
+    :func:`explainer.kb.reviews.statement_reviews`)."""
+
+    state: ReviewState
+    text_hash: str
+    """The hash of the statement's current text (what a clinician's record must match)."""
+    by: str = ""
+    """Who checked it (source_checked) or approved it (clinician_reviewed)."""
+    role: str = ""
+    """The clinician's role (clinician_reviewed only)."""
+    date: dt.date | None = None
+    changed_since: str = ""
+    """``source_checked`` or ``clinician_reviewed`` when a check or approval exists for
+    earlier words: the statement changed since then, so it counts as a draft."""
+    open_comments: tuple[ReviewComment, ...] = ()
+    """Change and reject comments on these exact words, not followed by an approval."""

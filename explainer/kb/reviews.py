@@ -22,9 +22,7 @@ statement is shown as a draft and ``explainer lint`` reports it as changed since
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -40,7 +38,13 @@ from explainer.kb.models import (
     StageMeaning,
     SupportFile,
 )
-from explainer.kb.review_meta import ClinicianReview, Review, ReviewComment, ReviewState
+from explainer.kb.review_meta import (
+    ClinicianReview,
+    Review,
+    ReviewComment,
+    StatementReview,
+    slug,
+)
 
 
 class _LoadedRule(Protocol):
@@ -101,11 +105,6 @@ def entry_hash(fields: Iterable[tuple[str, str]]) -> str:
     """The hash of an entry's texts: one ``field: text`` line per statement, in order. Any
     change of wording, and any text added or moved, changes it."""
     return text_hash("\n".join(f"{name}: {normalise(text)}" for name, text in fields))
-
-
-def slug(name: str) -> str:
-    """An id-safe form of a glossary term: lower case, other characters as ``-``."""
-    return re.sub(r"[^a-z0-9+]+", "-", name.lower()).replace("+", "-plus").strip("-")
 
 
 @dataclass(frozen=True)
@@ -245,25 +244,6 @@ def entries(kb: KnowledgeTexts) -> Iterator[Entry]:
         yield Entry("support", SUPPORT_INTRO, None, entry_fields("support_intro", kb.support))
         for item in kb.support.items:
             yield _entry("support", item, item.review)
-
-
-@dataclass(frozen=True)
-class StatementReview:
-    """The effective review state of one statement, and the record behind it."""
-
-    state: ReviewState
-    text_hash: str
-    """The hash of the statement's current text (what a clinician's record must match)."""
-    by: str = ""
-    """Who checked it (source_checked) or approved it (clinician_reviewed)."""
-    role: str = ""
-    """The clinician's role (clinician_reviewed only)."""
-    date: dt.date | None = None
-    changed_since: str = ""
-    """``source_checked`` or ``clinician_reviewed`` when a check or approval exists for
-    earlier words: the statement changed since then, so it counts as a draft."""
-    open_comments: tuple[ReviewComment, ...] = ()
-    """Change and reject comments on these exact words, not followed by an approval."""
 
 
 def _latest(records: Iterable[ClinicianReview]) -> ClinicianReview | None:

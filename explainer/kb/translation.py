@@ -45,12 +45,8 @@ from pydantic import Field, StrictStr, field_validator
 from explainer.errors import KnowledgeBaseError
 from explainer.kb.base import Frozen
 from explainer.kb.interface import SCREENS
-from explainer.kb.review_meta import ReviewState, TextHash
-from explainer.kb.reviews import (
-    entries,
-    slug,
-    text_hash,
-)
+from explainer.kb.review_meta import ReviewState, TextHash, slug
+from explainer.kb.reviews import entries, text_hash
 
 NOTICE_ID = "translation:notice/text"
 """The layer's own status line: the translation has not been reviewed by a professional."""

@@ -21,8 +21,8 @@ from explainer.explanation.plain import plain_profile
 from explainer.kb.interface import SCREENS
 from explainer.kb.knowledge import KnowledgeBase, LoadedRule
 from explainer.kb.models import RELEVANCE_ORDER, SourceRef
-from explainer.kb.review_meta import REVIEW_STATES
-from explainer.kb.reviews import SUPPORT_INTRO, StatementReview, slug
+from explainer.kb.review_meta import REVIEW_STATES, StatementReview, slug
+from explainer.kb.reviews import SUPPORT_INTRO
 from explainer.lint.factor_space import Coverage, coverage
 from explainer.lint.packet_report import report_blocks
 from explainer.lint.statements import (

@@ -14,14 +14,8 @@ from explainer.explanation.plain import plain_condition
 from explainer.kb.interface import SCREENS
 from explainer.kb.knowledge import KnowledgeBase, LoadedRule
 from explainer.kb.models import CareTeamRole, Category, SourceRef, Subtype
-from explainer.kb.review_meta import Review, ReviewComment
-from explainer.kb.reviews import (
-    RELEVANCE_MANY,
-    SUPPORT_INTRO,
-    StatementReview,
-    slug,
-    statement_reviews,
-)
+from explainer.kb.review_meta import Review, ReviewComment, StatementReview, slug
+from explainer.kb.reviews import RELEVANCE_MANY, SUPPORT_INTRO, statement_reviews
 from explainer.kb.yamlio import line_for
 from explainer.lint.texts import read_raw
 

@@ -26,7 +26,8 @@ from typing import Any
 
 from explainer.errors import KnowledgeBaseError
 from explainer.kb.overlay import translate
-from explainer.kb.reviews import normalise, slug
+from explainer.kb.review_meta import slug
+from explainer.kb.reviews import normalise
 from explainer.kb.translation import (
     LAYER_IDS,
     NOTICE_ID,
