@@ -24,6 +24,10 @@ class TermFinder:
             for term in glossary)
         self._spellings = tuple(tuple(spelling.lower() for spelling in (term.term, *term.aliases))
                                 for term in glossary)
+        # Every spelling with its term, for a first look with `in` (fast, in C): most texts hold
+        # a few terms, so only those few are checked for whole words.
+        self._each = tuple((spelling, index) for index, spellings in enumerate(self._spellings)
+                           for spelling in spellings)
         # Texts come from the knowledge base (never from what a person typed): a bounded set.
         self._found: dict[str, frozenset[int]] = {}
 
@@ -32,9 +36,9 @@ class TermFinder:
         found = self._found.get(text)
         if found is None:
             lowered = text.lower()
+            candidates = {index for spelling, index in self._each if spelling in lowered}
             found = self._found[text] = frozenset(
-                index for index, spellings in enumerate(self._spellings)
-                if mentions(lowered, spellings))
+                index for index in candidates if mentions(lowered, self._spellings[index]))
         return found
 
     def entries(self, term_ids: Iterable[int]) -> tuple[GlossaryEntry, ...]:
