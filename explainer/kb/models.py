@@ -130,8 +130,6 @@ class Factor(Frozen):
         return self
 
 
-
-
 class Treatment(Frozen):
     """What a category and a kind of treatment both have: names, texts, sources, review."""
 
@@ -159,8 +157,6 @@ class Category(Treatment):
     subtypes: tuple[Subtype, ...] = ()
 
 
-
-
 class RelevanceLevel(Frozen):
     """Plain wording for one relevance value."""
 
@@ -173,8 +169,6 @@ class RelevanceLevel(Frozen):
     label_with_factors: ShortText | None = None
     """The label next to one treatment when the missing results it waits for are known
     (``{factors}`` becomes them)."""
-
-
 
 
 class CareTeamRole(Frozen):
@@ -192,8 +186,6 @@ class CareTeamRole(Frozen):
     review: Review
 
 
-
-
 class GlossaryTerm(Frozen):
     """A term of art and its plain meaning; ``aliases`` are other spellings found in text."""
 
@@ -202,8 +194,6 @@ class GlossaryTerm(Frozen):
     aliases: tuple[StrictStr, ...] = ()
     sources: Sources
     review: Review
-
-
 
 
 class StageMeaning(Frozen):
@@ -216,8 +206,6 @@ class StageMeaning(Frozen):
     """The same in one or two short sentences, for the brief view (the long one when absent)."""
     sources: Sources
     review: Review
-
-
 
 
 class SupportItem(Frozen):
