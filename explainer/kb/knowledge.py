@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from explainer.kb.conditions import Condition
 from explainer.kb.interface import InterfaceFile
@@ -32,42 +32,48 @@ if TYPE_CHECKING:
     from explainer.kb.review_meta import StatementReview
     from explainer.kb.schema import RuleCases
 
-# The cache (explainer.kb.cache) pickles the knowledge base. What only some commands read is
-# pickled there as bytes of its own, unpickled when first read: where each rule came from and
-# its cases (lint), the file paths, and the pathology-report reader's knowledge (whose model
-# classes are then not even imported). An explanation's start skips about a tenth of loading.
 _LATER = "_pickled_for_later"
 
 
-def _state_for_later(instance: object, names: tuple[str, ...]) -> dict[str, Any]:
-    """The pickled state of ``instance``: its attributes, with ``names`` as one pickled bytes."""
-    state = dict(instance.__dict__)
-    if all(name in state for name in names):  # else still pickled, as it came from the cache
-        import pickle
+class PickledForLater:
+    """Attributes named in ``pickled_for_later`` are pickled as bytes of their own and
+    unpickled when first read.
 
-        later = {name: state.pop(name) for name in names}
-        state[_LATER] = pickle.dumps(later, protocol=pickle.HIGHEST_PROTOCOL)
-    return state
+    The cache (:mod:`explainer.kb.cache`) pickles the knowledge base. What only some commands
+    read is kept that way: where each rule came from and its cases (lint), the file paths,
+    and the pathology-report reader's knowledge (whose model classes an explanation then never
+    imports). Those attributes must have no default, or the class attribute would be read
+    instead of asking ``__getattr__``.
+    """
 
+    pickled_for_later: ClassVar[tuple[str, ...]] = ()
 
-def _unpickle_later(instance: object, name: str) -> Any:
-    """Attribute ``name`` of an unpickled ``instance``, from the bytes pickled for later."""
-    found = instance.__dict__
-    later = found.get(_LATER)
-    if later is not None:
-        import pickle
+    def __getstate__(self) -> dict[str, Any]:
+        """Its attributes, with those of ``pickled_for_later`` as one pickled bytes."""
+        state = dict(self.__dict__)
+        if all(name in state for name in self.pickled_for_later):  # else still pickled
+            import pickle
 
-        values = pickle.loads(later)
-        if name in values:
-            found.update(values)
-            found.pop(_LATER, None)
-    if name in found:  # also when another thread has just unpickled it
-        return found[name]
-    raise AttributeError(f"{type(instance).__name__!r} object has no attribute {name!r}")
+            later = {name: state.pop(name) for name in self.pickled_for_later}
+            state[_LATER] = pickle.dumps(later, protocol=pickle.HIGHEST_PROTOCOL)
+        return state
+
+    if not TYPE_CHECKING:  # (a __getattr__ would let mypy accept any attribute name)
+        def __getattr__(self, name: str) -> Any:
+            found = self.__dict__
+            later = found.get(_LATER)
+            if later is not None and name in self.pickled_for_later:
+                import pickle
+
+                found.update(pickle.loads(later))
+                found.pop(_LATER, None)
+            if name in found:  # also when another thread has just unpickled it
+                return found[name]
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
 
 @dataclass(frozen=True, eq=False)
-class LoadedRule:
+class LoadedRule(PickledForLater):
     """A rule with its parsed condition, its place on disk and its cases."""
 
     rule: Rule
@@ -76,14 +82,7 @@ class LoadedRule:
     order: int
     cases: RuleCases | None
     cases_path: Path | None
-
-    def __getstate__(self) -> dict[str, Any]:
-        """Pickled with its path and cases for later (see ``_LATER``)."""
-        return _state_for_later(self, _RULE_LATER)
-
-    if not TYPE_CHECKING:  # (a __getattr__ would let mypy accept any attribute name)
-        def __getattr__(self, name: str) -> Any:
-            return _unpickle_later(self, name)
+    pickled_for_later = ("path", "cases", "cases_path")
 
     @property
     def id(self) -> str:
@@ -96,12 +95,8 @@ class LoadedRule:
         return self.rule.relevance is not None
 
 
-# Pickled for later (no default: a class attribute would be read before __getattr__ is asked).
-_RULE_LATER = ("path", "cases", "cases_path")
-
-
 @dataclass(frozen=True)
-class KnowledgeBase:
+class KnowledgeBase(PickledForLater):
     """Everything loaded from ``knowledge/`` and ``rules/``, validated and cross-referenced.
 
     Build it with :func:`explainer.load_knowledge`. Mappings keep the order of the YAML files.
@@ -145,13 +140,7 @@ class KnowledgeBase:
     translated_reviews: dict[str, StatementReview] | None = None
     """For a translation: the review state of each statement, from the translation's own."""
 
-    def __getstate__(self) -> dict[str, Any]:
-        """Pickled with its report knowledge and file paths for later (see ``_LATER``)."""
-        return _state_for_later(self, ("report", "files"))
-
-    if not TYPE_CHECKING:  # (a __getattr__ would let mypy accept any attribute name)
-        def __getattr__(self, name: str) -> Any:
-            return _unpickle_later(self, name)
+    pickled_for_later = ("report", "files")
 
     @property
     def version(self) -> str:
