@@ -10,6 +10,7 @@ and validating one file is in :mod:`explainer.kb.validation`; the rule files are
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from explainer.kb.paths import CLINICIAN_FILE, COMMENTS_FILE, RESERVED_FLAGS, RE
 from explainer.kb.profiles import Profile
 from explainer.kb.reportfiles import build_report_knowledge
 from explainer.kb.review_meta import ClinicianFile, CommentsFile
+from explainer.kb.reviews import statement_reviews
 from explainer.kb.rulefiles import load_rules
 from explainer.kb.schema import (
     KNOWLEDGE_FILES,
@@ -95,7 +97,7 @@ def build_knowledge(root: Path, fingerprint: str) -> KnowledgeBase:
                             CommentsFile, issues)
     if issues.issues or report is None:
         raise KnowledgeBaseError(issues.issues, root)
-    return KnowledgeBase(
+    kb = KnowledgeBase(
         root=root,
         source_file=source_file,
         factors=factors,
@@ -116,6 +118,8 @@ def build_knowledge(root: Path, fingerprint: str) -> KnowledgeBase:
         clinician_reviews=clinician_file.reviews if clinician_file else (),
         review_comments=comments_file.comments if comments_file else (),
     )
+    # Every statement's review state, worked out once and kept (in the cache too) with the rest.
+    return replace(kb, statement_reviews=statement_reviews(kb))
 
 
 def _ledger(path: Path, model: type[M], issues: Collector) -> M | None:

@@ -137,8 +137,10 @@ class KnowledgeBase(PickledForLater):
     """For a translation: the ids it lacks (shown in English, reported by the lint)."""
     term_keys: dict[str, str] = field(default_factory=dict)
     """For a translation: each glossary term as shown -> the key of its statement ids."""
-    translated_reviews: dict[str, StatementReview] | None = None
-    """For a translation: the review state of each statement, from the translation's own."""
+    statement_reviews: dict[str, StatementReview] = field(default_factory=dict)
+    """The effective review state of every statement, by statement id: worked out when the
+    knowledge base is built (:func:`explainer.kb.reviews.statement_reviews`); for a
+    translation, from the translation's own states."""
 
     pickled_for_later = ("report", "files")
 
@@ -177,15 +179,6 @@ class KnowledgeBase(PickledForLater):
         """The section a citation points to (the loader has checked that it exists)."""
         source = self.sources[ref.source]
         return next(section for section in source.sections if section.id == ref.section)
-
-    @cached_property
-    def statement_reviews(self) -> dict[str, StatementReview]:
-        """The effective review state of every statement, by statement id."""
-        if self.translated_reviews is not None:
-            return self.translated_reviews
-        from explainer.kb.reviews import statement_reviews
-
-        return statement_reviews(self)
 
     def term_key(self, term: str) -> str:
         """The key of a glossary term's statement ids (``glossary:<key>/definition``): the

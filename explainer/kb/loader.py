@@ -50,7 +50,6 @@ def _english(root: Path, fingerprint: str) -> KnowledgeBase:
     from explainer.kb.builder import build_knowledge
 
     kb = build_knowledge(root, fingerprint)
-    kb.statement_reviews  # noqa: B018  worked out once, kept in the cache with the rest
     cache.store(kb)
     return kb
 

@@ -201,5 +201,5 @@ def translate(kb: Any, layer: Layer) -> Any:
         fingerprint=fingerprint(kb.fingerprint, layer.lang), stage_meanings=stage_meanings,
         support=support, language=layer.lang, translation_notice=status,
         untranslated=tuple(dict.fromkeys(t.missing)), term_keys=term_keys,
-        translated_reviews=_reviews(kb, layer, texts))
+        statement_reviews=_reviews(kb, layer, texts))
 

@@ -23,21 +23,11 @@ statement is shown as a draft and ``explainer lint`` reports it as changed since
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
-from explainer.kb.models import (
-    CareTeamRole,
-    Category,
-    DisclaimerFile,
-    Factor,
-    GlossaryTerm,
-    RelevanceLevel,
-    Rule,
-    StageMeaning,
-    SupportFile,
-)
+from explainer.kb.knowledge import KnowledgeBase
 from explainer.kb.review_meta import (
     ClinicianReview,
     Review,
@@ -46,48 +36,11 @@ from explainer.kb.review_meta import (
     slug,
 )
 
-
-class _LoadedRule(Protocol):
-    @property
-    def rule(self) -> Rule: ...
-
-
-class KnowledgeTexts(Protocol):
-    """What this module reads of a :class:`~explainer.kb.knowledge.KnowledgeBase` (which
-    itself calls :func:`statement_reviews`; a protocol keeps the two modules out of an
-    import cycle)."""
-
-    @property
-    def disclaimer(self) -> DisclaimerFile: ...
-    @property
-    def relevance_levels(self) -> Mapping[str, RelevanceLevel]: ...
-    @property
-    def relevance_many(self) -> str | None: ...
-    @property
-    def categories(self) -> Mapping[str, Category]: ...
-    @property
-    def rules(self) -> Sequence[_LoadedRule]: ...
-    @property
-    def factors(self) -> Mapping[str, Factor]: ...
-    @property
-    def care_team(self) -> Sequence[CareTeamRole]: ...
-    @property
-    def glossary(self) -> Sequence[GlossaryTerm]: ...
-    @property
-    def stage_meanings(self) -> Mapping[str, StageMeaning]: ...
-    @property
-    def support(self) -> SupportFile | None: ...
-    @property
-    def clinician_reviews(self) -> Sequence[ClinicianReview]: ...
-    @property
-    def review_comments(self) -> Sequence[ReviewComment]: ...
-
-
 SUPPORT_INTRO = "_intro"
-RELEVANCE_MANY = "_many"
-"""The key of relevance.yaml's ``many`` phrase: its statement id is ``relevance:_many/text``."""
 """The key of the support section's intro (``support:_intro/text``): an item id cannot start
 with ``_``, so it never clashes with one."""
+RELEVANCE_MANY = "_many"
+"""The key of relevance.yaml's ``many`` phrase: its statement id is ``relevance:_many/text``."""
 
 
 def normalise(text: str) -> str:
@@ -214,7 +167,7 @@ def _entry(kind: str, item: object, review: Review | None) -> Entry:
     return Entry(kind, entry_key(kind, item), review, entry_fields(kind, item))
 
 
-def entries(kb: KnowledgeTexts) -> Iterator[Entry]:
+def entries(kb: KnowledgeBase) -> Iterator[Entry]:
     """Every entry of ``kb`` with its texts, in the order of the review packet."""
     yield _entry("disclaimer", kb.disclaimer, kb.disclaimer.review)
     for level in kb.relevance_levels.values():
@@ -250,7 +203,7 @@ def _latest(records: Iterable[ClinicianReview]) -> ClinicianReview | None:
     return max(records, key=lambda record: record.date, default=None)
 
 
-def statement_reviews(kb: KnowledgeTexts,
+def statement_reviews(kb: KnowledgeBase,
                       texts: Iterable[tuple[str, str, Entry | None]] = ()
                       ) -> dict[str, StatementReview]:
     """The effective state of every statement of ``kb``, by statement id.
