@@ -11,19 +11,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StrictStr
 
+from explainer.kb import models
 from explainer.kb.base import Frozen, ShortText
 from explainer.kb.interface import InterfaceFile
-from explainer.kb.models import (
-    CareTeamRole,
-    Category,
-    DisclaimerFile,
-    Factor,
-    GlossaryTerm,
-    RelevanceLevel,
-    SourceFile,
-    StageMeaning,
-    SupportFile,
-)
 
 
 class FactorsFile(Frozen):
@@ -31,19 +21,19 @@ class FactorsFile(Frozen):
 
     not_known_label: ShortText
     """How an unknown factor is shown under "what you entered"."""
-    factors: Annotated[tuple[Factor, ...], Field(min_length=1)]
+    factors: Annotated[tuple[models.Factor, ...], Field(min_length=1)]
 
 
 class CategoriesFile(Frozen):
     """knowledge/categories.yaml."""
 
-    categories: Annotated[tuple[Category, ...], Field(min_length=1)]
+    categories: Annotated[tuple[models.Category, ...], Field(min_length=1)]
 
 
 class RelevanceFile(Frozen):
     """knowledge/relevance.yaml."""
 
-    levels: Annotated[tuple[RelevanceLevel, ...], Field(min_length=4, max_length=4)]
+    levels: Annotated[tuple[models.RelevanceLevel, ...], Field(min_length=4, max_length=4)]
     many: ShortText | None = None
     """How "In short" names more than three treatments at once (``{count}`` becomes their
     number); without it, it names them all."""
@@ -52,19 +42,19 @@ class RelevanceFile(Frozen):
 class CareTeamFile(Frozen):
     """knowledge/care_team.yaml."""
 
-    roles: Annotated[tuple[CareTeamRole, ...], Field(min_length=1)]
+    roles: Annotated[tuple[models.CareTeamRole, ...], Field(min_length=1)]
 
 
 class GlossaryFile(Frozen):
     """knowledge/glossary.yaml."""
 
-    terms: tuple[GlossaryTerm, ...]
+    terms: tuple[models.GlossaryTerm, ...]
 
 
 class StageMeaningsFile(Frozen):
     """knowledge/stage_meanings.yaml: one meaning per stage value, "unknown" included."""
 
-    meanings: Annotated[tuple[StageMeaning, ...], Field(min_length=1)]
+    meanings: Annotated[tuple[models.StageMeaning, ...], Field(min_length=1)]
 
 
 class RuleCases(Frozen):
@@ -81,15 +71,15 @@ class RuleCases(Frozen):
 
 
 KNOWLEDGE_FILES: dict[str, type[BaseModel]] = {
-    "source.yaml": SourceFile,
+    "source.yaml": models.SourceFile,
     "factors.yaml": FactorsFile,
     "categories.yaml": CategoriesFile,
     "relevance.yaml": RelevanceFile,
     "care_team.yaml": CareTeamFile,
     "glossary.yaml": GlossaryFile,
-    "disclaimer.yaml": DisclaimerFile,
+    "disclaimer.yaml": models.DisclaimerFile,
     "stage_meanings.yaml": StageMeaningsFile,
-    "support.yaml": SupportFile,
+    "support.yaml": models.SupportFile,
     "interface.yaml": InterfaceFile,
 }
 """Each file of knowledge/ and the model it must match."""
