@@ -48,7 +48,7 @@ _CACHE_LIMIT = 4096
 M = TypeVar("M")
 
 
-class _Lazy(dict[str, Reason]):
+class _ReasonsByRule(dict[str, Reason]):
     """Each rule's Reason, made the first time an explanation needs it: a command explains one
     profile, and making all of them up front cost more than that explanation."""
 
@@ -81,7 +81,7 @@ class Composer:
         # cached parts of many explanations small.
         self._interned: dict[Any, Any] = {}
         self.parts = Parts(kb, self._intern, self.citations)
-        self._reasons = _Lazy(lambda rule_id: self._reason(kb.rule(rule_id)))
+        self._reasons = _ReasonsByRule(lambda rule_id: self._reason(kb.rule(rule_id)))
         self._deciders: dict[str | None, list[LoadedRule]] = {}
         self._notes: dict[str | None, list[LoadedRule]] = {}
         for loaded in kb.rules:
