@@ -65,36 +65,36 @@ def post_routes(site: Site) -> dict[str, dict[str, Any]]:
                                                "blank; plain text)."}}},
         "example": {"text": REPORT_EXAMPLE}}}}
     return {
-        "explain": {
-            "summary": "Explain a profile",
-            "description": "The body is a profile: factor: value, as `explainer explain "
-                           "--profile FILE` reads (any factor left out is unknown). The answer "
-                           "is the explanation JSON, the same as `explainer explain --format "
-                           "json`.",
-            "responses": {200: {"model": Explanation, "description": "The explanation."},
-                          **ERROR_RESPONSES},
-            "openapi_extra": {"requestBody": profile_body}},
-        "compare": {
-            "summary": "What changes between profiles",
-            "description": "Send two profiles (`before`, `after`), or one `profile` and "
-                           "`what_if` (the factors to change). The answer is the comparison "
-                           "JSON, the same as `explainer compare --format json`.",
-            "responses": {200: {"model": Comparison, "description": "The comparison."},
-                          **ERROR_RESPONSES},
-            "openapi_extra": {"requestBody": compare_body}},
-        "report": {
-            "summary": "Read a pathology report's words",
-            "description": "The body is `{\"text\": ...}`: the words of a pathology report. "
-                           "The answer is what `explainer report --format json` prints: each "
-                           "item found and what it means, the factors it settles (`profile`), "
-                           "what was not understood, and results that disagree. Nothing is "
-                           "kept.",
-            "responses": {200: {"description": "The reading (schema_version, disclaimer, "
-                                               "profile, findings, not_understood, "
-                                               "conflicts)."},
-                          **ERROR_RESPONSES},
-            "openapi_extra": {"requestBody": report_body}},
+        "explain": _described(
+            "Explain a profile",
+            "The body is a profile: factor: value, as `explainer explain --profile FILE` reads "
+            "(any factor left out is unknown). The answer is the explanation JSON, the same as "
+            "`explainer explain --format json`.",
+            {"model": Explanation, "description": "The explanation."}, profile_body),
+        "compare": _described(
+            "What changes between profiles",
+            "Send two profiles (`before`, `after`), or one `profile` and `what_if` (the "
+            "factors to change). The answer is the comparison JSON, the same as `explainer "
+            "compare --format json`.",
+            {"model": Comparison, "description": "The comparison."}, compare_body),
+        "report": _described(
+            "Read a pathology report's words",
+            "The body is `{\"text\": ...}`: the words of a pathology report. The answer is "
+            "what `explainer report --format json` prints: each item found and what it means, "
+            "the factors it settles (`profile`), what was not understood, and results that "
+            "disagree. Nothing is kept.",
+            {"description": "The reading (schema_version, disclaimer, profile, findings, "
+                            "not_understood, conflicts)."}, report_body),
     }
+
+
+def _described(summary: str, description: str, answer: dict[str, Any],
+               body: dict[str, Any]) -> dict[str, Any]:
+    """One POST route's OpenAPI description: its answer (200) with the errors every route
+    shares, and its body."""
+    return {"summary": summary, "description": description,
+            "responses": {200: answer, **ERROR_RESPONSES},
+            "openapi_extra": {"requestBody": body}}
 
 
 def json_route(answer: Callable[[Any], bytes], threaded: bool
