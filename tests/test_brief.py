@@ -225,6 +225,22 @@ def test_paging_like_git(tmp_path: Path) -> None:
     assert "PAGED" not in out and "Words used here" in out
 
 
+def test_compare_pages_like_explain(tmp_path: Path) -> None:
+    # compare takes --no-pager as every command with long output does, and pages the same way.
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    first.write_text("stage: II\n", encoding="utf-8")
+    second.write_text("stage: IV\n", encoding="utf-8")
+    seen = tmp_path / "paged.txt"
+    env = {**os.environ, "PAGER": f"sh -c 'cat > {seen}; echo PAGED'", "NO_COLOR": "1"}
+    child = _spawn("compare", str(first), str(second), env=env)
+    child.expect_exact("PAGED")
+    child.expect(pexpect.EOF)
+    assert "What changes between two sets of factors" in seen.read_text(encoding="utf-8")
+    child = _spawn("compare", str(first), str(second), "--no-pager", env=env)
+    out = child.read()
+    assert "PAGED" not in out and "What changes between two sets of factors" in out
+
+
 def test_never_pages_when_piped(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PAGER", "false")
     result = cli("explain", "--stage", "II", "--detail", "full", "--format", "text")

@@ -13,14 +13,12 @@ from explainer.cli.options import (
     EDUCATION_NOTE,
     add_output_options,
     add_report_option,
+    emit_comparison,
     explain_with_report,
     explainer_for,
-    input_files,
     profile_from_args,
-    render_comparison_for,
     report_reading,
 )
-from explainer.cli.output import emit
 
 if TYPE_CHECKING:
     from explainer.explanation.models import Explanation
@@ -81,5 +79,5 @@ def run(args: argparse.Namespace) -> int:
     labels = [_label(path, explanation, explainer.kb) for path, explanation
               in zip((args.profile_a, args.profile_b), explanations, strict=True)]
     comparison = compare(*explanations, before_label=labels[0], after_label=labels[1])
-    emit(render_comparison_for(args, comparison), args.output, input_files(args))
+    emit_comparison(args, comparison)
     return ExitCode.OK

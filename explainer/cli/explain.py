@@ -14,11 +14,11 @@ from explainer.cli.options import (
     add_factor_options,
     add_output_options,
     add_report_option,
+    emit_comparison,
     explain_with_report,
     explainer_for,
     input_files,
     profile_from_args,
-    render_comparison_for,
     render_for,
     report_reading,
     use_pager,
@@ -84,8 +84,7 @@ def run(args: argparse.Namespace) -> int:
         before = explainer.explain(data)
         after = explainer.explain(apply_what_if(data, args.what_if, explainer.kb.factors))
         comparison = compare_what_if(before, after)
-        emit(render_comparison_for(args, comparison), args.output, input_files(args),
-             pager=use_pager(args))
+        emit_comparison(args, comparison)
         return ExitCode.OK
     if args.handout is not None and args.format != "html":
         raise InputError(f"--handout {args.handout} is for the printable handout; add "

@@ -372,13 +372,15 @@ def render_for(args: argparse.Namespace, explanation: Any) -> str:
                   color=use_color(args), detail=getattr(args, "detail", None))
 
 
-def render_comparison_for(args: argparse.Namespace, comparison: Any) -> str:
+def emit_comparison(args: argparse.Namespace, comparison: Any) -> None:
     """Render a comparison (``--what-if``, ``explainer compare``) with the shared output
-    options."""
+    options and print it, paged in a terminal like any long output."""
+    from explainer.cli.output import emit
     from explainer.render.compare import render_comparison
 
-    return render_comparison(comparison, args.format, args.audience, width=output_width(args),
-                             color=use_color(args))
+    emit(render_comparison(comparison, args.format, args.audience, width=output_width(args),
+                           color=use_color(args)),
+         args.output, input_files(args), pager=use_pager(args))
 
 
 def render_detail(args: argparse.Namespace) -> str:
