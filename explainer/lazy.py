@@ -1,6 +1,6 @@
 """Names a package exports but imports only on first use (PEP 562), so that a command that
-needs part of the package (``explainer --help``, ``explainer lint --help``) does not pay for
-importing all of it. Used by ``explainer`` and ``explainer.lint``."""
+needs part of the package (``explainer --help``) does not pay for importing all of it. Used by
+``explainer``."""
 
 from __future__ import annotations
 

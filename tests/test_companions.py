@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from explainer import Explainer, explain
-from explainer.lint import VALIDATOR_NAMES, Severity, run_lint
-from explainer.lint.base import LintIssue
+from explainer.lint.base import LintIssue, Severity
+from explainer.lint.runner import VALIDATOR_NAMES, run_lint
 
 
 def _companion_issues(root: Path) -> list[LintIssue]:

@@ -9,8 +9,8 @@ import pytest
 
 from explainer.kb.models import GlossaryTerm, SourceRef
 from explainer.kb.review_meta import Review
-from explainer.lint import VALIDATOR_NAMES, run_lint
 from explainer.lint.glossary import declared
+from explainer.lint.runner import VALIDATOR_NAMES, run_lint
 
 _SOURCES = (SourceRef(source="article", section="overview"),)
 _DRAFT = Review(status="draft")

@@ -11,7 +11,7 @@ from explainer import Explainer, KnowledgeBaseError, load_knowledge
 from explainer.kb import interface
 from explainer.kb.interface import SCREENS
 from explainer.kb.knowledge import KnowledgeBase
-from explainer.lint import VALIDATOR_NAMES, run_lint
+from explainer.lint.runner import VALIDATOR_NAMES, run_lint
 from explainer.render import render
 
 

@@ -12,8 +12,8 @@ from conftest import CliResult
 
 from explainer.errors import ExitCode
 from explainer.kb.loader import load_knowledge
-from explainer.lint import VALIDATOR_NAMES, LintOptions, Severity, run_lint
-from explainer.lint.base import LintIssue
+from explainer.lint.base import LintIssue, LintOptions, Severity
+from explainer.lint.runner import VALIDATOR_NAMES, run_lint
 from explainer.lint.wording import wording_problems
 
 Cli = Callable[..., CliResult]

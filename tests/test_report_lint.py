@@ -6,8 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from explainer.kb.loader import load_knowledge
-from explainer.lint import LintOptions, run_lint
+from explainer.lint.base import LintOptions
 from explainer.lint.packet import review_packet
+from explainer.lint.runner import run_lint
 from explainer.lint.texts import read_raw, report_texts
 
 REPORT = Path("knowledge") / "report.yaml"
