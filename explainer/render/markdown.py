@@ -24,6 +24,8 @@ def _prefix(kind: str) -> str:
     if not label:
         return ""
     return f"*{label}* " if kind == "source" else f"**{label}** "
+
+
 LIST_SECTIONS = ("questions", "care_team", "glossary", "notes", "sources")
 """Sections drawn as lists in the full view too."""
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
