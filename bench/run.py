@@ -284,7 +284,7 @@ def main() -> None:
     }
     print("measuring start-up ratios ...", file=sys.stderr)
     results["api"] = api_ratio(1 if args.quick or args.startup_only else 3)
-    results["startup"] = startup_ratios(5 if args.quick or args.startup_only else 15)
+    results["startup"] = startup_ratios(5 if args.quick else 15)
     if args.startup_only:
         _print_startup(results)
         _write(results, args.json)

@@ -19,8 +19,7 @@ profile against the models instead).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from explainer.errors import DecisionGap, KnowledgeIssue
 from explainer.explanation.memo import PartsCache
@@ -61,8 +60,7 @@ class _ReasonsByRule(dict[str, Reason]):
         return made
 
 
-@dataclass(frozen=True)
-class _Decision:
+class _Decision(NamedTuple):
     relevance: Relevance
     reasons: tuple[Reason, ...]
     considered: tuple[Considered, ...]

@@ -12,8 +12,7 @@ engine's own state fact.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from explainer.kb.models import Factor
 
@@ -31,8 +30,9 @@ class ConditionError(ValueError):
         self.message = message
 
 
-@dataclass(frozen=True)
-class FactorTest:
+# Records are NamedTuples: immutable, pickled compactly with the knowledge base, and made in a
+# fifth of the time of a frozen dataclass at import (every command's start pays for it).
+class FactorTest(NamedTuple):
     """``factor`` has one of ``values`` (or, when ``negate``, none of them)."""
 
     factor: Factor
@@ -46,8 +46,7 @@ class FactorTest:
         return [(self.factor.id, value) for value in self.values]
 
 
-@dataclass(frozen=True)
-class Condition:
+class Condition(NamedTuple):
     """All ``tests`` hold and, if ``any_of`` is not empty, at least one of its conditions."""
 
     tests: tuple[FactorTest, ...]

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, NamedTuple
 
 from pydantic import Field, StrictStr, model_validator
 
@@ -137,8 +136,7 @@ class CommentsFile(Frozen):
     comments: tuple[ReviewComment, ...] = ()
 
 
-@dataclass(frozen=True)
-class StatementReview:
+class StatementReview(NamedTuple):
     """The effective review state of one statement, and the record behind it (worked out by
     :func:`explainer.kb.reviews.statement_reviews`)."""
 
