@@ -29,6 +29,10 @@ def test_bundled_knowledge_loads(kb_copy: Path) -> None:
     assert list(kb.categories)[:2] == ["surgery", "radiation_therapy"]
     assert kb.version == "1.0.0"
     assert kb.sources["article"].primary
+    # Short reprs (a field-by-field one would print the whole knowledge base).
+    assert repr(kb) == (f"KnowledgeBase(root={str(kb.root)!r}, language='en', "
+                        f"fingerprint={kb.fingerprint[:12]!r})")
+    assert repr(kb.rules[0]) == "LoadedRule('surgery-before-spread')"
 
 
 def test_yaml_syntax_error_names_file_and_line(kb_copy: Path) -> None:

@@ -72,7 +72,9 @@ class PickledForLater:
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
 
-@dataclass(frozen=True, eq=False)
+# Both compared by identity, with a short repr of their own: the generated methods (a field-by-
+# field repr would print the whole knowledge base) cost a millisecond of every start to make.
+@dataclass(frozen=True, eq=False, repr=False)
 class LoadedRule(PickledForLater):
     """A rule with its parsed condition, its place on disk and its cases."""
 
@@ -94,8 +96,11 @@ class LoadedRule(PickledForLater):
         """True for a rule that sets a relevance (not a note)."""
         return self.rule.relevance is not None
 
+    def __repr__(self) -> str:
+        return f"LoadedRule({self.id!r})"
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, eq=False, repr=False)
 class KnowledgeBase(PickledForLater):
     """Everything loaded from ``knowledge/`` and ``rules/``, validated and cross-referenced.
 
@@ -143,6 +148,10 @@ class KnowledgeBase(PickledForLater):
     translation, from the translation's own states."""
 
     pickled_for_later = ("report", "files")
+
+    def __repr__(self) -> str:
+        return (f"KnowledgeBase(root={str(self.root)!r}, language={self.language!r}, "
+                f"fingerprint={self.fingerprint[:12]!r})")
 
     @property
     def version(self) -> str:
