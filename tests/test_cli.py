@@ -17,6 +17,7 @@ from conftest import ROOT, CliResult, run_process
 
 from explainer.cli.commands import COMMANDS
 from explainer.cli.main import build_parser
+from explainer.cli.options import EDUCATION_NOTE
 from explainer.errors import ExitCode
 
 Cli = Callable[..., CliResult]
@@ -336,6 +337,9 @@ def test_every_command_module_has_the_same_shape(name: str) -> None:
     assert parameters == (["parser", "kb"] if name in ("explain", "why") else ["parser"])
     assert list(inspect.signature(module.run).parameters) == ["args"]
     assert module.run.__doc__, f"{name}.run has no docstring"
+    if name in ("explain", "why", "compare", "demo", "interview", "serve"):
+        # Every command that explains something ends its help with the education note.
+        assert isinstance(module.EPILOG, str) and module.EPILOG.endswith(EDUCATION_NOTE), name
 
 
 @pytest.mark.parametrize(("argv", "allowed"), [

@@ -7,6 +7,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from explainer.cli.options import (
+    EDUCATION_NOTE,
     add_factor_options,
     add_knowledge_option,
     add_report_option,
@@ -28,7 +29,8 @@ DESCRIPTION = ("Explain why a category or kind of treatment has its relevance fo
 EPILOG = ("examples:\n  explainer why cdk46_inhibitors --stage IV --hr positive --her2 low\n"
           "  explainer why chemotherapy --stage II --her2 positive --health poor\n"
           "  explainer why \"hormone therapy\" --hr unknown --format json\n"
-          "  explainer why targeted_therapy --report \"HER2 IHC 2+, FISH not amplified\"")
+          "  explainer why targeted_therapy --report \"HER2 IHC 2+, FISH not amplified\"\n\n"
+          + EDUCATION_NOTE)
 
 
 def add_arguments(parser: argparse.ArgumentParser, kb: KnowledgeBase | None) -> None:
