@@ -294,6 +294,8 @@ PHRASE_KEYS: dict[Screen, tuple[str, ...]] = {
         "reader_self",
         "reader_caregiver",
         "reader_bad",
+        "listing_core",
+        "listing_number",
     ),
     # The API's documentation page (/docs), for programmers.
     "api_docs": (

@@ -9,6 +9,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from explainer.kb.phrases import phrases
 from explainer.kb.profiles import allowed_values
 from explainer.render.dispatch import dispatch
 from explainer.render.formats import FORMATS, LIST_FORMATS
@@ -16,6 +17,8 @@ from explainer.render.formats import FORMATS, LIST_FORMATS
 if TYPE_CHECKING:
     from explainer.kb.knowledge import KnowledgeBase
     from explainer.kb.scenarios import LoadedScenario
+
+TEXT = phrases("interview")
 
 
 def _json(data: object) -> str:
@@ -35,11 +38,12 @@ def render_factors(kb: KnowledgeBase, fmt: str = "text") -> str:
         for factor in kb.factors.values():
             # Every factor may be left out (it then means unknown); core ones are always
             # asked (by the interview, and listed when unknown).
-            lines.append(f"--{factor.cli_flag}  ({factor.id})"
-                         f"{', always asked' if factor.core else ''}")
+            core = f", {TEXT['listing_core']}" if factor.core else ""
+            lines.append(f"--{factor.cli_flag}  ({factor.id}){core}")
             lines.append(f"    {factor.question}")
             if factor.kind == "number":
-                lines.append(f"    {allowed_values(factor)[0]}, or leave it out")
+                lines.append("    " + TEXT["listing_number"].format(min=factor.min,
+                                                                 max=factor.max))
             for value in factor.values:
                 lines.append(f"    {value.id:<20} {value.label}")
             lines.append("")
