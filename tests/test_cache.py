@@ -162,11 +162,15 @@ def test_the_factor_listing_comes_from_the_cache(kb_copy: Path, cache_folder: Pa
         assert _factors(capsys) == (0, first, "")
         assert _factors(capsys, "--format", "json") == (0, first_json, "")
 
-    # In Spanish too (the command line loads the knowledge base first, for its phrases).
+    # In Spanish too, every phrase in Spanish.
     code, spanish, _ = _factors(capsys, "--lang", "es")
-    assert code == 0 and spanish != first and "--stage  (stage)" in spanish
-    assert _factors(capsys, "--lang", "es") == (0, spanish, "")
+    assert code == 0 and "--stage  (stage), siempre se pregunta" in spanish
+    assert "un número entero de 1 a 120, o déjelo sin indicar" in spanish
+    assert "always asked" not in spanish and "leave it out" not in spanish
     assert list(cache_folder.glob("*factors.es.text.txt"))
+    with monkeypatch.context() as patch:
+        patch.setattr(loader, "load_knowledge", refuse)
+        assert _factors(capsys, "--lang", "es") == (0, spanish, "")
 
     # An edit to a factor's question shows at once.
     factors_file = kb_copy / "knowledge" / "factors.yaml"

@@ -13,11 +13,6 @@ from explainer.cli.output import emit
 from explainer.errors import ExitCode
 from explainer.render.formats import LIST_FORMATS
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a fast --help)
-if TYPE_CHECKING:
-    pass
-
-
 DESCRIPTION = ("List every factor, its question, its flag and its allowed values.")
 EPILOG = None
 
@@ -27,6 +22,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=list(LIST_FORMATS), default="text",
                          help="output format (default: text)")
     add_knowledge_option(parser)
+    # The listing is drawn with the phrases of the language asked for when the knowledge base is
+    # loaded (see run); a cached one needs no knowledge base, in any language.
+    parser.set_defaults(own_language=True)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -192,8 +192,9 @@ def _fail(message: str, code: int) -> int:
 
 def _run_in_language(args: argparse.Namespace) -> int:
     """Run the command, in the language asked for (``--lang``, ``$EXPLAINER_LANG``): its
-    phrases are the ones every renderer reads while it runs."""
-    if not hasattr(args, "lang"):
+    phrases are the ones every renderer reads while it runs. A command that loads its
+    language's knowledge base itself, when it needs it, says so (``own_language``)."""
+    if not hasattr(args, "lang") or getattr(args, "own_language", False):
         return int(args.handler(args))
     from explainer.cli.options import knowledge_for, language_for
 
