@@ -96,12 +96,11 @@ class Composer:
         # Bounded by bytes (EXPLAINER_MEMORY_CACHE_MB): see explainer.explanation.memo.
         self._parts_cache = PartsCache()
         # A category's result depends only on which of its own rules fired: keep it by that.
-        self._category_rules = {
-            category.id: frozenset(
-                loaded.id for loaded in kb.rules
-                if loaded.rule.target is not None and kb.category_of(loaded.rule.target)
-                == category.id)
-            for category in kb.categories.values()}
+        owned: dict[str, set[str]] = {category_id: set() for category_id in kb.categories}
+        for loaded in kb.rules:
+            if loaded.rule.target is not None:
+                owned[kb.category_of(loaded.rule.target)].add(loaded.id)
+        self._category_rules = {category_id: frozenset(ids) for category_id, ids in owned.items()}
         self._category_cache: dict[tuple[str, frozenset[str]],
                                    tuple[CategoryResult, list[LoadedRule]]] = {}
         self._own_citations = {category.id: self.citations(category.sources)

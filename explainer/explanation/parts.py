@@ -48,6 +48,11 @@ class Parts:
         self.kb = kb
         self._intern = intern
         self.citations = citations
+        # The entries with a draft statement: a statement id is ``<entry id>/<field>``, and an
+        # entry id holds no "/" (see explainer.kb.reviews).
+        self._with_draft = frozenset(ident.partition("/")[0]
+                                     for ident, state in kb.statement_reviews.items()
+                                     if state.state == "draft")
 
     def review_counts(self, shown_rules: Sequence[LoadedRule],
                       unknown: Sequence[UnknownFactor], questions: Sequence[Question],
@@ -86,9 +91,7 @@ class Parts:
 
     def has_draft(self, entry_id: str) -> bool:
         """Whether any statement of the entry is a draft (effective state)."""
-        prefix = f"{entry_id}/"
-        return any(state.state == "draft" for ident, state in self.kb.statement_reviews.items()
-                   if ident.startswith(prefix))
+        return entry_id in self._with_draft
 
     def _question_id(self, question: Question) -> str:
         """The statement id of a question shown (its origin and its place in the entry)."""
