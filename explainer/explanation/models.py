@@ -3,7 +3,8 @@
 Composed from the rules that fired and the knowledge base; holds no text of its own making.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: pydantic would then evaluate each field's
+# annotation from its text when a class is made, a few ms of every start (docs/performance.md).
 
 from collections.abc import Iterator, Sequence
 from typing import Any, Literal

@@ -5,7 +5,8 @@ Apart from :mod:`explainer.kb.models` (the schema of each YAML file) so that
 :mod:`explainer.kb.review_meta`, which those schemas use, can build on it too.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: pydantic would then evaluate each field's
+# annotation from its text when a class is made, a few ms of every start (docs/performance.md).
 
 from typing import Annotated
 

@@ -13,7 +13,8 @@ add its key here and its text to the YAML file. (They are plain tuples rather th
 field per phrase: some 170 fields would cost every command tens of milliseconds at import.)
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: pydantic would then evaluate each field's
+# annotation from its text when a class is made, a few ms of every start (docs/performance.md).
 
 import contextlib
 import contextvars

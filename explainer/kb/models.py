@@ -7,7 +7,8 @@ The base model and the id and text types are in :mod:`explainer.kb.base`; the re
 each entry carries, and the review ledger's records, in :mod:`explainer.kb.review_meta`.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: pydantic would then evaluate each field's
+# annotation from its text when a class is made, a few ms of every start (docs/performance.md).
 
 import datetime as dt
 from typing import Annotated, ClassVar, Literal
@@ -119,7 +120,7 @@ class Factor(Frozen):
     review: Review
 
     @model_validator(mode="after")
-    def _shape_matches_kind(self) -> Factor:
+    def _shape_matches_kind(self) -> "Factor":
         if self.kind == "number":
             if self.min is None or self.max is None or not self.bands:
                 raise ValueError("a number factor needs min, max and bands")
@@ -236,7 +237,7 @@ class TailoredQuestion(Frozen):
     kinds: Annotated[tuple[CategoryKind, ...], Field(min_length=1)] = ("local", "systemic")
 
     @model_validator(mode="after")
-    def _has_one_placeholder(self) -> TailoredQuestion:
+    def _has_one_placeholder(self) -> "TailoredQuestion":
         rest = self.text.replace("{treatments}", "")
         if "{treatments}" not in self.text or "{" in rest or "}" in rest:
             raise ValueError("the text needs '{treatments}' once and no other braces")
@@ -275,7 +276,7 @@ class QuestionOrder(Frozen):
     sources: Sources
 
     @model_validator(mode="after")
-    def _names_each_once(self) -> QuestionOrder:
+    def _names_each_once(self) -> "QuestionOrder":
         named = (*self.first, *self.last)
         if not named:
             raise ValueError("name at least one question in 'first' or 'last'")

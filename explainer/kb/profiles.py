@@ -6,7 +6,8 @@ range, typos and wrong types all become a :class:`~explainer.errors.ProfileError
 names the field, the allowed values and, for a near miss, the likely intended value.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: pydantic would then evaluate each field's
+# annotation from its text when a class is made, a few ms of every start (docs/performance.md).
 
 import re
 from collections.abc import Iterable, Mapping

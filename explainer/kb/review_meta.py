@@ -5,7 +5,8 @@ review states a statement can be in, and the records of the review ledger
 How these combine into the effective state of each statement is :mod:`explainer.kb.reviews`.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: pydantic would then evaluate each field's
+# annotation from its text when a class is made, a few ms of every start (docs/performance.md).
 
 import datetime as dt
 import re
@@ -71,7 +72,7 @@ class SelfChecked(Frozen):
         return data
 
     @model_validator(mode="after")
-    def _consistent(self) -> SelfChecked:
+    def _consistent(self) -> "SelfChecked":
         self.check_other_fields()
         if self.status == "source_checked" and (
                 self.checked_by is None or self.checked_on is None or self.text_hash is None):
