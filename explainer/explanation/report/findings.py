@@ -8,22 +8,28 @@ import re
 from explainer.explanation.report.state import Evidence, StateBase
 from explainer.explanation.report.wording import NUMBER, short_quote
 
+
+def _words(*words: str, also: str = "") -> re.Pattern[str]:
+    """Any of ``words`` as a whole word, or the pattern ``also``, in any case."""
+    return re.compile(r"\b(?:" + "|".join(words) + r")\b" + (f"|{also}" if also else ""),
+                      re.IGNORECASE)
+
+
 _KI67 = re.compile(rf"(?P<cmp><|>|\u2264|\u2265)?\s*(?<![\w.])(?P<a>{NUMBER})\s*(?:(?:-|to)\s*"
                    rf"(?P<b>{NUMBER})\s*)?%")
 _GRADE = re.compile(r"^\s*(?:\([^)]{0,30}\)\s*)?(?:[:=]|is|of)?\s*(?:G)?"
                     r"(?P<v>III|II|I|[123])(?!\d|\.\d|[A-Za-z])", re.IGNORECASE)
 _GRADE_BEFORE = re.compile(r"(?P<v>high|intermediate|low)[\s-]*(?:nuclear\s+)?$", re.IGNORECASE)
-_MARGIN_POSITIVE = re.compile(r"\bpositive\b|\binvolved\b|\btransected\b|tumou?r\s+(?:is\s+)?"
-                              r"(?:present\s+)?at\s+(?:the\s+)?(?:inked\s+)?margin",
-                              re.IGNORECASE)
-_MARGIN_NEGATIVE = re.compile(r"\bnegative\b|\bclear\b|\bfree\b|\buninvolved\b|"
-                              r"not\s+involved|no\s+tumou?r\s+at", re.IGNORECASE)
-_MARGIN_CLOSE = re.compile(r"\bclose\b", re.IGNORECASE)
-_LVI_ABSENT = re.compile(r"not\s+(?:identified|seen|present|detected)|\babsent\b|"
-                         r"\bnegative\b|\bnone\b|^\s*[:=]?\s*no\b|^\s*[:=]?\s*-(?!\d)",
-                         re.IGNORECASE)
-_LVI_PRESENT = re.compile(r"\bpresent\b|\bidentified\b|\bseen\b|\bpositive\b|\bdetected\b|"
-                          r"^\s*[:=]?\s*yes\b|^\s*[:=]?\s*\+", re.IGNORECASE)
+_MARGIN_POSITIVE = _words("positive", "involved", "transected", also=r"tumou?r\s+(?:is\s+)?"
+                          r"(?:present\s+)?at\s+(?:the\s+)?(?:inked\s+)?margin")
+_MARGIN_NEGATIVE = _words("negative", "clear", "free", "uninvolved",
+                          also=r"not\s+involved|no\s+tumou?r\s+at")
+_MARGIN_CLOSE = _words("close")
+_LVI_ABSENT = _words("absent", "negative", "none",
+                     also=r"not\s+(?:identified|seen|present|detected)|^\s*[:=]?\s*no\b|"
+                          r"^\s*[:=]?\s*-(?!\d)")
+_LVI_PRESENT = _words("present", "identified", "seen", "positive", "detected",
+                      also=r"^\s*[:=]?\s*yes\b|^\s*[:=]?\s*\+")
 _NEGATED_BEFORE = re.compile(r"\b(?:no|without)\s+(?:evidence\s+of\s+)?$", re.IGNORECASE)
 
 # Genes
