@@ -112,9 +112,10 @@ def build_parser(kb: KnowledgeBase | None, command: str | None = None
                  ) -> argparse.ArgumentParser:
     """The argument parser (factor flags come from ``kb``).
 
-    With ``command`` (the command about to run), only that command's module is imported; the
-    other commands get placeholders that carry their one-line help, which is all that the
-    top-level ``--help`` shows (``command=""``: no command module is imported at all). Without
+    With ``command`` (the command about to run), only that command is registered, and only its
+    module imported. With ``command=""`` (the top-level ``--help``, ``--version``, a mistyped
+    command) no command module is imported: each command gets a placeholder that carries its
+    one-line help, which is all the top-level help and the "did you mean" hint need. Without
     it every command is registered fully.
     """
     from explainer import __version__
@@ -130,7 +131,8 @@ def build_parser(kb: KnowledgeBase | None, command: str | None = None
 
     for name, (module_name, one_line) in COMMANDS.items():
         if command is not None and name != command:
-            commands.add_parser(name, add_help=False, help=one_line)
+            if not command:  # a placeholder costs as much to make as a parser
+                commands.add_parser(name, add_help=False, help=one_line)
             continue
         from explainer.cli.options import add_command
 
