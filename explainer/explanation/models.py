@@ -339,9 +339,9 @@ def json_data(value: Any) -> Any:
     numbers, None, tuples, dicts and other such models, with no alias or serializer of their
     own: fields in order, computed ones after them, excluded ones left out. It does not build
     the models' schemas, which pydantic puts off until first use and which took a few
-    milliseconds of every ``--format json`` start. (tests/test_golden.py checks it equals
-    model_dump over every combination of the core factors, and that no model gains an alias
-    or a serializer.)"""
+    milliseconds of every ``--format json`` start. (tests/test_factor_space.py checks it
+    equals model_dump over every combination of the core factors, and that no model gains an
+    alias or a serializer.)"""
     if isinstance(value, BaseModel):
         model = type(value)
         fields = model.model_fields
