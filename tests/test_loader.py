@@ -150,18 +150,6 @@ def test_a_profile_field_of_the_wrong_kind_is_reported(kb_copy: Path) -> None:
            "choice (fix: set kind: number)" in issues
 
 
-def test_parsed_profile_equals_a_validated_one() -> None:
-    from explainer import get_explainer
-    from explainer.kb.profiles import Profile
-
-    parsed = get_explainer().parse({"stage": "4", "hr_status": "+", "age": "47",
-                                    "brca_mutation": "yes"})
-    validated = Profile.model_validate(parsed.model_dump())
-    assert parsed == validated
-    assert parsed.model_fields_set == validated.model_fields_set
-    assert (parsed.stage, parsed.hr_status, parsed.age) == ("IV", "positive", 47)
-
-
 def test_not_a_knowledge_folder(tmp_path: Path) -> None:
     issues = _issues(tmp_path)
     assert issues == [f"{tmp_path}: not a knowledge base folder (fix: point at a folder that "

@@ -125,3 +125,14 @@ def test_fact_is_all_strings_with_marker(kb: KnowledgeBase) -> None:
     assert fact["side_effect_concerns__nausea"] == "no"
     assert fact["side_effect_concerns__unknown"] == "no"
     assert to_fact(parse_profile({}, kb), kb.factors)["side_effect_concerns__unknown"] == "yes"
+
+
+def test_parsed_profile_equals_a_validated_one(kb: KnowledgeBase) -> None:
+    # A checked profile is built without validating it again (model_construct): it must be
+    # exactly what validation would give, fields set included.
+    parsed = parse_profile({"stage": "4", "hr_status": "+", "age": "47", "brca_mutation": "yes"},
+                           kb)
+    validated = Profile.model_validate(parsed.model_dump())
+    assert parsed == validated
+    assert parsed.model_fields_set == validated.model_fields_set
+    assert (parsed.stage, parsed.hr_status, parsed.age) == ("IV", "positive", 47)
