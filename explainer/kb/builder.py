@@ -22,13 +22,14 @@ from explainer.kb.models import DisclaimerFile, Factor, SourceFile, SourceRef, S
 from explainer.kb.paths import CLINICIAN_FILE, COMMENTS_FILE, RESERVED_FLAGS, REVIEWS_FOLDER
 from explainer.kb.profiles import Profile
 from explainer.kb.reportfiles import build_report_knowledge
-from explainer.kb.review_meta import ClinicianFile, CommentsFile
 from explainer.kb.reviews import statement_reviews
 from explainer.kb.rulefiles import load_rules
 from explainer.kb.schema import (
     KNOWLEDGE_FILES,
     CareTeamFile,
     CategoriesFile,
+    ClinicianFile,
+    CommentsFile,
     FactorsFile,
     GlossaryFile,
     RelevanceFile,

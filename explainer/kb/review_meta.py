@@ -112,13 +112,6 @@ class ClinicianReview(Frozen):
     date: dt.date
 
 
-class ClinicianFile(Frozen):
-    """knowledge/reviews/clinician.yaml: one record per approval, written by
-    ``explainer review apply``."""
-
-    reviews: tuple[ClinicianReview, ...] = ()
-
-
 class ReviewComment(Frozen):
     """A clinician asked for a change to, or rejected, these exact words of one statement."""
 
@@ -129,12 +122,6 @@ class ReviewComment(Frozen):
     reviewer: ShortText
     role: ShortText
     date: dt.date
-
-
-class CommentsFile(Frozen):
-    """knowledge/reviews/comments.yaml: the clinicians' change and reject comments."""
-
-    comments: tuple[ReviewComment, ...] = ()
 
 
 class StatementReview(NamedTuple):

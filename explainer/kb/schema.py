@@ -1,5 +1,6 @@
 """The shapes of the knowledge base's YAML files: the top-level model of each file (its
-entries are the models of :mod:`explainer.kb.models`) and of a rule's cases file.
+entries are the models of :mod:`explainer.kb.models`), of a rule's cases file, and of the
+review ledger's two files (their records are in :mod:`explainer.kb.review_meta`).
 
 Only building the knowledge base and the lint read files, so only they import this module: a
 command whose knowledge base comes from the cache never creates these classes.
@@ -11,7 +12,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StrictStr
 
-from explainer.kb import models
+from explainer.kb import models, review_meta
 from explainer.kb.base import Frozen, ShortText
 from explainer.kb.interface import InterfaceFile
 
@@ -68,6 +69,19 @@ class RuleCases(Frozen):
     fires: tuple[dict[StrictStr, object], ...] = ()
     overridden: tuple[dict[StrictStr, object], ...] = ()
     silent: tuple[dict[StrictStr, object], ...] = ()
+
+
+class ClinicianFile(Frozen):
+    """knowledge/reviews/clinician.yaml: one record per approval, written by
+    ``explainer review apply``."""
+
+    reviews: tuple[review_meta.ClinicianReview, ...] = ()
+
+
+class CommentsFile(Frozen):
+    """knowledge/reviews/comments.yaml: the clinicians' change and reject comments."""
+
+    comments: tuple[review_meta.ReviewComment, ...] = ()
 
 
 KNOWLEDGE_FILES: dict[str, type[BaseModel]] = {
